@@ -1,0 +1,3 @@
+import { runCli } from './runCli.js';
+
+await runCli(process.argv);
