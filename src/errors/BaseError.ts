@@ -32,6 +32,7 @@ export type ErrorCode =
   | 'OWNER_KEY_REFUSED'
   | 'AUTH_FAILED'
   | 'INVALID_AMOUNT'
+  | 'TX_INVALID'
   | 'USAGE';
 
 export type BaseErrorOptions = {
