@@ -39,6 +39,17 @@ function normaliseNonce(nonce: unknown): string | null {
   return n >= 0n && n <= UINT64_MAX ? n.toString() : null;
 }
 
+/**
+ * Raw ECDH x coordinate (32 bytes, zero-padded) between a WIF and a public key of any prefix:
+ * the memo shared secret before sha512. Exported for vector tests only (not in the barrel).
+ * @throws BaseError('KEY_INVALID') on a bad key
+ */
+export function memoSharedX(wif: string, pub: string): Buffer {
+  const theirs = parsePublicKey(pub);
+  if (theirs === null || theirs === 'null') throw new BaseError('KEY_INVALID', 'Invalid public key');
+  return ecdhX(keyMaterial(wif).d, theirs);
+}
+
 /** Raw ECDH x coordinate (32 bytes) of our scalar and their compressed point, via node:crypto. */
 function ecdhX(d: Buffer, theirPub33: Buffer): Buffer {
   const ecdh = createECDH('secp256k1');
