@@ -1,7 +1,49 @@
-import { Command } from 'commander';
+import { Command, CommanderError } from 'commander';
+import { BaseError } from '../errors/BaseError.js';
+import { auditCommand } from './commands/auditCommand.js';
+import { importCommand } from './commands/importCommand.js';
+import { notYetAvailable } from './commands/shared.js';
 
-/** Builds the `stakebts` command tree and runs it. */
+/** Builds the `stakebts` command tree. */
+export function buildProgram(): Command {
+  const program = new Command('stakebts')
+    .description('BitShares staking desk daemon: stakes in, interest and principal out, exactly once')
+    .option('-c, --config <file>', 'JSON config file (default: $STAKEBTS_CONFIG or ./stakebts.config.json)')
+    .option('--db <file>', 'SQLite database file (overrides the config)')
+    .showHelpAfterError();
+  program.addCommand(importCommand());
+  program.addCommand(auditCommand());
+  for (const [name, what] of [
+    ['start', 'run the daemon (password prompt)'],
+    ['demo', 'run the whole system on the simulators'],
+    ['status', 'show the daemon state'],
+    ['admin', 'manager fund moves and loans'],
+    ['keys', 'manage the encrypted keystore'],
+    ['sim', 'run a simulator (chain, bittrex)'],
+  ] as const) {
+    program.command(name).description(`${what} (coming)`).allowUnknownOption().allowExcessArguments().action(notYetAvailable(name));
+  }
+  return program;
+}
+
+/**
+ * Runs the CLI. Expected failures (bad config, locked database, bad import file…) print one clear message and
+ * exit 1; only a bug shows a stack trace.
+ */
 export async function runCli(argv: string[]): Promise<void> {
-  const program = new Command('stakebts').description('BitShares staking desk daemon');
-  await program.parseAsync(argv);
+  const program = buildProgram().exitOverride();
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      process.exitCode = err.exitCode;
+      return;
+    }
+    if (err instanceof BaseError) {
+      process.stderr.write(`stakebts: ${err.message}\n`);
+      process.exitCode = 1;
+      return;
+    }
+    throw err;
+  }
 }

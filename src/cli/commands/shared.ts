@@ -1,0 +1,26 @@
+import type { Command } from 'commander';
+import { type Config, loadConfig } from '../../config/index.js';
+import type { OutputFormat } from '../../audit/formatRows.js';
+import { BaseError } from '../../errors/BaseError.js';
+
+/** Options every command accepts. */
+export type GlobalOptions = { config?: string; db?: string };
+
+/** The validated config for a command, with --db applied. */
+export function configFor(cmd: Command): Config {
+  const opts = cmd.optsWithGlobals<GlobalOptions>();
+  return loadConfig({ path: opts.config, overrides: opts.db ? { db: opts.db } : {} });
+}
+
+/** --json / --csv / default table. */
+export function outputFormat(opts: { json?: boolean; csv?: boolean }): OutputFormat {
+  if (opts.json && opts.csv) throw new BaseError('USAGE', 'Choose one of --json and --csv.');
+  return opts.json ? 'json' : opts.csv ? 'csv' : 'table';
+}
+
+/** A command whose work another part of the project delivers later. */
+export function notYetAvailable(name: string): () => never {
+  return () => {
+    throw new BaseError('USAGE', `\`stakebts ${name}\` is not yet available in this version.`);
+  };
+}

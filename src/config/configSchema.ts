@@ -1,0 +1,95 @@
+import { z } from 'zod';
+
+/** RULES.md defaults, in one place. The code reads them from the config object only. */
+export const DEFAULT_AMOUNTS = [25_000, 50_000, 100_000, 200_000, 250_000, 500_000, 1_000_000, 2_500_000, 5_000_000, 10_000_000];
+export const MONTH_MS = 2_592_000_000;
+
+const positiveInt = z.number().int().positive();
+const nonNegativeInt = z.number().int().nonnegative();
+const accountName = z.string().regex(/^[a-z][a-z0-9.-]{1,62}$/, 'must be a BitShares account name (lowercase, 2-63 chars)');
+const wsUrl = z.string().regex(/^wss?:\/\/\S+$/, 'must be a ws:// or wss:// URL');
+
+export const termsSchema = z
+  .object({
+    amounts: z.array(positiveInt).min(1).default(DEFAULT_AMOUNTS),
+    months: z
+      .object({
+        three_months: positiveInt.default(3),
+        six_months: positiveInt.default(6),
+        twelve_months: positiveInt.default(12),
+      })
+      .strict()
+      .prefault({}),
+    interestBps: nonNegativeInt.default(800),
+    penaltyBps: nonNegativeInt.max(10_000).default(1_500),
+    monthMs: positiveInt.default(MONTH_MS),
+    invalidFee: nonNegativeInt.default(50),
+    minRefund: nonNegativeInt.default(10),
+    receiptAmount: positiveInt.default(1),
+    supportNoticeAmount: positiveInt.default(1),
+    adminMin: positiveInt.default(400),
+    adminMaxAgeMs: positiveInt.default(3_600_000),
+    coverDays: positiveInt.default(7),
+  })
+  .strict();
+
+const bittrexAccountSchema = z
+  .object({
+    index: z.union([z.literal(1), z.literal(2), z.literal(3)]),
+    depositMemo: z.string().min(1),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    db: z.string().min(1).default('db/stakebts.sqlite'),
+    nodes: z.array(wsUrl).min(1).default(['ws://127.0.0.1:8090']),
+    chainId: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/, 'must be 64 hex characters')
+      .optional(),
+    broker: accountName.default('stakebts-broker'),
+    managers: z.array(accountName).default([]),
+    fundingAccounts: z.array(accountName).default(['bittrex-deposit']),
+    startBlock: positiveInt.default(1),
+    terms: termsSchema.prefault({}),
+    bittrex: z
+      .object({
+        baseUrl: z.url().default('http://127.0.0.1:8091/v3'),
+        depositAccount: accountName.default('bittrex-deposit'),
+        accounts: z.array(bittrexAccountSchema).max(3).default([]),
+        timeoutMs: positiveInt.default(10_000),
+      })
+      .strict()
+      .prefault({}),
+    payout: z
+      .object({
+        rails: z
+          .array(z.enum(['broker', 'bittrex1', 'bittrex2', 'bittrex3']))
+          .min(1)
+          .default(['broker', 'bittrex1', 'bittrex2', 'bittrex3']),
+        timeoutMs: positiveInt.default(60_000),
+        concurrency: positiveInt.max(64).default(4),
+        cycleMs: positiveInt.default(10_000),
+        retryBackoffMs: positiveInt.default(60_000),
+        maxBackoffMs: positiveInt.default(3_600_000),
+      })
+      .strict()
+      .prefault({}),
+    listener: z
+      .object({
+        window: positiveInt.max(1_000).default(64),
+        pollMs: positiveInt.default(3_000),
+        callTimeoutMs: positiveInt.default(10_000),
+      })
+      .strict()
+      .prefault({}),
+    supportContact: z.string().min(1).default('support@stakebts.example'),
+    keystore: z.string().min(1).default('stakebts.keystore.json'),
+    logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  })
+  .strict();
+
+export type Config = z.infer<typeof configSchema>;
+export type Terms = Config['terms'];
+export type ConfigInput = z.input<typeof configSchema>;

@@ -1,0 +1,2 @@
+export * from './configSchema.js';
+export * from './loadConfig.js';

@@ -1,0 +1,94 @@
+import { createHash } from 'node:crypto';
+import type { Database } from 'better-sqlite3';
+
+export const GENESIS_HASH = 'genesis';
+
+export type ReceiptRow = { id: number; nonce: number; now: number; msg: string; prev_hash: string; hash: string };
+
+/** The event facts of a receipt; `event` names what happened (RULES.md "Audit"). */
+export type ReceiptMessage = { event: string } & Record<string, unknown>;
+
+/** JSON with bigints as decimal strings: amounts stay exact in receipts. */
+export function toJson(value: unknown): string {
+  return JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? v.toString() : v));
+}
+
+/** The link of the chain: sha256 over the previous hash and this receipt's fields, newline separated. */
+export function receiptHash(prevHash: string, nonce: number, now: number, msg: string): string {
+  return createHash('sha256').update(`${prevHash}\n${nonce}\n${now}\n${msg}`).digest('hex');
+}
+
+/**
+ * Appends one receipt, linked to the last one. Call inside the transaction that makes the event happen, so the
+ * receipt exists exactly when the event does. The schema re-checks the link (trigger receipts_chain_links).
+ */
+export function appendReceipt(db: Database, nonce: number, msg: ReceiptMessage, now = Date.now()): ReceiptRow {
+  const last = db.prepare('SELECT hash FROM receipts ORDER BY id DESC LIMIT 1').get() as { hash: string } | undefined;
+  const prevHash = last?.hash ?? GENESIS_HASH;
+  const text = toJson(msg);
+  const hash = receiptHash(prevHash, nonce, now, text);
+  const info = db
+    .prepare('INSERT INTO receipts (nonce, now, msg, prev_hash, hash) VALUES (?, ?, ?, ?, ?)')
+    .run(nonce, now, text, prevHash, hash);
+  return { id: Number(info.lastInsertRowid), nonce, now, msg: text, prev_hash: prevHash, hash };
+}
+
+export type ReceiptFilter = {
+  user?: string;
+  nonce?: number;
+  event?: string;
+  since?: number;
+  until?: number;
+  limit?: number;
+};
+
+/**
+ * Receipts in id order, filtered. `user` matches receipts whose message names the account (user, from or to)
+ * or whose nonce is one of the user's contracts.
+ */
+export function listReceipts(db: Database, filter: ReceiptFilter = {}): ReceiptRow[] {
+  const where: string[] = [];
+  const params: Record<string, unknown> = {};
+  if (filter.user !== undefined) {
+    where.push(`(json_extract(msg, '$.user') = @user OR json_extract(msg, '$.from') = @user OR json_extract(msg, '$.to') = @user
+      OR (nonce > 0 AND nonce IN (SELECT id FROM contracts WHERE user = @user)))`);
+    params.user = filter.user;
+  }
+  if (filter.nonce !== undefined) {
+    where.push('nonce = @nonce');
+    params.nonce = filter.nonce;
+  }
+  if (filter.event !== undefined) {
+    where.push(`json_extract(msg, '$.event') = @event`);
+    params.event = filter.event;
+  }
+  if (filter.since !== undefined) {
+    where.push('now >= @since');
+    params.since = filter.since;
+  }
+  if (filter.until !== undefined) {
+    where.push('now <= @until');
+    params.until = filter.until;
+  }
+  const sql = `SELECT id, nonce, now, msg, prev_hash, hash FROM receipts ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+    ORDER BY id ${filter.limit ? 'LIMIT @limit' : ''}`;
+  if (filter.limit) params.limit = filter.limit;
+  return db.prepare(sql).all(params) as ReceiptRow[];
+}
+
+export type ChainCheck = { ok: true; count: number } | { ok: false; count: number; brokenAt: number; reason: string };
+
+/** Walks the whole chain; reports the first receipt whose link or hash does not match its bytes. */
+export function verifyReceiptChain(db: Database): ChainCheck {
+  let prev = GENESIS_HASH;
+  let count = 0;
+  for (const row of db.prepare('SELECT id, nonce, now, msg, prev_hash, hash FROM receipts ORDER BY id').iterate() as Iterable<ReceiptRow>) {
+    count++;
+    if (row.prev_hash !== prev) return { ok: false, count, brokenAt: row.id, reason: 'prev_hash does not match the previous receipt' };
+    if (receiptHash(row.prev_hash, row.nonce, row.now, row.msg) !== row.hash) {
+      return { ok: false, count, brokenAt: row.id, reason: 'hash does not match the receipt content' };
+    }
+    prev = row.hash;
+  }
+  return { ok: true, count };
+}
