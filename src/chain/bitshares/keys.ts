@@ -27,6 +27,7 @@ export type KeyMaterial = {
 
 const MAX_CACHE = 10_000;
 const keyCache = new Map<string, KeyMaterial>();
+const pubCache = new Map<string, Buffer | 'null' | null>();
 
 function sha256(b: Buffer): Buffer {
   return createHash('sha256').update(b).digest();
@@ -80,6 +81,18 @@ export function keyMaterial(wif: string): KeyMaterial {
  */
 export function parsePublicKey(pub: unknown): Buffer | 'null' | null {
   if (typeof pub !== 'string' || pub.length > 80) return null;
+  // Point decompression in bitsharesjs costs ~1.5 ms; memo keys repeat (broker, known clients).
+  let parsed = pubCache.get(pub);
+  if (parsed === undefined) {
+    parsed = parsePublicKeyUncached(pub);
+    if (pubCache.size >= MAX_CACHE) pubCache.clear();
+    pubCache.set(pub, parsed);
+  }
+  // A copy, so no caller can corrupt the cached point.
+  return Buffer.isBuffer(parsed) ? Buffer.from(parsed) : parsed;
+}
+
+function parsePublicKeyUncached(pub: string): Buffer | 'null' | null {
   ensureBtsPrefix();
   for (const prefix of KNOWN_PREFIXES) {
     if (!pub.startsWith(prefix)) continue;
