@@ -1,4 +1,5 @@
 /** bitsharesjs offline adapter: keys, memo crypto, transfer build/sign, tx ids, signature recovery. */
+export { parseChainTimeSec } from './chainTime.js';
 export { ensureBtsPrefix } from './init.js';
 export {
   NULL_PUBLIC_KEY,

@@ -40,7 +40,7 @@ function sha256(b: Buffer): Buffer {
 function decodeWif(wif: unknown): Buffer | null {
   if (typeof wif !== 'string' || wif.length < 40 || wif.length > 60) return null;
   const raw = base58Decode(wif);
-  if (!raw || raw.length !== 37 || raw[0] !== 0x80) return null;
+  if (raw?.length !== 37 || raw[0] !== 0x80) return null;
   const body = raw.subarray(0, 33);
   if (!sha256(sha256(body)).subarray(0, 4).equals(raw.subarray(33))) return null;
   const d = raw.subarray(1, 33);

@@ -1,10 +1,12 @@
 import { PrivateKey } from 'bitsharesjs';
 import { describe, expect, it } from 'vitest';
 import {
+  ensureBtsPrefix,
   generateKeyPair,
   isNullPublicKey,
   isValidPublicKey,
   isValidWif,
+  parseChainTimeSec,
   publicKeyFromWif,
   samePublicKey,
   toBtsPublicKey,
@@ -108,6 +110,27 @@ describe('key helpers', () => {
     for (const bad of ['', 'BTS', 'BTSxyz', `BTS${'1'.repeat(50)}`, {} as never]) {
       expect(isValidPublicKey(bad)).toBe(false);
       expect(isNullPublicKey(bad)).toBe(false);
+    }
+  });
+});
+
+describe('ensureBtsPrefix / parseChainTimeSec', () => {
+  it('repairs a prefix that bitsharesjs-ws reset to CBA: BTS keys keep working', async () => {
+    const { default: ws } = await import('bitsharesjs-ws');
+    const pub = generateKeyPair('prefix').pub;
+    ws.ChainConfig.setPrefix('CBA');
+    expect(isValidPublicKey(pub)).toBe(true);
+    expect(ws.ChainConfig.address_prefix).toBe('BTS');
+    ensureBtsPrefix();
+    ensureBtsPrefix();
+    expect(ws.ChainConfig.address_prefix).toBe('BTS');
+  });
+
+  it('parses node times as UTC and refuses other shapes', () => {
+    expect(parseChainTimeSec('2018-12-12T10:44:15')).toBe(1_544_611_455);
+    expect(parseChainTimeSec('1970-01-01T00:00:00')).toBe(0);
+    for (const bad of ['2018-12-12T10:44:15Z', '2018-12-12 10:44:15', '2019-02-30T00:00:00', '', 42 as never]) {
+      expect(() => parseChainTimeSec(bad)).toThrow(/YYYY-MM-DD/);
     }
   });
 });

@@ -10,6 +10,7 @@ export function vectorText(rel: string): string {
 }
 
 /** Parsed vector file. Nonces in these files are strings except where a test says otherwise. */
+// biome-ignore lint/suspicious/noExplicitAny: vector files are free-form JSON; tests narrow them with local types.
 export function loadVector<T = any>(rel: string): T {
   return JSON.parse(vectorText(rel)) as T;
 }
