@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { asDatabaseError } from '../db/openDatabase.js';
 import { BaseError } from '../errors/BaseError.js';
 import { auditCommand } from './commands/auditCommand.js';
 import { importCommand } from './commands/importCommand.js';
@@ -39,8 +40,9 @@ export async function runCli(argv: string[]): Promise<void> {
       process.exitCode = err.exitCode;
       return;
     }
-    if (err instanceof BaseError) {
-      process.stderr.write(`stakebts: ${err.message}\n`);
+    const known = err instanceof BaseError ? err : asDatabaseError(err);
+    if (known) {
+      process.stderr.write(`stakebts: ${known.message}\n`);
       process.exitCode = 1;
       return;
     }

@@ -32,7 +32,7 @@ const ENV_KEYS: Record<string, (v: string) => [string, unknown]> = {
  */
 export function loadConfig(options: LoadConfigOptions = {}): Config {
   const env = options.env ?? process.env;
-  const explicit = options.path ?? env.STAKEBTS_CONFIG;
+  const explicit = options.path ?? (env.STAKEBTS_CONFIG || undefined);
   const file = explicit ?? (existsSync(DEFAULT_CONFIG_FILE) ? DEFAULT_CONFIG_FILE : undefined);
   let raw: Record<string, unknown> = {};
   if (file !== undefined) raw = readConfigFile(resolve(file));

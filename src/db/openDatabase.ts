@@ -61,3 +61,18 @@ function toOpenError(err: unknown, file: string): BaseError {
   const message = err instanceof Error ? err.message : String(err);
   return new BaseError('DB_OPEN_FAILED', `The database ${file} could not be opened: ${message}`, { cause: err });
 }
+
+/**
+ * A driver error met after opening (a write while another process holds the lock, a full disk) as one clear
+ * sentence, or null when it is not a database condition a person can act on.
+ */
+export function asDatabaseError(err: unknown): BaseError | null {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string' || !code.startsWith('SQLITE_')) return null;
+  if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') {
+    return new BaseError('DB_LOCKED', 'The database is locked by another process (a writer holds it); try again when it is done.', { cause: err });
+  }
+  if (code === 'SQLITE_FULL') return new BaseError('DB_OPEN_FAILED', 'The disk holding the database is full.', { cause: err });
+  if (code === 'SQLITE_READONLY') return new BaseError('DB_OPEN_FAILED', 'The database is read-only for this process.', { cause: err });
+  return null;
+}

@@ -1,0 +1,62 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig, parseConfig } from '../../src/config/index.js';
+import { isError } from '../../src/errors/BaseError.js';
+import { useTempDir } from '../helpers/tempDir.js';
+
+const tempDir = useTempDir();
+
+describe('config', () => {
+  it('has every RULES.md default with an empty file', () => {
+    const c = parseConfig({});
+    expect(c.terms).toEqual({
+      amounts: [25000, 50000, 100000, 200000, 250000, 500000, 1000000, 2500000, 5000000, 10000000],
+      months: { three_months: 3, six_months: 6, twelve_months: 12 },
+      interestBps: 800,
+      penaltyBps: 1500,
+      monthMs: 2_592_000_000,
+      invalidFee: 50,
+      minRefund: 10,
+      receiptAmount: 1,
+      supportNoticeAmount: 1,
+      adminMin: 400,
+      adminMaxAgeMs: 3_600_000,
+      coverDays: 7,
+    });
+    expect(c.payout.rails).toEqual(['broker', 'bittrex1', 'bittrex2', 'bittrex3']);
+    expect(c.payout.timeoutMs).toBe(60_000);
+  });
+  it.each([
+    [{ terms: { interestBps: 8.5 } }, 'terms.interestBps: Invalid input: expected int, received number'],
+    [{ nodes: ['http://x'] }, 'nodes.0: must be a ws:// or wss:// URL'],
+    [{ broker: 'Bad Name' }, 'broker: must be a BitShares account name'],
+    [{ terms: { amount: [1] } }, 'terms.amount: unknown key'],
+    [{ bittrex: { accounts: [{ index: 4, depositMemo: 'm' }] } }, 'bittrex.accounts.0.index'],
+    [{ payout: { rails: ['broker', 'paypal'] } }, 'payout.rails.1'],
+    [{ chainId: 'xyz' }, 'chainId: must be 64 hex characters'],
+  ])('names the bad key: %j', (raw, expected) => {
+    expect(() => parseConfig(raw, 'test.json')).toThrow(expected);
+    try {
+      parseConfig(raw, 'test.json');
+    } catch (err) {
+      expect(isError(err, 'CONFIG_INVALID')).toBe(true);
+      expect((err as Error).message.split('\n')).toHaveLength(1);
+    }
+  });
+  it('reads the file, then the environment, then overrides', () => {
+    const path = join(tempDir(), 'c.json');
+    writeFileSync(path, JSON.stringify({ broker: 'from-file', db: 'a.sqlite', managers: ['boss'] }));
+    const c = loadConfig({ path, env: { STAKEBTS_DB: 'b.sqlite', STAKEBTS_NODES: 'ws://a:1, ws://b:2' }, overrides: { broker: 'from-flag' } });
+    expect([c.broker, c.db, c.nodes, c.managers]).toEqual(['from-flag', 'b.sqlite', ['ws://a:1', 'ws://b:2'], ['boss']]);
+  });
+  it('explains a missing or broken file in one sentence', () => {
+    const dir = tempDir();
+    expect(() => loadConfig({ path: join(dir, 'none.json'), env: {} })).toThrow(/^The config file .*none\.json does not exist\.$/);
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, '{ "db": ');
+    expect(() => loadConfig({ path: bad, env: {} })).toThrow(/is not valid JSON/);
+    writeFileSync(bad, '[1]');
+    expect(() => loadConfig({ path: bad, env: {} })).toThrow(/must hold a JSON object/);
+  });
+});
