@@ -85,7 +85,9 @@ export async function writeKeystore(
 async function writeFileAtomic(path: string, text: string, overwrite: boolean): Promise<void> {
   const dir = dirname(path);
   const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
-  const handle = await open(tmp, 'wx', 0o600);
+  const handle = await open(tmp, 'wx', 0o600).catch((err: NodeJS.ErrnoException) => {
+    throw new BaseError('USAGE', `Cannot write the keystore in ${dir} (${err.code ?? 'error'}).`, { cause: err });
+  });
   try {
     // The umask can only remove bits, but be explicit: a keystore is readable by its owner only.
     await handle.chmod(0o600);

@@ -25,7 +25,17 @@ beforeEach(async () => {
 });
 afterEach(async () => cleanup());
 
-async function editFile(path: string, edit: (json: Record<string, any>) => void): Promise<void> {
+/** The keystore JSON as a test edits it: known fields typed, anything may be set or deleted. */
+type RawFile = {
+  [k: string]: unknown;
+  kdf: { [k: string]: unknown; salt: string };
+  ct: string;
+  iv: string;
+  tag: string;
+  check: string;
+};
+
+async function editFile(path: string, edit: (json: RawFile) => void): Promise<void> {
   const json = JSON.parse(await readFile(path, 'utf8'));
   edit(json);
   await writeFile(path, JSON.stringify(json), { mode: 0o600 });
@@ -103,7 +113,7 @@ describe('wrong password and damaged files', () => {
     expect((err as BaseError).shortMessage).toBe('Wrong keystore password.');
   });
 
-  const invalid: Array<[string, (j: Record<string, any>) => void]> = [
+  const invalid: Array<[string, (j: RawFile) => void]> = [
     ['ciphertext bit flipped', (j) => (j.ct = flip(j.ct, 3))],
     ['ciphertext truncated', (j) => (j.ct = Buffer.from(j.ct, 'base64').subarray(1).toString('base64'))],
     ['tag bit flipped', (j) => (j.tag = flip(j.tag))],
@@ -125,7 +135,7 @@ describe('wrong password and damaged files', () => {
   });
 
   // These change the derived key: indistinguishable from a wrong password, and reported as such.
-  const keyChanging: Array<[string, (j: Record<string, any>) => void]> = [
+  const keyChanging: Array<[string, (j: RawFile) => void]> = [
     ['salt bit flipped', (j) => (j.kdf.salt = flip(j.kdf.salt))],
     ['N changed to another valid value', (j) => (j.kdf.N = 2 ** 15)],
     ['r changed', (j) => (j.kdf.r = 4)],
@@ -200,6 +210,12 @@ describe('overwrite and password change', () => {
     const err = await rejection(changeKeystorePassword(file, 'not the password', 'another password', { kdf: FAST_KDF }));
     expect(isError(err, 'KEYSTORE_WRONG_PASSWORD')).toBe(true);
     expect(await readFile(file, 'utf8')).toBe(before);
+  });
+
+  test('a missing folder gives a clear USAGE error', async () => {
+    const err = await rejection(writeKeystore(join(dir, 'no', 'such', 'k.json'), plantedPayload().payload, PASSWORD, { kdf: FAST_KDF }));
+    expect(isError(err, 'USAGE')).toBe(true);
+    expect((err as Error).message).toContain('ENOENT');
   });
 
   test('a short new password is refused', async () => {
