@@ -1,0 +1,10 @@
+export { createNodeClient, type NodeClient, type NodeClientOptions } from './createNodeClient.js';
+export type {
+  AssetAmount,
+  ChainAccount,
+  ChainAsset,
+  DynamicGlobalProperties,
+  OperationHistory,
+  RawBlock,
+  RawTransaction,
+} from './schemas.js';
