@@ -92,6 +92,7 @@ CREATE TABLE payouts (
 ) STRICT;
 CREATE INDEX payouts_state ON payouts (state, next_attempt_at);
 CREATE INDEX payouts_contract ON payouts (contract_id);
+CREATE INDEX payouts_stake ON payouts (stake_id);
 CREATE INDEX payouts_recipient ON payouts (recipient);
 
 -- One row per try on one rail; idem_key is the rail's dedupe key (Bittrex clientWithdrawalId, or the chain tx id).
@@ -125,6 +126,22 @@ CREATE TABLE receipts (
 ) STRICT;
 CREATE INDEX receipts_nonce ON receipts (nonce);
 CREATE INDEX receipts_now ON receipts (now);
+
+-- Transfers out of the broker seen in irreversible blocks: the chain rail's evidence that a payment happened.
+CREATE TABLE chain_transfers_out (
+  block_num    INTEGER NOT NULL,
+  trx_in_block INTEGER NOT NULL,
+  op_in_trx    INTEGER NOT NULL,
+  tx_id        TEXT,
+  to_id        TEXT NOT NULL,
+  amount_sats  INTEGER NOT NULL,
+  asset_id     TEXT NOT NULL,
+  block_time   INTEGER NOT NULL,
+  payout_id    INTEGER REFERENCES payouts (id),
+  created_at   INTEGER NOT NULL,
+  PRIMARY KEY (block_num, trx_in_block, op_in_trx)
+) STRICT;
+CREATE INDEX chain_transfers_out_tx ON chain_transfers_out (tx_id);
 
 -- Loans from managers to the broker (RULES.md "loan_to_broker").
 CREATE TABLE loans (
@@ -178,6 +195,8 @@ CREATE TRIGGER receipts_no_update BEFORE UPDATE ON receipts BEGIN SELECT RAISE(A
 CREATE TRIGGER receipts_chain_links BEFORE INSERT ON receipts
   WHEN NEW.prev_hash IS NOT COALESCE((SELECT hash FROM receipts ORDER BY id DESC LIMIT 1), 'genesis')
   BEGIN SELECT RAISE(ABORT, 'receipts: prev_hash does not link to the last receipt'); END;
+CREATE TRIGGER chain_transfers_out_no_delete BEFORE DELETE ON chain_transfers_out BEGIN SELECT RAISE(ABORT, 'append-only: DELETE on chain_transfers_out is refused'); END;
+CREATE TRIGGER chain_transfers_out_no_update BEFORE UPDATE ON chain_transfers_out BEGIN SELECT RAISE(ABORT, 'append-only: UPDATE on chain_transfers_out is refused'); END;
 CREATE TRIGGER loans_no_delete BEFORE DELETE ON loans BEGIN SELECT RAISE(ABORT, 'append-only: DELETE on loans is refused'); END;
 CREATE TRIGGER loans_no_update BEFORE UPDATE ON loans BEGIN SELECT RAISE(ABORT, 'append-only: UPDATE on loans is refused'); END;
 CREATE TRIGGER admin_actions_no_delete BEFORE DELETE ON admin_actions BEGIN SELECT RAISE(ABORT, 'append-only: DELETE on admin_actions is refused'); END;

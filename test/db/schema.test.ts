@@ -39,13 +39,14 @@ function seeded() {
   db.prepare(`INSERT INTO processed_ops VALUES (10, 0, 0, NULL, '1.2.100', 1, '1.3.0', 'new_contract', 0, 0)`).run();
   db.prepare(`INSERT INTO loans (source_key, manager, amount_sats, created_at) VALUES ('op:1:0:0', 'boss', 5, 0)`).run();
   db.prepare(`INSERT INTO admin_actions (source_key, manager, action, amount_sats, outcome, created_at) VALUES ('op:2:0:0', 'boss', 'x', 5, 'done', 0)`).run();
+  db.prepare(`INSERT INTO chain_transfers_out VALUES (11, 0, 0, 'ab', '1.2.100', 5, '1.3.0', 0, NULL, 0)`).run();
   writeCursor(db, { blockNum: 10, blockTime: 1_000 });
   appendReceipt(db, contractId, { event: 'contract_opened', user: 'alice' });
   appendReceipt(db, 0, { event: 'startup' });
   return { db, path, contractId };
 }
 
-const TABLES = ['schema_migrations', 'cursor', 'processed_ops', 'contracts', 'stakes', 'payouts', 'payout_attempts', 'receipts', 'loans', 'admin_actions'];
+const TABLES = ['chain_transfers_out', 'schema_migrations', 'cursor', 'processed_ops', 'contracts', 'stakes', 'payouts', 'payout_attempts', 'receipts', 'loans', 'admin_actions'];
 
 describe('schema', () => {
   it('lists exactly the tables guarded here (a new table must get its DELETE trigger)', () => {

@@ -1,0 +1,68 @@
+import type { Database } from 'better-sqlite3';
+import type { Config } from '../config/index.js';
+import { writeCursor } from '../db/cursor.js';
+import { appendReceipt } from '../db/receipts.js';
+import { handleIncoming } from './handleIncoming.js';
+import type { OutgoingOp, PreparedBlock } from './prepareBlock.js';
+
+export type ApplyContext = {
+  db: Database;
+  config: Config;
+  brokerId: string;
+  managerIds: ReadonlySet<string>;
+  fundingIds: ReadonlySet<string>;
+  /** Account names by id, for every sender in the block. */
+  names: ReadonlyMap<string, string>;
+  /** Last irreversible block time (ms): "now" for admin freshness. */
+  now: number;
+};
+
+export type ApplyResult = { handled: number; skipped: number };
+
+/**
+ * Applies one irreversible block: every transfer to or from the broker, plus the cursor, in ONE SQLite
+ * transaction. A crash before commit leaves nothing; a replay after commit finds every op already handled.
+ */
+export function applyBlock(block: PreparedBlock, ctx: ApplyContext): ApplyResult {
+  const { db } = ctx;
+  const result: ApplyResult = { handled: 0, skipped: 0 };
+  const run = db.transaction(() => {
+    for (const op of block.ops) {
+      const done = op.direction === 'in' ? handleIncoming(op, block, ctx) : recordOutgoing(db, op, block.blockTime);
+      if (done) result.handled++;
+      else result.skipped++;
+    }
+    writeCursor(db, { blockNum: block.blockNum, blockTime: block.blockTime });
+  });
+  run.immediate();
+  return result;
+}
+
+/**
+ * A transfer out of the broker, seen irreversible: stored as evidence for the chain rail and matched to the
+ * payment attempt that signed it (same tx id).
+ */
+function recordOutgoing(db: Database, op: OutgoingOp, blockTime: number): boolean {
+  const attempt = op.txId
+    ? (db.prepare(`SELECT payout_id FROM payout_attempts WHERE idem_key = ? AND rail = 'broker'`).get(op.txId) as { payout_id: number } | undefined)
+    : undefined;
+  const info = db
+    .prepare(
+      `INSERT INTO chain_transfers_out (block_num, trx_in_block, op_in_trx, tx_id, to_id, amount_sats, asset_id, block_time, payout_id, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+    )
+    .run(op.blockNum, op.trxInBlock, op.opInTrx, op.txId, op.toId, op.amountSats, op.assetId, blockTime, attempt?.payout_id ?? null, Date.now());
+  if (info.changes === 0) return false;
+  appendReceipt(db, 0, {
+    event: 'broker_transfer_out',
+    to: op.toId,
+    amountSats: op.amountSats,
+    asset: op.assetId,
+    txId: op.txId,
+    block: op.blockNum,
+    trx: op.trxInBlock,
+    op: op.opInTrx,
+    payoutId: attempt?.payout_id ?? null,
+  });
+  return true;
+}

@@ -1,0 +1,91 @@
+import { decryptMemo, transactionId } from '../chain/bitshares/index.js';
+import type { RawBlock } from '../chain/nodeClient/index.js';
+import { parseSats } from '../domain/money.js';
+import { parseMemo, type ParsedMemo } from '../domain/parseMemo.js';
+
+export type OpKey = { blockNum: number; trxInBlock: number; opInTrx: number };
+
+export type IncomingOp = OpKey & {
+  direction: 'in';
+  fromId: string;
+  amountSats: bigint;
+  assetId: string;
+  memo: ParsedMemo | { kind: 'undecryptable' };
+  /** The decoded memo text for the receipt (bounded), or null. */
+  memoText: string | null;
+  txId: string | null;
+};
+
+export type OutgoingOp = OpKey & {
+  direction: 'out';
+  toId: string;
+  amountSats: bigint;
+  assetId: string;
+  txId: string | null;
+};
+
+export type PreparedBlock = {
+  blockNum: number;
+  blockTime: number;
+  ops: Array<IncomingOp | OutgoingOp>;
+};
+
+export type PrepareContext = { brokerId: string; brokerMemoWif: string };
+
+/**
+ * Picks the broker's transfers out of a raw block and decodes what can be decoded before the (synchronous)
+ * apply step: memo decryption, memo parsing, tx ids. Selection is on raw JSON (op type 0, `to`/`from` ids),
+ * so unknown operation types elsewhere in the block never matter. Never throws on a malformed operation.
+ */
+export function prepareBlock(block: RawBlock, ctx: PrepareContext): PreparedBlock {
+  const ops: PreparedBlock['ops'] = [];
+  block.transactions.forEach((tx, trxInBlock) => {
+    let txId: string | null | undefined;
+    const idOf = () => {
+      if (txId === undefined) txId = transactionId(tx);
+      return txId;
+    };
+    tx.operations.forEach(([type, op], opInTrx) => {
+      if (type !== 0) return;
+      const to = op.to;
+      const from = op.from;
+      if (to !== ctx.brokerId && from !== ctx.brokerId) return;
+      const amount = readAmount(op.amount);
+      if (!amount || typeof from !== 'string' || typeof to !== 'string') return;
+      const key = { blockNum: block.blockNum, trxInBlock, opInTrx };
+      if (to === ctx.brokerId) {
+        const { memo, memoText } = readMemo(op.memo, ctx.brokerMemoWif);
+        ops.push({ ...key, direction: 'in', fromId: from, amountSats: amount.sats, assetId: amount.assetId, memo, memoText, txId: idOf() });
+      } else {
+        ops.push({ ...key, direction: 'out', toId: to, amountSats: amount.sats, assetId: amount.assetId, txId: idOf() });
+      }
+    });
+  });
+  return { blockNum: block.blockNum, blockTime: block.timestampMs, ops };
+}
+
+function readAmount(value: unknown): { sats: bigint; assetId: string } | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const { amount, asset_id: assetId } = value as { amount?: unknown; asset_id?: unknown };
+  if (typeof assetId !== 'string') return null;
+  try {
+    const sats = parseSats(amount);
+    return sats > 0n ? { sats, assetId } : null;
+  } catch {
+    return null;
+  }
+}
+
+const MAX_RECEIPT_MEMO = 256;
+
+function readMemo(raw: unknown, memoWif: string): { memo: ParsedMemo | { kind: 'undecryptable' }; memoText: string | null } {
+  if (raw === undefined || raw === null) return { memo: parseMemo(null), memoText: null };
+  const m = raw as { from?: unknown; to?: unknown; nonce?: unknown; message?: unknown };
+  if (typeof m.from !== 'string' || typeof m.to !== 'string' || typeof m.message !== 'string' || (typeof m.nonce !== 'string' && typeof m.nonce !== 'number')) {
+    return { memo: { kind: 'undecryptable' }, memoText: null };
+  }
+  const result = decryptMemo({ from: m.from, to: m.to, nonce: m.nonce, message: m.message }, memoWif);
+  if (!result.ok) return { memo: { kind: 'undecryptable' }, memoText: null };
+  const text = result.bytes.toString('utf8');
+  return { memo: parseMemo(result.bytes), memoText: text.length > MAX_RECEIPT_MEMO ? `${text.slice(0, MAX_RECEIPT_MEMO)}…` : text };
+}
