@@ -46,11 +46,11 @@ export class BlockScanner {
     const dgp = await node.getDynamicGlobalProperties();
     const lib = dgp.lastIrreversibleBlockNum;
     const cursor = readCursor(db)?.blockNum ?? config.startBlock - 1;
+    if (lib <= cursor) return { from: cursor + 1, to: cursor, applied: 0, lib, libTime: this.lastIrreversible?.time ?? 0 };
     const libBlock = await node.getBlock(lib);
     if (!libBlock) throw new BaseError('RPC_ERROR', `The node does not return its own irreversible block ${lib}.`);
     this.lastIrreversible = { blockNum: lib, time: libBlock.timestampMs };
     const from = cursor + 1;
-    if (from > lib) return { from, to: cursor, applied: 0, lib, libTime: libBlock.timestampMs };
 
     const window = Math.max(1, this.opts.window ?? config.listener.window);
     const inflight = new Map<number, Promise<PreparedBlock>>();

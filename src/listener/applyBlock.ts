@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import type { Config } from '../config/index.js';
-import { writeCursor } from '../db/cursor.js';
+import { readCursor, writeCursor } from '../db/cursor.js';
 import { appendReceipt } from '../db/receipts.js';
 import { handleIncoming } from './handleIncoming.js';
 import type { OutgoingOp, PreparedBlock } from './prepareBlock.js';
@@ -27,6 +27,8 @@ export function applyBlock(block: PreparedBlock, ctx: ApplyContext): ApplyResult
   const { db } = ctx;
   const result: ApplyResult = { handled: 0, skipped: 0 };
   const run = db.transaction(() => {
+    // A block at or below the cursor was applied already: replaying it is a no-op, not an error.
+    if ((readCursor(db)?.blockNum ?? -1) >= block.blockNum) return;
     for (const op of block.ops) {
       const done = op.direction === 'in' ? handleIncoming(op, block, ctx) : recordOutgoing(db, op, block.blockTime);
       if (done) result.handled++;
