@@ -63,7 +63,7 @@ describe('createFallbackRpc / createNodeClient failover', () => {
     const right = await startChainSimulator({});
     try {
       const only = createNodeClient({ urls: [wrong.url], expectedChainId: SIM_CHAIN_ID, rpc: { retryCount: 0 } });
-      const err = await only.getChainId().catch((e: any) => e);
+      const err: any = await only.getChainId().catch((e: any) => e);
       await only.close();
       expect(isError(err, 'CHAIN_ID_MISMATCH')).toBe(true);
       expect(err.message).toContain(other);
@@ -83,7 +83,7 @@ describe('createFallbackRpc / createNodeClient failover', () => {
     const responses: RpcResponseInfo[] = [];
     const rpc = createFallbackRpc([a.url, b.url], { onResponse: (r) => responses.push(r) });
     try {
-      const err = await rpc.request({ api: 'database', method: 'get_account_by_name', params: ['x'] }).catch((e: any) => e);
+      const err: any = await rpc.request({ api: 'database', method: 'get_account_by_name', params: ['x'] }).catch((e: any) => e);
       expect(err).toBeInstanceOf(RpcNodeError);
       expect(err.fcName).toBe('assert_exception');
       expect(responses.map((r) => [r.url, r.method, r.ok])).toEqual([[a.url, 'get_account_by_name', false]]);
@@ -100,7 +100,7 @@ describe('createFallbackRpc / createNodeClient failover', () => {
     const responses: RpcResponseInfo[] = [];
     const node = createNodeClient({ urls: [a.url, b.url], callTimeoutMs: 400, onResponse: (r) => responses.push(r) });
     try {
-      const err = await node.broadcastTransaction({ operations: [] }).catch((e: any) => e);
+      const err: any = await node.broadcastTransaction({ operations: [] }).catch((e: any) => e);
       expect(isError(err, 'NODE_TIMEOUT')).toBe(true);
       expect(responses.filter((r) => r.method === 'broadcast_transaction').map((r) => r.url)).toEqual([a.url]);
     } finally {
@@ -128,7 +128,7 @@ describe('createFallbackRpc / createNodeClient failover', () => {
     const sims: ChainSimulator[] = [await startChainSimulator({ faults: { refuseConnections: true } })];
     const node = createNodeClient({ urls: [sims[0]!.url, 'ws://127.0.0.1:1'], callTimeoutMs: 500 });
     try {
-      const err = await node.getBlock(1).catch((e: any) => e);
+      const err: any = await node.getBlock(1).catch((e: any) => e);
       expect(isError(err, 'NODE_UNAVAILABLE')).toBe(true);
       expect(unhandled).toEqual([]);
     } finally {

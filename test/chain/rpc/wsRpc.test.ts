@@ -63,7 +63,7 @@ describe('createWsRpc', () => {
     const sim = track(await startChainSimulator({ disableHistoryApi: true }));
     const rpc = track(createWsRpc(sim.url));
     expect(await rpc.connect()).toEqual({ chainId: sim.chainId, historyAvailable: false });
-    const err = await rpc.request({ api: 'history', method: 'get_account_history', params: [] }).catch((e: any) => e);
+    const err: any = await rpc.request({ api: 'history', method: 'get_account_history', params: [] }).catch((e: any) => e);
     expect(isError(err, 'NODE_UNAVAILABLE')).toBe(true);
     expect(await rpc.request({ api: 'database', method: 'get_chain_id' })).toBe(sim.chainId);
   });
@@ -85,7 +85,7 @@ describe('createWsRpc', () => {
   it('rejects a call the node never answers with NODE_TIMEOUT and keeps serving other calls', async () => {
     const sim = track(await startChainSimulator({ faults: { hang: ['get_block'] } }));
     const rpc = track(createWsRpc(sim.url, { timeoutMs: 300 }));
-    const err = await rpc.request({ api: 'database', method: 'get_block', params: [1] }).catch((e: any) => e);
+    const err: any = await rpc.request({ api: 'database', method: 'get_block', params: [1] }).catch((e: any) => e);
     expect(isError(err, 'NODE_TIMEOUT')).toBe(true);
     expect(err.requestSent).toBe(true);
     expect(await rpc.request({ api: 'database', method: 'get_chain_id' })).toBe(sim.chainId);
@@ -152,10 +152,10 @@ describe('createWsRpc', () => {
   it('throws the node error as RpcNodeError with the fc name and code', async () => {
     const sim = track(await startChainSimulator({ faults: { errors: { get_block: { name: 'assert_exception', code: 10 } } } }));
     const rpc = track(createWsRpc(sim.url));
-    const err = await rpc.request({ api: 'database', method: 'get_block', params: [1] }).catch((e: any) => e);
+    const err: any = await rpc.request({ api: 'database', method: 'get_block', params: [1] }).catch((e: any) => e);
     expect(err).toBeInstanceOf(RpcNodeError);
     expect([err.code, err.fcName, err.fcCode]).toEqual(['RPC_ERROR', 'assert_exception', 10]);
-    const missing = await rpc.request({ api: 'database', method: 'no_such_method' }).catch((e: any) => e);
+    const missing: any = await rpc.request({ api: 'database', method: 'no_such_method' }).catch((e: any) => e);
     expect([missing.code, missing.fcCode]).toEqual(['RPC_ERROR', -32601]);
   });
 
@@ -163,7 +163,7 @@ describe('createWsRpc', () => {
     const node = track(await fakeNode(() => undefined));
     const rpc = track(createWsRpc(node.url, { timeoutMs: 20_000, keepAliveMs: 100, silenceTimeoutMs: 500 }));
     const started = Date.now();
-    const err = await rpc.request({ api: 'database', method: 'get_block', params: [1] }).catch((e: any) => e);
+    const err: any = await rpc.request({ api: 'database', method: 'get_block', params: [1] }).catch((e: any) => e);
     expect(isError(err, 'NODE_CLOSED')).toBe(true);
     expect(Date.now() - started).toBeLessThan(15_000);
     expect(node.frames.some((f) => f.params[1] === 'get_dynamic_global_properties')).toBe(true); // keep-alive ping
@@ -173,7 +173,7 @@ describe('createWsRpc', () => {
     const sim = track(await startChainSimulator({ faults: { refuseConnections: true } }));
     const url = sim.url.replace('ws://', 'ws://alice:s3cretPW@') + '/ws?apikey=k3yk3y';
     const rpc = track(createWsRpc(url));
-    const err = await rpc.request({ api: 'database', method: 'get_chain_id' }).catch((e: any) => e);
+    const err: any = await rpc.request({ api: 'database', method: 'get_chain_id' }).catch((e: any) => e);
     expect(isError(err, 'NODE_UNAVAILABLE')).toBe(true);
     const text = JSON.stringify({ m: String(err.message), c: String(err.cause?.message), s: String(err.stack), u: rpc.config.url });
     expect(text).not.toContain('s3cretPW');
