@@ -1,10 +1,23 @@
-export { createWsRpc, type ApiName, type RpcRequest, type SessionInfo, type WsRpc, type WsRpcOptions } from './createWsRpc.js';
 export {
-  createFallbackRpc,
-  type FallbackRequest,
-  type FallbackRpc,
-  type FallbackRpcOptions,
-  type RpcResponseInfo,
-} from './createFallbackRpc.js';
-export { RpcNodeError, RpcTransportError, isTransportError, chainIdMismatch, type FcErrorObject } from './errors.js';
-export { sanitizeUrl } from './sanitizeUrl.js';
+	createFallbackRpc,
+	type FallbackRequest,
+	type FallbackRpc,
+	type FallbackRpcOptions,
+	type RpcResponseInfo,
+} from "./createFallbackRpc.js";
+export {
+	type ApiName,
+	createWsRpc,
+	type RpcRequest,
+	type SessionInfo,
+	type WsRpc,
+	type WsRpcOptions,
+} from "./createWsRpc.js";
+export {
+	chainIdMismatch,
+	type FcErrorObject,
+	isTransportError,
+	RpcNodeError,
+	RpcTransportError,
+} from "./errors.js";
+export { sanitizeUrl } from "./sanitizeUrl.js";

@@ -1,15 +1,19 @@
-export { startChainSimulator, type ChainSimulator, type SimConnection } from './startChainSimulator.js';
-export { parseChainSimArgs } from './parseChainSimArgs.js';
-export { runChainSim } from './runChainSim.js';
-export { ChainState } from './ChainState.js';
-export { FcError } from './FcError.js';
+export { ChainState } from "./ChainState.js";
+export { FcError } from "./FcError.js";
+export { parseChainSimArgs } from "./parseChainSimArgs.js";
+export { runChainSim } from "./runChainSim.js";
 export {
-  SIM_CHAIN_ID,
-  type ChainSimFaults,
-  type ChainSimOptions,
-  type ClientTransferParameters,
-  type FcErrorSpec,
-  type LedgerTransfer,
-  type SimAccount,
-  type SyntheticHistoryOptions,
-} from './types.js';
+	type ChainSimulator,
+	type SimConnection,
+	startChainSimulator,
+} from "./startChainSimulator.js";
+export {
+	type ChainSimFaults,
+	type ChainSimOptions,
+	type ClientTransferParameters,
+	type FcErrorSpec,
+	type LedgerTransfer,
+	SIM_CHAIN_ID,
+	type SimAccount,
+	type SyntheticHistoryOptions,
+} from "./types.js";

@@ -1,3 +1,3 @@
-export { wait } from './wait.js';
-export { withTimeout, type WithTimeoutOptions } from './withTimeout.js';
-export { withRetry, backoffDelay, type WithRetryOptions } from './withRetry.js';
+export { wait } from "./wait.js";
+export { backoffDelay, type WithRetryOptions, withRetry } from "./withRetry.js";
+export { type WithTimeoutOptions, withTimeout } from "./withTimeout.js";
