@@ -78,7 +78,7 @@ export const configSchema = z
       .prefault({}),
     listener: z
       .object({
-        window: positiveInt.max(1_000).default(64),
+        window: positiveInt.max(1_000).default(256),
         pollMs: positiveInt.default(3_000),
         callTimeoutMs: positiveInt.default(10_000),
       })

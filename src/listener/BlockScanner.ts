@@ -2,7 +2,7 @@ import type { Database } from 'better-sqlite3';
 import type { Logger } from 'pino';
 import type { NodeClient, RawBlock } from '../chain/nodeClient/index.js';
 import type { Config } from '../config/index.js';
-import { readCursor } from '../db/cursor.js';
+import { readCursor, writeCursor } from '../db/cursor.js';
 import { BaseError } from '../errors/BaseError.js';
 import { silentLogger } from '../log.js';
 import { wait } from '../utils/promise/index.js';
@@ -23,6 +23,9 @@ export type BlockScannerOptions = {
   logger?: Logger;
   onProgress?: (p: ScanProgress) => void;
 };
+
+/** Empty blocks between two cursor writes while catching up. */
+const CURSOR_BATCH = 1_000;
 
 export type ScanRound = { from: number; to: number; applied: number; lib: number; libTime: number };
 
@@ -65,11 +68,31 @@ export class BlockScanner {
     };
     const started = Date.now();
     let applied = 0;
+    let idleCursor: { blockNum: number; blockTime: number } | null = null;
+    let lastFlushed = cursor;
+    const flush = () => {
+      if (!idleCursor) return;
+      const c = idleCursor;
+      db.transaction(() => {
+        if ((readCursor(db)?.blockNum ?? -1) < c.blockNum) writeCursor(db, c);
+      }).immediate();
+      lastFlushed = c.blockNum;
+      idleCursor = null;
+    };
     for (let n = from; n <= lib; n++) {
       if (signal?.aborted) break;
       fill();
       const prepared = await (inflight.get(n) as Promise<PreparedBlock>);
       inflight.delete(n);
+      if (prepared.ops.length === 0) {
+        // Nothing of ours in this block: only the cursor would move. Batch those moves (a replayed empty block is
+        // harmless) instead of one fsync'ed transaction per block.
+        idleCursor = { blockNum: prepared.blockNum, blockTime: prepared.blockTime };
+        if (n - lastFlushed >= CURSOR_BATCH || n === lib) flush();
+        applied++;
+        this.report(from, lib, n, applied, started);
+        continue;
+      }
       await this.resolveNames(prepared);
       applyBlock(prepared, {
         db,
@@ -80,12 +103,12 @@ export class BlockScanner {
         names: this.names,
         now: libBlock.timestampMs,
       });
+      idleCursor = null;
+      lastFlushed = n;
       applied++;
-      if (this.opts.onProgress && (applied % 500 === 0 || n === lib)) {
-        const secs = Math.max(0.001, (Date.now() - started) / 1000);
-        this.opts.onProgress({ from, to: lib, done: applied, current: n, blocksPerSec: applied / secs });
-      }
+      this.report(from, lib, n, applied, started);
     }
+    flush();
     return { from, to: from + applied - 1, applied, lib, libTime: libBlock.timestampMs };
   }
 
@@ -109,6 +132,12 @@ export class BlockScanner {
         await wait(delay, signal).catch(() => {});
       }
     }
+  }
+
+  private report(from: number, to: number, current: number, done: number, started: number): void {
+    if (!this.opts.onProgress || (done % 500 !== 0 && current !== to)) return;
+    const secs = Math.max(0.001, (Date.now() - started) / 1000);
+    this.opts.onProgress({ from, to, done, current, blocksPerSec: done / secs });
   }
 
   private async fetch(n: number, known?: RawBlock): Promise<PreparedBlock> {

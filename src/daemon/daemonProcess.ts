@@ -1,0 +1,53 @@
+/**
+ * The daemon as a child process driven over IPC: tests (crash and fault tests kill it with SIGKILL at random
+ * moments) and the demo start it with `fork(dist/daemon/daemonProcess.js)` and send
+ * `{ cmd: 'start', config, secrets, logFile? }`. Secrets arrive over IPC, never in argv or env.
+ */
+import { z } from 'zod';
+import { parseConfig } from '../config/index.js';
+import { createLogger } from '../log.js';
+import { type Daemon, startDaemon } from './startDaemon.js';
+
+const startMessage = z.object({
+  cmd: z.literal('start'),
+  config: z.unknown(),
+  secrets: z.object({
+    brokerActiveWif: z.string(),
+    brokerMemoWif: z.string(),
+    bittrex: z.array(z.object({ index: z.union([z.literal(1), z.literal(2), z.literal(3)]), apiKey: z.string(), apiSecret: z.string() })),
+  }),
+  logFile: z.string().optional(),
+  logLevel: z.string().optional(),
+});
+
+export type DaemonProcessMessage =
+  | { cmd: 'ready'; pid: number }
+  | { cmd: 'error'; message: string }
+  | { cmd: 'stopped' };
+
+let daemon: Daemon | undefined;
+const send = (m: DaemonProcessMessage) => process.send?.(m);
+
+process.on('message', async (raw: unknown) => {
+  const parsed = startMessage.safeParse(raw);
+  if (!parsed.success || daemon) return;
+  const { config, secrets, logFile, logLevel } = parsed.data;
+  try {
+    const logger = createLogger({ dest: logFile ?? 2, pretty: false, level: logLevel ?? 'info' });
+    daemon = await startDaemon({ config: parseConfig(config), secrets, logger });
+    send({ cmd: 'ready', pid: process.pid });
+  } catch (err) {
+    send({ cmd: 'error', message: err instanceof Error ? err.message.split('\n')[0] ?? 'error' : String(err) });
+    process.exitCode = 1;
+    process.disconnect?.();
+  }
+});
+
+const stop = async () => {
+  if (!daemon) process.exit(0);
+  await daemon.close();
+  send({ cmd: 'stopped' });
+  process.disconnect?.();
+};
+process.on('SIGTERM', stop);
+process.on('SIGINT', stop);
