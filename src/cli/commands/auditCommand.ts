@@ -1,17 +1,42 @@
+import { writeFileSync } from 'node:fs';
+import type { Database } from 'better-sqlite3';
 import { Command } from 'commander';
-import { formatRows, parseTimeArg } from '../../audit/formatRows.js';
+import { auditVerify, formatVerifyResult } from '../../audit/auditVerify.js';
+import { buildReport } from '../../audit/buildReport.js';
+import { contractStory } from '../../audit/contractStory.js';
+import { formatRows, type OutputFormat, parseTimeArg } from '../../audit/formatRows.js';
+import { liabilitiesSvg } from '../../audit/liabilitiesSvg.js';
+import { type ContractFilter, type ContractState, type ContractSummary, listContracts } from '../../audit/listContracts.js';
+import { listPayouts, type PayoutFilter } from '../../audit/listPayouts.js';
+import { renderReport } from '../../audit/renderReport.js';
+import { type ReconcileDeps, reconcileDeps } from '../../audit/reconcileDeps.js';
+import { runReconcile } from '../../audit/runReconcile.js';
+import type { Config } from '../../config/index.js';
 import { openDatabase } from '../../db/openDatabase.js';
-import { listReceipts, type ReceiptFilter, type ReceiptRow, verifyReceiptChain } from '../../db/receipts.js';
-import { configFor, notYetAvailable, outputFormat } from './shared.js';
+import type { PayoutRow } from '../../db/payouts.js';
+import { listReceipts, type ReceiptFilter, type ReceiptRow } from '../../db/receipts.js';
+import { formatBts } from '../../domain/money.js';
+import { BaseError } from '../../errors/BaseError.js';
+import { configFor, outputFormat } from './shared.js';
 
-type ReceiptOpts = { user?: string; contract?: string; event?: string; since?: string; until?: string; json?: boolean; csv?: boolean; limit?: string };
+/** What the audit commands reach outside the database; tests replace it (simulators, captured output). */
+export type AuditCommandDeps = ReconcileDeps & {
+  /** Where results go. @default process.stdout */
+  write?: (text: string) => void;
+};
+
+type FormatOpts = { json?: boolean; csv?: boolean };
+type TimeOpts = { since?: string; until?: string; limit?: string };
 
 /**
- * `stakebts audit …`: read-only queries for auditors; they open the database read-only and work while the daemon runs.
- * @example stakebts audit receipts --user alice --since 2026-01-01 --csv
+ * `stakebts audit …`: read-only queries for auditors; they open the database read-only and work while the daemon
+ * runs (WAL). `verify` and `reconcile` exit non-zero when anything is wrong.
+ * @example stakebts audit payouts --user alice --state paid --csv
  */
-export function auditCommand(): Command {
+export function auditCommand(deps: AuditCommandDeps = {}): Command {
+  const write = deps.write ?? ((t: string) => void process.stdout.write(t));
   const audit = new Command('audit').description('read-only queries for auditors');
+
   audit
     .command('receipts')
     .description('list audit receipts')
@@ -23,55 +48,290 @@ export function auditCommand(): Command {
     .option('--limit <n>', 'at most n receipts')
     .option('--json', 'JSON lines')
     .option('--csv', 'CSV')
-    .action((opts: ReceiptOpts, cmd: Command) => {
+    .action((opts: FormatOpts & TimeOpts & { user?: string; contract?: string; event?: string }, cmd: Command) => {
       const format = outputFormat(opts);
-      const filter: ReceiptFilter = {};
+      const filter: ReceiptFilter = { ...timeFilter(opts) };
       if (opts.user) filter.user = opts.user;
-      if (opts.contract) filter.nonce = Number(opts.contract);
+      if (opts.contract) filter.nonce = intArg(opts.contract, '--contract');
       if (opts.event) filter.event = opts.event;
-      if (opts.since) filter.since = parseTimeArg(opts.since);
-      if (opts.until) filter.until = parseTimeArg(opts.until);
-      if (opts.limit) filter.limit = Number(opts.limit);
-      const db = openDatabase(configFor(cmd).db, { readonly: true });
-      try {
-        const rows = listReceipts(db, filter);
-        process.stdout.write(
-          formatRows<ReceiptRow>(
-            rows,
+      withDb(cmd, (db) => write(formatReceipts(listReceipts(db, filter), format)));
+    });
+
+  audit
+    .command('contracts')
+    .description('list contracts with their state (open, matured, stopped) and what was paid')
+    .option('--user <account>', 'contracts of this account')
+    .option('--contract <id>', 'this contract')
+    .option('--status <state>', 'open | matured | stopped')
+    .option('--months <n>', 'term in months')
+    .option('--origin <origin>', 'chain | import')
+    .option('--since <time>', 'started at or after (ms or ISO date, UTC)')
+    .option('--until <time>', 'started at or before (ms or ISO date, UTC)')
+    .option('--limit <n>', 'at most n contracts')
+    .option('--json', 'JSON lines')
+    .option('--csv', 'CSV')
+    .action((opts: FormatOpts & TimeOpts & { user?: string; contract?: string; status?: string; months?: string; origin?: string }, cmd: Command) => {
+      const format = outputFormat(opts);
+      const filter: ContractFilter = { ...timeFilter(opts) };
+      if (opts.user) filter.user = opts.user;
+      if (opts.contract) filter.id = intArg(opts.contract, '--contract');
+      if (opts.status) filter.state = oneOf(opts.status, ['open', 'matured', 'stopped'] as const, '--status');
+      if (opts.months) filter.months = intArg(opts.months, '--months');
+      if (opts.origin) filter.origin = oneOf(opts.origin, ['chain', 'import'] as const, '--origin');
+      withDb(cmd, (db) => write(formatContracts(listContracts(db, filter), format)));
+    });
+
+  audit
+    .command('payouts')
+    .description('list payments (intents) with their state, rail and tx / withdrawal id')
+    .option('--user <account>', 'payments to this account')
+    .option('--contract <id>', 'payments of this contract')
+    .option('--purpose <purpose>', 'contract_receipt | interest | principal | stop | refund | support_notice | bittrex_to_broker | broker_to_bittrex')
+    .option('--state <state>', 'pending | sending | unknown | submitted | paid | failed')
+    .option('--rail <rail>', 'broker | bittrex1 | bittrex2 | bittrex3')
+    .option('--since <time>', 'created at or after (ms or ISO date, UTC)')
+    .option('--until <time>', 'created at or before (ms or ISO date, UTC)')
+    .option('--limit <n>', 'at most n payments')
+    .option('--json', 'JSON lines')
+    .option('--csv', 'CSV')
+    .action((opts: FormatOpts & TimeOpts & { user?: string; contract?: string; purpose?: string; state?: string; rail?: string }, cmd: Command) => {
+      const format = outputFormat(opts);
+      const filter: PayoutFilter = { ...timeFilter(opts) };
+      if (opts.user) filter.user = opts.user;
+      if (opts.contract) filter.contract = intArg(opts.contract, '--contract');
+      if (opts.purpose) filter.purpose = opts.purpose;
+      if (opts.state) filter.state = opts.state;
+      if (opts.rail) filter.rail = opts.rail;
+      withDb(cmd, (db) => write(formatPayouts(listPayouts(db, filter), format)));
+    });
+
+  audit
+    .command('contract')
+    .description("one contract's full story: rows, payments with tx / withdrawal ids, receipts, in time order")
+    .argument('<id>', 'contract id')
+    .option('--json', 'one JSON document')
+    .action((id: string, opts: { json?: boolean }, cmd: Command) => {
+      const contractId = intArg(id, 'contract id');
+      withDb(cmd, (db) => {
+        const story = contractStory(db, contractId);
+        if (!story) throw new BaseError('USAGE', `There is no contract ${contractId}.`);
+        if (opts.json) {
+          write(`${JSON.stringify({ ...story, receipts: story.receipts.map((r) => ({ ...r, msg: JSON.parse(r.msg) as unknown })) })}\n`);
+          return;
+        }
+        const c = story.contract;
+        write(
+          `contract ${c.id}: ${c.user}, ${c.amountBts} BTS for ${c.months} months from ${iso(c.start)} to ${iso(c.maturity)}; ${c.state}` +
+            ` (${c.origin}, block ${c.block}); interest paid ${c.interestPaid}/${c.months}\n\nRows\n`,
+        );
+        write(
+          formatRows(
+            story.rows,
             [
-              { header: 'id', value: (r) => r.id },
-              { header: 'nonce', value: (r) => r.nonce },
-              { header: 'time (UTC)', value: (r) => new Date(r.now).toISOString() },
-              { header: 'event', value: (r) => (JSON.parse(r.msg) as { event?: string }).event ?? '' },
-              { header: 'message', value: (r) => r.msg },
+              { header: 'row', value: (r) => r.id },
+              { header: 'type', value: (r) => r.type },
+              { header: 'n', value: (r) => r.number },
+              { header: 'BTS', value: (r) => r.amount },
+              { header: 'due (UTC)', value: (r) => iso(r.due) },
+              { header: 'status', value: (r) => r.status },
+              { header: 'processed (UTC)', value: (r) => (r.processed === null ? '' : iso(r.processed)) },
             ],
-            format,
-            (r) => ({ id: r.id, nonce: r.nonce, now: r.now, msg: JSON.parse(r.msg) as unknown, hash: r.hash }),
+            'table',
           ),
         );
-      } finally {
-        db.close();
-      }
+        write('\nPayments\n');
+        write(formatPayouts(story.payouts, 'table'));
+        write('\nTimeline\n');
+        write(
+          formatRows(
+            story.timeline,
+            [
+              { header: 'time (UTC)', value: (e) => iso(e.time) },
+              { header: 'ref', value: (e) => e.ref },
+              { header: 'what', value: (e) => e.what },
+              { header: 'tx / withdrawal id', value: (e) => e.externalId },
+            ],
+            'table',
+          ),
+        );
+      });
     });
+
   audit
     .command('verify')
-    .description('walk the receipt hash chain; non-zero exit on a broken link')
-    .action((_opts: unknown, cmd: Command) => {
-      const db = openDatabase(configFor(cmd).db, { readonly: true });
-      try {
-        const check = verifyReceiptChain(db);
-        if (check.ok) {
-          process.stdout.write(`receipt chain intact: ${check.count} receipt(s)\n`);
-        } else {
-          process.stdout.write(`receipt chain BROKEN at receipt ${check.brokenAt}: ${check.reason}\n`);
-          process.exitCode = 1;
-        }
-      } finally {
-        db.close();
-      }
+    .description('walk the receipt hash chain and check the money invariants; non-zero exit on any failure')
+    .option('--json', 'one JSON document')
+    .action((opts: { json?: boolean }, cmd: Command) => {
+      const config = configFor(cmd);
+      withDb(cmd, (db) => {
+        const result = auditVerify(db, config.terms);
+        write(opts.json ? `${JSON.stringify(result)}\n` : formatVerifyResult(result));
+        if (!result.ok) process.exitCode = 1;
+      }, config);
     });
-  for (const name of ['contracts', 'payouts', 'contract', 'reconcile', 'report']) {
-    audit.command(name).description('(coming)').allowUnknownOption().action(notYetAvailable(`audit ${name}`));
-  }
+
+  audit
+    .command('reconcile')
+    .description("compare the broker's transfers on chain and each Bittrex account's withdrawals with the payouts; non-zero exit on any difference")
+    .option('--skip-chain', 'do not read the chain')
+    .option('--skip-bittrex', 'do not read Bittrex')
+    .option('--from-block <n>', 'scan blocks from n (instead of the account history)')
+    .option('--to-block <n>', 'last block of the scan (default: last irreversible)')
+    .option('--keystore <file>', 'keystore holding the Bittrex API keys (default: config "keystore")')
+    .option('--password-file <file>', 'read the keystore password from a file (mode 0600) instead of the prompt')
+    .option('--json', 'one JSON document')
+    .action(
+      async (
+        opts: { skipChain?: boolean; skipBittrex?: boolean; fromBlock?: string; toBlock?: string; keystore?: string; passwordFile?: string; json?: boolean },
+        cmd: Command,
+      ) => {
+        const config = configFor(cmd);
+        const db = openDatabase(config.db, { readonly: true });
+        const sides = await reconcileDeps(deps, config, {
+          chain: opts.skipChain !== true,
+          bittrex: opts.skipBittrex !== true,
+          ...(opts.fromBlock ? { fromBlock: intArg(opts.fromBlock, '--from-block') } : {}),
+          ...(opts.toBlock ? { toBlock: intArg(opts.toBlock, '--to-block') } : {}),
+          keystore: opts.keystore ?? config.keystore,
+          ...(opts.passwordFile ? { passwordFile: opts.passwordFile } : {}),
+        });
+        try {
+          const result = await runReconcile({ db, ...(sides.chain ? { chain: sides.chain } : {}), exchanges: sides.exchanges });
+          if (opts.json) write(`${JSON.stringify({ ...result, notChecked: sides.notChecked })}\n`);
+          else {
+            const checked = [
+              result.chainTransfers === null ? null : `${result.chainTransfers} broker transfer(s) on chain`,
+              ...Object.entries(result.withdrawals).map(([rail, n]) => `${n} ${rail} withdrawal(s)`),
+            ].filter((x) => x !== null);
+            write(`checked ${checked.length ? checked.join(', ') : 'nothing'}; ${result.matched} matched a payout\n`);
+            for (const n of sides.notChecked) write(`not checked: ${n}\n`);
+            if (result.issues.length === 0) write('no differences\n');
+            else {
+              write(`${result.issues.length} difference(s):\n`);
+              for (const i of result.issues) write(`  [${i.kind}] ${i.ref}: ${i.message}\n`);
+            }
+          }
+          if (result.issues.length > 0) process.exitCode = 1;
+        } finally {
+          db.close();
+          await sides.close();
+        }
+      },
+    );
+
+  audit
+    .command('report')
+    .description('liabilities by month (next 12), interest paid per month, open contracts, loans, unsupported deposits, refunds')
+    .option('--at <time>', 'report as of this time (default: last irreversible block time seen)')
+    .option('--months <n>', 'months of liabilities to show', '12')
+    .option('--chart <file.svg>', 'also write an SVG chart of liabilities over time')
+    .option('--json', 'one JSON document')
+    .action((opts: { at?: string; months: string; chart?: string; json?: boolean }, cmd: Command) => {
+      withDb(cmd, (db) => {
+        const report = buildReport(db, { months: intArg(opts.months, '--months'), ...(opts.at ? { now: parseTimeArg(opts.at) } : {}) });
+        write(opts.json ? `${JSON.stringify(report)}\n` : renderReport(report));
+        if (opts.chart) {
+          writeFileSync(opts.chart, liabilitiesSvg(report.liabilities));
+          if (!opts.json) write(`chart written to ${opts.chart}\n`);
+        }
+      });
+    });
   return audit;
+}
+
+/** Opens the database read-only for one command and always closes it. */
+function withDb(cmd: Command, fn: (db: Database) => void, config: Config = configFor(cmd)): void {
+  const db = openDatabase(config.db, { readonly: true });
+  try {
+    fn(db);
+  } finally {
+    db.close();
+  }
+}
+
+function timeFilter(opts: TimeOpts): { since?: number; until?: number; limit?: number } {
+  const out: { since?: number; until?: number; limit?: number } = {};
+  if (opts.since) out.since = usage(() => parseTimeArg(opts.since as string));
+  if (opts.until) out.until = usage(() => parseTimeArg(opts.until as string));
+  if (opts.limit) out.limit = intArg(opts.limit, '--limit');
+  return out;
+}
+
+function usage<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    throw new BaseError('USAGE', err instanceof Error ? err.message : String(err));
+  }
+}
+
+function intArg(text: string, name: string): number {
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(Number(text))) throw new BaseError('USAGE', `${name} must be a whole number, not "${text}".`);
+  return Number(text);
+}
+
+function oneOf<T extends string>(text: string, values: readonly T[], name: string): T {
+  if (!(values as readonly string[]).includes(text)) throw new BaseError('USAGE', `${name} must be one of ${values.join(', ')}, not "${text}".`);
+  return text as T;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+function formatReceipts(rows: ReceiptRow[], format: OutputFormat): string {
+  return formatRows<ReceiptRow>(
+    rows,
+    [
+      { header: 'id', value: (r) => r.id },
+      { header: 'nonce', value: (r) => r.nonce },
+      { header: 'time (UTC)', value: (r) => iso(r.now) },
+      { header: 'event', value: (r) => (JSON.parse(r.msg) as { event?: string }).event ?? '' },
+      { header: 'message', value: (r) => r.msg },
+    ],
+    format,
+    (r) => ({ id: r.id, nonce: r.nonce, now: r.now, msg: JSON.parse(r.msg) as unknown, hash: r.hash }),
+  );
+}
+
+function formatContracts(rows: ContractSummary[], format: OutputFormat): string {
+  return formatRows<ContractSummary>(
+    rows,
+    [
+      { header: 'id', value: (c) => c.id },
+      { header: 'user', value: (c) => c.user },
+      { header: 'amount (BTS)', value: (c) => c.amountBts },
+      { header: 'months', value: (c) => c.months },
+      { header: 'start (UTC)', value: (c) => iso(c.start) },
+      { header: 'maturity (UTC)', value: (c) => iso(c.maturity) },
+      { header: 'state', value: (c): ContractState => c.state },
+      { header: 'interest paid', value: (c) => `${c.interestPaid}/${c.months}` },
+      { header: 'paid (BTS)', value: (c) => formatBts(BigInt(c.paidSats)) },
+      { header: 'origin', value: (c) => c.origin },
+    ],
+    format,
+  );
+}
+
+function formatPayouts(rows: PayoutRow[], format: OutputFormat): string {
+  return formatRows<PayoutRow>(
+    rows,
+    [
+      { header: 'id', value: (p) => p.id },
+      { header: 'purpose', value: (p) => p.purpose },
+      { header: 'contract', value: (p) => p.contract_id },
+      { header: 'row', value: (p) => p.stake_id },
+      { header: 'recipient', value: (p) => p.recipient },
+      { header: 'amount (BTS)', value: (p) => formatBts(BigInt(p.amount_sats)) },
+      { header: 'state', value: (p) => p.state },
+      { header: 'rail', value: (p) => p.rail },
+      { header: 'tx / withdrawal id', value: (p) => p.external_id },
+      { header: 'tries', value: (p) => p.attempts },
+      { header: 'created (UTC)', value: (p) => iso(p.created_at) },
+      { header: 'paid (UTC)', value: (p) => (p.paid_at === null ? null : iso(p.paid_at)) },
+    ],
+    format,
+    (p) => {
+      const { tries: _tries, ...rest } = p as PayoutRow & { tries?: unknown };
+      return rest;
+    },
+  );
 }

@@ -1,0 +1,158 @@
+import type { Database } from 'better-sqlite3';
+import { readCursor } from '../db/cursor.js';
+import { SATS_PER_BTS } from '../domain/money.js';
+
+/** Amounts are satoshis as decimal strings: exact in JSON, bigint in code. */
+export type Sats = string;
+
+export type LiabilityMonth = {
+  /** 'now' (due already and still pending, plus unpaid stop payouts and refunds), 'YYYY-MM' (UTC), or 'later'. */
+  month: string;
+  interestSats: Sats;
+  principalSats: Sats;
+  /** Contract receipts, pending stop payouts and refunds not yet paid. */
+  otherSats: Sats;
+  totalSats: Sats;
+  rows: number;
+};
+
+export type AuditReport = {
+  /** The report's "now": the last irreversible block time the daemon committed (or the time given). */
+  now: number;
+  liabilities: LiabilityMonth[];
+  interestPaid: Array<{ month: string; rows: number; sats: Sats }>;
+  openContracts: Array<{ months: number; amountBts: number; contracts: number; totalSats: Sats }>;
+  loans: Array<{ manager: string; loans: number; sats: Sats }>;
+  unsupportedDeposits: Array<{ block: number; trx: number; op: number; txId: string | null; from: string; amountSats: Sats; assetId: string; time: number }>;
+  refunds: Array<{ state: string; refunds: number; sats: Sats }>;
+};
+
+export type BuildReportOptions = {
+  /** @default the cursor's block time, else Date.now() */
+  now?: number;
+  /** @default 12 */
+  months?: number;
+};
+
+/** 'YYYY-MM' of a UTC time. */
+export function monthOf(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 7);
+}
+
+/** The first `count` UTC months from the month of `ms`. */
+function nextMonths(ms: number, count: number): string[] {
+  const d = new Date(ms);
+  return Array.from({ length: count }, (_, i) => monthOf(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + i, 1)));
+}
+
+/**
+ * The auditor's report (read-only): what the broker owes by due month, interest paid per month, open contracts by
+ * term and size, loans per manager, unsupported-asset deposits and refunds.
+ */
+export function buildReport(db: Database, options: BuildReportOptions = {}): AuditReport {
+  const { months = 12 } = options;
+  const now = options.now ?? readCursor(db)?.blockTime ?? Date.now();
+  return db.transaction(() => {
+    // 1. liabilities: every pending interest / principal / receipt row by due month, plus unpaid non-row payouts now
+    const horizon = nextMonths(now, months);
+    const buckets = new Map<string, { interest: bigint; principal: bigint; other: bigint; rows: number }>();
+    for (const m of ['now', ...horizon, 'later']) buckets.set(m, { interest: 0n, principal: 0n, other: 0n, rows: 0 });
+    const bucketOf = (due: number) => {
+      if (due < now) return 'now';
+      const m = monthOf(due);
+      return buckets.has(m) ? m : 'later';
+    };
+    const pending = db
+      .prepare(`SELECT type, amount, due FROM stakes WHERE status = 'pending' AND (type IN ('interest', 'principal') OR type LIKE 'contract\\_%' ESCAPE '\\')`)
+      .all() as { type: string; amount: number; due: number }[];
+    for (const r of pending) {
+      const b = buckets.get(bucketOf(r.due))!;
+      const sats = BigInt(r.amount) * SATS_PER_BTS;
+      if (r.type === 'interest') b.interest += sats;
+      else if (r.type === 'principal') b.principal += sats;
+      else b.other += sats;
+      b.rows++;
+    }
+    const unpaid = db
+      .prepare(`SELECT amount_sats FROM payouts WHERE stake_id IS NULL AND purpose IN ('stop', 'refund') AND state NOT IN ('paid', 'failed')`)
+      .safeIntegers(true)
+      .all() as { amount_sats: bigint }[];
+    const dueNow = buckets.get('now')!;
+    for (const p of unpaid) {
+      dueNow.other += p.amount_sats;
+      dueNow.rows++;
+    }
+    const liabilities = [...buckets].map(([month, b]) => ({
+      month,
+      interestSats: b.interest.toString(),
+      principalSats: b.principal.toString(),
+      otherSats: b.other.toString(),
+      totalSats: (b.interest + b.principal + b.other).toString(),
+      rows: b.rows,
+    }));
+
+    // 2. interest paid per month (by the row's processed time: chain time)
+    const paid = new Map<string, { rows: number; sats: bigint }>();
+    for (const r of db.prepare(`SELECT amount, coalesce(processed, due) AS t FROM stakes WHERE type = 'interest' AND status = 'paid' ORDER BY t`).all() as { amount: number; t: number }[]) {
+      const m = monthOf(r.t);
+      const e = paid.get(m) ?? { rows: 0, sats: 0n };
+      e.rows++;
+      e.sats += BigInt(r.amount) * SATS_PER_BTS;
+      paid.set(m, e);
+    }
+    const interestPaid = [...paid].map(([month, e]) => ({ month, rows: e.rows, sats: e.sats.toString() }));
+
+    // 3. open contracts (principal pending) by term and size
+    const openContracts = (
+      db
+        .prepare(
+          `SELECT c.months, c.amount AS amountBts, count(*) AS contracts FROM contracts c
+           JOIN stakes p ON p.contract_id = c.id AND p.type = 'principal' AND p.status = 'pending'
+           GROUP BY c.months, c.amount ORDER BY c.months, c.amount`,
+        )
+        .all() as { months: number; amountBts: number; contracts: number }[]
+    ).map((r) => ({ ...r, totalSats: (BigInt(r.amountBts) * BigInt(r.contracts) * SATS_PER_BTS).toString() }));
+
+    // 4. loans per manager
+    const loans = (
+      db.prepare('SELECT manager, count(*) AS loans, sum(amount_sats) AS sats FROM loans GROUP BY manager ORDER BY manager').safeIntegers(true).all() as {
+        manager: string;
+        loans: bigint;
+        sats: bigint;
+      }[]
+    ).map((r) => ({ manager: r.manager, loans: Number(r.loans), sats: r.sats.toString() }));
+
+    // 5. deposits of other assets (kept, listed for the manager) and refunds of invalid transfers
+    const unsupportedDeposits = (
+      db
+        .prepare(
+          `SELECT block_num, trx_in_block, op_in_trx, tx_id, from_id, amount_sats, asset_id, block_time FROM processed_ops
+           WHERE outcome = 'unsupported_asset' ORDER BY block_num, trx_in_block, op_in_trx`,
+        )
+        .safeIntegers(true)
+        .all() as Array<Record<string, bigint | string | null>>
+    ).map((r) => {
+      const from = String(r.from_id);
+      const named = db.prepare(`SELECT json_extract(msg, '$.user') AS user FROM receipts WHERE json_extract(msg, '$.event') = 'unsupported_asset' AND json_extract(msg, '$.block') = ? AND json_extract(msg, '$.trx') = ? AND json_extract(msg, '$.op') = ?`).get(Number(r.block_num), Number(r.trx_in_block), Number(r.op_in_trx)) as { user: string | null } | undefined;
+      return {
+        block: Number(r.block_num),
+        trx: Number(r.trx_in_block),
+        op: Number(r.op_in_trx),
+        txId: (r.tx_id as string | null) ?? null,
+        from: named?.user ?? from,
+        amountSats: String(r.amount_sats),
+        assetId: String(r.asset_id),
+        time: Number(r.block_time),
+      };
+    });
+    const refunds = (
+      db.prepare(`SELECT state, count(*) AS refunds, sum(amount_sats) AS sats FROM payouts WHERE purpose = 'refund' GROUP BY state ORDER BY state`).safeIntegers(true).all() as {
+        state: string;
+        refunds: bigint;
+        sats: bigint;
+      }[]
+    ).map((r) => ({ state: r.state, refunds: Number(r.refunds), sats: r.sats.toString() }));
+
+    return { now, liabilities, interestPaid, openContracts, loans, unsupportedDeposits, refunds };
+  })();
+}
