@@ -1,0 +1,95 @@
+import type { Database } from 'better-sqlite3';
+
+/** A try of one payment on one rail (table payout_attempts). */
+export type AttemptState = 'intent' | 'submitted' | 'unknown' | 'paid' | 'rejected' | 'cancelled' | 'expired';
+
+/** States in which the attempt may still pay (the schema allows at most one per payout). */
+export const LIVE_ATTEMPT_STATES: readonly AttemptState[] = ['intent', 'submitted', 'unknown'];
+
+export type AttemptRow = {
+  id: number;
+  payout_id: number;
+  attempt_no: number;
+  rail: string;
+  idem_key: string;
+  request: string;
+  tx_expiration: number | null;
+  state: AttemptState;
+  external_id: string | null;
+  result: string | null;
+  created_at: number;
+  updated_at: number;
+};
+
+export type NewAttempt = {
+  payoutId: number;
+  rail: string;
+  /** Bittrex clientWithdrawalId or the chain tx id. */
+  idemKey: string;
+  /** The exact body (Bittrex) or signed tx JSON (chain) that is sent, verbatim on every re-send. */
+  request: string;
+  /** Chain rail: tx expiration, unix seconds. */
+  txExpiration: number | null;
+};
+
+/**
+ * Rule 1 of exactly-once: in ONE transaction, insert the attempt (`intent`) and move the payment
+ * pending → sending. The guarded update is the atomic claim; if it changes no row (the payment is not
+ * pending) nothing is written and null is returned, so nothing may be sent.
+ * Must be called inside a transaction (the caller adds the receipt).
+ */
+export function insertAttemptIntent(db: Database, a: NewAttempt, now = Date.now()): AttemptRow | null {
+  const claimed = db
+    .prepare(`UPDATE payouts SET state = 'sending', rail = ?, updated_at = ? WHERE id = ? AND state = 'pending'`)
+    .run(a.rail, now, a.payoutId);
+  if (claimed.changes !== 1) return null;
+  const next = db.prepare('SELECT coalesce(max(attempt_no), 0) + 1 AS n FROM payout_attempts WHERE payout_id = ?').get(a.payoutId) as { n: number };
+  const info = db
+    .prepare(
+      `INSERT INTO payout_attempts (payout_id, attempt_no, rail, idem_key, request, tx_expiration, state, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, 'intent', ?, ?)`,
+    )
+    .run(a.payoutId, next.n, a.rail, a.idemKey, a.request, a.txExpiration, now, now);
+  return getAttempt(db, Number(info.lastInsertRowid)) ?? null;
+}
+
+export function getAttempt(db: Database, id: number): AttemptRow | undefined {
+  return db.prepare('SELECT * FROM payout_attempts WHERE id = ?').get(id) as AttemptRow | undefined;
+}
+
+/** The payment's live attempt (intent / submitted / unknown), if any. */
+export function liveAttemptOf(db: Database, payoutId: number): AttemptRow | undefined {
+  return db
+    .prepare(`SELECT * FROM payout_attempts WHERE payout_id = ? AND state IN ('intent', 'submitted', 'unknown') ORDER BY id DESC LIMIT 1`)
+    .get(payoutId) as AttemptRow | undefined;
+}
+
+export function attemptsOf(db: Database, payoutId: number): AttemptRow[] {
+  return db.prepare('SELECT * FROM payout_attempts WHERE payout_id = ? ORDER BY attempt_no').all(payoutId) as AttemptRow[];
+}
+
+/**
+ * Guarded transition: changes the attempt only if it is in one of `from`. Returns false when another path
+ * got there first (then the caller must not act on the transition).
+ */
+export function moveAttempt(
+  db: Database,
+  id: number,
+  from: readonly AttemptState[],
+  to: AttemptState,
+  fields: { externalId?: string | null; result?: unknown } = {},
+  now = Date.now(),
+): boolean {
+  const placeholders = from.map(() => '?').join(', ');
+  const info = db
+    .prepare(
+      `UPDATE payout_attempts SET state = ?, external_id = coalesce(?, external_id), result = coalesce(?, result), updated_at = ?
+       WHERE id = ? AND state IN (${placeholders})`,
+    )
+    .run(to, fields.externalId ?? null, fields.result === undefined ? null : JSON.stringify(fields.result, bigintJson), now, id, ...from);
+  return info.changes === 1;
+}
+
+function bigintJson(_k: string, v: unknown): unknown {
+  return typeof v === 'bigint' ? v.toString() : v;
+}

@@ -1,0 +1,172 @@
+import type { Database } from 'better-sqlite3';
+import type { Logger } from 'pino';
+import type { NodeClient } from '../chain/nodeClient/index.js';
+import type { Config } from '../config/index.js';
+import type { PayoutRow } from '../db/payouts.js';
+import { type BittrexClient, createBittrexClient } from '../exchange/bittrex/index.js';
+import { silentLogger } from '../log.js';
+import { wait } from '../utils/promise/index.js';
+import { type ExecuteOutcome, executePayout } from './executePayout.js';
+import { mapPool } from './mapPool.js';
+import { openPayouts, type ReconcileOutcome, reconcileOpen } from './reconcileOpen.js';
+import { defaultWorkerPath } from './runWorker.js';
+import { scheduleDue } from './scheduleDue.js';
+import type { EngineContext, PayoutSecrets } from './types.js';
+
+export type PayoutEngineOptions = {
+  db: Database;
+  config: Config;
+  node: NodeClient;
+  /** Plain strings on purpose: they are handed to the workers over IPC and never logged. */
+  secrets: PayoutSecrets;
+  brokerAccount: { id: string; name: string };
+  /** Time of the last irreversible block, ms: "now" for due payments. */
+  nowProvider: () => Promise<number>;
+  logger?: Logger;
+  /** Compiled worker script. @default dist/payout/worker.js */
+  workerPath?: string;
+  /** Chain tx expiration after chain time, seconds (1..86400). @default 120 */
+  txExpiresInSec?: number;
+};
+
+export type CycleReport = {
+  libNow: number;
+  intents: number;
+  penaltiesAborted: number;
+  reconciled: Record<ReconcileOutcome, number>;
+  executed: Record<ExecuteOutcome, number>;
+  /** Worker processes run this cycle and their summed wall time (fork to exit), ms. */
+  workers: number;
+  workerMs: number;
+};
+
+export type PayoutEngine = {
+  /** One cycle: schedule due rows, reconcile every payment in flight, then execute due intents. */
+  runCycle(): Promise<CycleReport>;
+  /** Cycles every `payout.cycleMs` until `signal` aborts; a failing cycle is logged and retried. */
+  run(signal: AbortSignal): Promise<void>;
+  /** Stops: waits for the running cycle (workers are bounded by their time limit). Idempotent. */
+  close(): Promise<void>;
+};
+
+/** Payments in flight longer than this are reported for a human (they are never silently retried). */
+const STUCK_ALERT_MS = 3_600_000;
+
+/**
+ * The payout engine: exactly-once payments over the broker (chain) and Bittrex rails, each attempt in its
+ * own time-limited child process. See exactly-once-payouts.md; the state machine is in transitions.ts.
+ *
+ * @example
+ * const engine = createPayoutEngine({ db, config, node, secrets, brokerAccount, nowProvider: async () => libTime });
+ * const report = await engine.runCycle();
+ */
+export function createPayoutEngine(options: PayoutEngineOptions): PayoutEngine {
+  const { db, config, node, secrets, brokerAccount, nowProvider, logger = silentLogger } = options;
+  const log = logger.child({ mod: 'payout' });
+  const bittrex = new Map<number, BittrexClient>();
+  for (const acc of config.bittrex.accounts) {
+    const s = secrets.bittrex.find((b) => b.index === acc.index);
+    if (!s) continue;
+    bittrex.set(acc.index, createBittrexClient({ baseUrl: config.bittrex.baseUrl, apiKey: s.apiKey, apiSecret: s.apiSecret, timeoutMs: config.bittrex.timeoutMs, logger: log }));
+  }
+  const controller = new AbortController();
+  const ctx: EngineContext = {
+    db,
+    config,
+    node,
+    secrets,
+    brokerAccount,
+    logger: log,
+    workerPath: options.workerPath ?? defaultWorkerPath(),
+    txExpiresInSec: options.txExpiresInSec ?? 120,
+    bittrex,
+    cycle: { libNow: 0, chainId: '', accounts: new Map(), bittrexFee: new Map(), brokerAvailable: null },
+    signal: controller.signal,
+    stats: { workers: 0, workerMs: 0 },
+  };
+  let chainId: string | null = null;
+  let clocksSynced = false;
+  let current: Promise<CycleReport> | null = null;
+  let closed = false;
+
+  async function cycle(): Promise<CycleReport> {
+    const libNow = await nowProvider();
+    chainId ??= await node.getChainId();
+    if (!clocksSynced) {
+      clocksSynced = true;
+      await Promise.all([...bittrex.values()].map((c) => c.syncClock().catch(() => 0)));
+    }
+    ctx.cycle = { libNow, chainId, accounts: new Map(), bittrexFee: new Map(), brokerAvailable: null };
+    ctx.stats = { workers: 0, workerMs: 0 };
+    const report: CycleReport = {
+      libNow,
+      intents: 0,
+      penaltiesAborted: 0,
+      reconciled: { paid: 0, expired: 0, cancelled: 0, failed: 0, reset: 0, open: 0 },
+      executed: { sent: 0, ambiguous: 0, deferred: 0, retry: 0, failed: 0, skipped: 0 },
+      workers: 0,
+      workerMs: 0,
+    };
+    // (a) due rows → intents; matured penalties → aborted.
+    const s = scheduleDue(db, libNow);
+    report.intents = s.intents;
+    report.penaltiesAborted = s.penaltiesAborted;
+
+    // (b) reconcile every payment in flight before anything new is sent.
+    const open = openPayouts(ctx);
+    await mapPool(open, config.payout.concurrency, async (p) => {
+      const r = await reconcileOpen(ctx, p);
+      report.reconciled[r]++;
+      if (r === 'open' && Date.now() - p.updated_at > STUCK_ALERT_MS) {
+        log.error({ payoutId: p.id, state: p.state, since: p.updated_at }, 'payment in flight for over an hour: needs a human');
+      }
+    });
+
+    // (c) execute due intents with bounded concurrency.
+    if (!closed) {
+      const due = db.prepare(`SELECT * FROM payouts WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY id`).all(Date.now()) as PayoutRow[];
+      if (due.length > 0) {
+        ctx.cycle.brokerAvailable = await node.getAccountBalance(brokerAccount.id).catch(() => null);
+        await mapPool(due, config.payout.concurrency, async (p) => {
+          if (closed) return;
+          try {
+            report.executed[await executePayout(ctx, p)]++;
+          } catch (err) {
+            report.executed.retry++;
+            log.error({ payoutId: p.id, err: err instanceof Error ? err.message.split('\n')[0] : String(err) }, 'payment round failed; retried next cycle');
+          }
+        });
+      }
+    }
+    report.workers = ctx.stats.workers;
+    report.workerMs = ctx.stats.workerMs;
+    if (report.intents + report.executed.sent + report.reconciled.paid > 0) log.info(report, 'payout cycle');
+    return report;
+  }
+
+  function runCycle(): Promise<CycleReport> {
+    // One cycle at a time: a second caller waits for the running one, then runs its own.
+    const prev = current ?? Promise.resolve(null);
+    const next = prev.catch(() => null).then(() => cycle());
+    current = next;
+    return next;
+  }
+
+  return {
+    runCycle,
+    async run(signal: AbortSignal): Promise<void> {
+      while (!signal.aborted && !closed) {
+        try {
+          await runCycle();
+        } catch (err) {
+          log.warn({ err: err instanceof Error ? err.message.split('\n')[0] : String(err) }, 'payout cycle failed; retrying');
+        }
+        await wait(config.payout.cycleMs, signal).catch(() => {});
+      }
+    },
+    async close(): Promise<void> {
+      closed = true;
+      await current?.catch(() => null);
+    },
+  };
+}

@@ -1,0 +1,126 @@
+import { insertPayoutIntent, type PayoutRow } from '../db/payouts.js';
+import { appendReceipt } from '../db/receipts.js';
+import { btsToSats, formatBts } from '../domain/money.js';
+import { supportNoticeMemo } from '../domain/paymentMemos.js';
+import { bittrexIndexOf, executeBittrex } from './bittrexRail.js';
+import { BROKER_RAIL, executeChain } from './chainRail.js';
+import { brokerLiability } from './liabilityCheck.js';
+import { payoutFailed } from './transitions.js';
+import type { EngineContext, RailResult } from './types.js';
+
+export type ExecuteOutcome = 'sent' | 'ambiguous' | 'deferred' | 'retry' | 'failed' | 'skipped';
+
+const CLIENT_PURPOSES = new Set(['contract_receipt', 'interest', 'principal', 'stop', 'refund']);
+
+/**
+ * The rails a payment may use, in order. Admin moves are pinned: a top-up to the broker goes over its Bittrex
+ * account only, a move to Bittrex over the broker only. Everything else follows `payout.rails`.
+ */
+export function railsFor(ctx: EngineContext, p: PayoutRow): string[] {
+  if (p.purpose === 'broker_to_bittrex') return [BROKER_RAIL];
+  if (p.purpose === 'bittrex_to_broker') {
+    const row = ctx.db.prepare('SELECT account FROM admin_actions WHERE payout_id = ?').get(p.id) as { account: number | null } | undefined;
+    return row?.account ? [`bittrex${row.account}`] : [];
+  }
+  return [...ctx.config.payout.rails];
+}
+
+/**
+ * One round of a pending payment over its rails, in order. Stops at the first rail that took it (sent), at an
+ * ambiguous outcome (no failover: the same rail resolves it) or at a "try later" answer; moves on only after a
+ * definite "not sent". When every rail refused: client payments stay pending with doubling backoff and, if the
+ * rails were short of funds, the client gets ONE support notice; admin moves fail (receipted), never linger.
+ */
+export async function executePayout(ctx: EngineContext, p: PayoutRow): Promise<ExecuteOutcome> {
+  const { db, config } = ctx;
+  if (p.purpose === 'broker_to_bittrex') {
+    const refused = await liabilityRefusal(ctx, p);
+    if (refused === 'unknown') return 'retry';
+    if (refused) return 'failed';
+  }
+  const rails = railsFor(ctx, p);
+  const refusals: Array<Extract<RailResult, { kind: 'rejected' }>> = [];
+  for (const rail of rails) {
+    const r = rail === BROKER_RAIL ? await executeChain(ctx, p) : await executeBittrex(ctx, p, bittrexIndexOf(rail) ?? 0);
+    if (r.kind === 'sent') return 'sent';
+    if (r.kind === 'ambiguous') return 'ambiguous';
+    if (r.kind === 'retry') {
+      db.prepare(`UPDATE payouts SET next_attempt_at = ?, last_error = ?, updated_at = ? WHERE id = ? AND state = 'pending'`).run(
+        Date.now() + r.afterMs,
+        `${r.rail}: ${r.code}`,
+        Date.now(),
+        p.id,
+      );
+      return 'retry';
+    }
+    refusals.push(r);
+    if (r.code === 'NOT_PENDING') return 'skipped';
+  }
+  const summary = refusals.map((r) => `${r.rail}: ${r.code}`).join('; ') || 'no rail configured';
+  if (!CLIENT_PURPOSES.has(p.purpose) && p.purpose !== 'support_notice') {
+    payoutFailed(db, p, 'payout_failed', { reason: `every rail refused: ${summary}`, refusals: refusals.map((r) => [r.rail, r.code]) });
+    return 'failed';
+  }
+  const shortOfFunds = refusals.some((r) => r.cause === 'funds') && refusals.every((r) => r.cause !== 'other');
+  const delay = Math.min(config.payout.retryBackoffMs * 2 ** Math.min(p.attempts, 30), config.payout.maxBackoffMs);
+  const retryAt = Date.now() + delay;
+  db.transaction(() => {
+    const moved = db
+      .prepare(`UPDATE payouts SET attempts = attempts + 1, next_attempt_at = ?, last_error = ?, updated_at = ? WHERE id = ? AND state = 'pending'`)
+      .run(retryAt, summary.slice(0, 300), Date.now(), p.id);
+    if (moved.changes !== 1) return;
+    appendReceipt(db, p.contract_id ?? 0, {
+      event: 'payout_deferred',
+      payoutId: p.id,
+      purpose: p.purpose,
+      user: p.recipient,
+      amountSats: p.amount_sats,
+      refusals: refusals.map((r) => [r.rail, r.code]),
+      shortOfFunds,
+      retryAt,
+    });
+    if (shortOfFunds && CLIENT_PURPOSES.has(p.purpose)) {
+      // One notice per payment, ever: the source key makes a second insert a no-op.
+      const notice = insertPayoutIntent(db, {
+        sourceKey: `notice:${p.id}`,
+        purpose: 'support_notice',
+        contractId: p.contract_id,
+        stakeId: null,
+        recipient: p.recipient,
+        recipientId: p.recipient_id,
+        amountSats: btsToSats(config.terms.supportNoticeAmount),
+        memo: supportNoticeMemo({ payoutId: p.id, amountText: formatBts(BigInt(p.amount_sats)), purpose: p.purpose, contact: config.supportContact }),
+      });
+      if (notice.created) {
+        appendReceipt(db, p.contract_id ?? 0, { event: 'support_notice_queued', payoutId: p.id, noticePayoutId: notice.id, user: p.recipient });
+      }
+    }
+  }).immediate();
+  ctx.logger.warn({ payoutId: p.id, refusals: summary, retryAt }, 'payment deferred: every rail refused');
+  return 'deferred';
+}
+
+/**
+ * broker_to_bittrex: refuse (payment failed + receipt saying why) when the broker's balance minus the amount
+ * would not cover the payments due in the next `terms.coverDays` days. 'unknown' when the balance is unreadable.
+ */
+async function liabilityRefusal(ctx: EngineContext, p: PayoutRow): Promise<boolean | 'unknown'> {
+  let balance: bigint;
+  try {
+    balance = await ctx.node.getAccountBalance(ctx.brokerAccount.id);
+  } catch {
+    return 'unknown';
+  }
+  const coverDays = ctx.config.terms.coverDays;
+  const { dueSats, untilMs } = brokerLiability(ctx.db, ctx.cycle.libNow, coverDays, p.id);
+  const amount = BigInt(p.amount_sats);
+  if (balance - amount >= dueSats) return false;
+  payoutFailed(ctx.db, p, 'admin_refused', {
+    action: 'broker_to_bittrex',
+    reason: `would leave ${formatBts(balance - amount)} BTS on the broker, less than the ${formatBts(dueSats)} BTS due in the next ${coverDays} days`,
+    balanceSats: balance,
+    dueSats,
+    coverUntil: untilMs,
+  });
+  return true;
+}

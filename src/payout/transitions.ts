@@ -1,0 +1,117 @@
+import type { Database } from 'better-sqlite3';
+import { settleStakeRow } from '../db/contracts.js';
+import { type AttemptRow, LIVE_ATTEMPT_STATES, moveAttempt } from '../db/payoutAttempts.js';
+import type { PayoutRow, PayoutState } from '../db/payouts.js';
+import { appendReceipt } from '../db/receipts.js';
+
+/**
+ * State transitions of a payment, each ONE immediate transaction with its receipt. Every update is guarded by
+ * the expected state (`WHERE state IN …`); a transition that finds the row elsewhere changes nothing.
+ */
+
+const OPEN: readonly PayoutState[] = ['sending', 'unknown', 'submitted'];
+
+function movePayout(db: Database, id: number, from: readonly PayoutState[], to: PayoutState, set: Record<string, unknown> = {}, now = Date.now()): boolean {
+  const cols = Object.keys(set);
+  const extra = cols.map((c) => `, ${c} = @${c}`).join('');
+  const info = db
+    .prepare(`UPDATE payouts SET state = @to, updated_at = @now${extra} WHERE id = @id AND state IN (${from.map((s) => `'${s}'`).join(', ')})`)
+    .run({ ...set, to, now, id });
+  return info.changes === 1;
+}
+
+const nonceOf = (p: PayoutRow) => p.contract_id ?? 0;
+
+/** A payment proven made (chain evidence in an irreversible block, or a COMPLETED withdrawal). */
+export function markPaid(
+  db: Database,
+  p: PayoutRow,
+  a: AttemptRow,
+  ev: { externalId: string; libNow: number; facts: Record<string, unknown> },
+): boolean {
+  return db
+    .transaction((): boolean => {
+      if (!moveAttempt(db, a.id, LIVE_ATTEMPT_STATES, 'paid', { externalId: ev.externalId, result: ev.facts })) return false;
+      if (!movePayout(db, p.id, OPEN, 'paid', { external_id: ev.externalId, rail: a.rail, paid_at: Date.now() })) {
+        throw new Error(`payout ${p.id} was not open while its attempt ${a.id} was live`);
+      }
+      const settled = p.stake_id === null ? null : settleStakeRow(db, p.stake_id, 'paid', ev.libNow);
+      appendReceipt(db, nonceOf(p), {
+        event: 'payout_paid',
+        payoutId: p.id,
+        purpose: p.purpose,
+        user: p.recipient,
+        amountSats: p.amount_sats,
+        rail: a.rail,
+        idemKey: a.idem_key,
+        externalId: ev.externalId,
+        stakeId: p.stake_id,
+        stakeSettled: settled,
+        ...ev.facts,
+      });
+      return true;
+    })
+    .immediate();
+}
+
+/** The attempt definitely did not pay (rejected, expired, cancelled): the payment is due again. */
+export function attemptEnded(
+  db: Database,
+  p: PayoutRow,
+  a: AttemptRow,
+  to: 'rejected' | 'expired' | 'cancelled',
+  facts: Record<string, unknown>,
+): boolean {
+  return db
+    .transaction((): boolean => {
+      if (!moveAttempt(db, a.id, LIVE_ATTEMPT_STATES, to, { result: facts })) return false;
+      movePayout(db, p.id, OPEN, 'pending');
+      appendReceipt(db, nonceOf(p), { event: `payout_attempt_${to}`, payoutId: p.id, rail: a.rail, idemKey: a.idem_key, ...facts });
+      return true;
+    })
+    .immediate();
+}
+
+/** The rail holds the payment (broadcast accepted, withdrawal created): track it. */
+export function attemptSubmitted(db: Database, p: PayoutRow, a: AttemptRow, externalId: string | null, facts: Record<string, unknown>): boolean {
+  return db
+    .transaction((): boolean => {
+      if (!moveAttempt(db, a.id, ['intent', 'unknown'], 'submitted', { externalId, result: facts })) return false;
+      movePayout(db, p.id, ['sending', 'unknown'], 'submitted', externalId === null ? {} : { external_id: externalId });
+      appendReceipt(db, nonceOf(p), { event: 'payout_attempt_submitted', payoutId: p.id, rail: a.rail, idemKey: a.idem_key, externalId, ...facts });
+      return true;
+    })
+    .immediate();
+}
+
+/** Outcome not known (timeout, crash, killed worker, 5xx): reconcile on the same rail with the same key. */
+export function attemptUnknown(db: Database, p: PayoutRow, a: AttemptRow, facts: Record<string, unknown>): boolean {
+  return db
+    .transaction((): boolean => {
+      if (!moveAttempt(db, a.id, ['intent'], 'unknown', { result: facts })) return false;
+      movePayout(db, p.id, ['sending'], 'unknown');
+      appendReceipt(db, nonceOf(p), { event: 'payout_attempt_unknown', payoutId: p.id, rail: a.rail, idemKey: a.idem_key, ...facts });
+      return true;
+    })
+    .immediate();
+}
+
+/** Nothing was sent (retryable answer): the live attempt waits and is re-sent with the same key after `at`. */
+export function attemptRetryLater(db: Database, p: PayoutRow, a: AttemptRow, at: number, facts: Record<string, unknown>): void {
+  db.transaction(() => {
+    db.prepare('UPDATE payouts SET next_attempt_at = ?, last_error = ?, updated_at = ? WHERE id = ?').run(at, String(facts.code ?? 'retry'), Date.now(), p.id);
+    appendReceipt(db, nonceOf(p), { event: 'payout_attempt_retry', payoutId: p.id, rail: a.rail, idemKey: a.idem_key, retryAt: at, ...facts });
+  }).immediate();
+}
+
+/** The payment ends without being paid (admin move refused or impossible, invalid address). Final. */
+export function payoutFailed(db: Database, p: PayoutRow, event: string, facts: Record<string, unknown>, cancelAttempt?: AttemptRow): boolean {
+  return db
+    .transaction((): boolean => {
+      if (cancelAttempt && !moveAttempt(db, cancelAttempt.id, LIVE_ATTEMPT_STATES, 'cancelled', { result: facts })) return false;
+      if (!movePayout(db, p.id, ['pending', 'sending', 'unknown', 'submitted'], 'failed', { last_error: String(facts.reason ?? event).slice(0, 300) })) return false;
+      appendReceipt(db, nonceOf(p), { event, payoutId: p.id, purpose: p.purpose, user: p.recipient, amountSats: p.amount_sats, ...facts });
+      return true;
+    })
+    .immediate();
+}

@@ -1,0 +1,55 @@
+import type { Database } from 'better-sqlite3';
+import type { Logger } from 'pino';
+import type { NodeClient } from '../chain/nodeClient/index.js';
+import type { Config } from '../config/index.js';
+import type { BittrexClient } from '../exchange/bittrex/index.js';
+
+/** Keys the engine hands to its workers (plain strings on purpose: they go over IPC to the child only). */
+export type PayoutSecrets = {
+  brokerActiveWif: string;
+  brokerMemoWif: string;
+  bittrex: Array<{ index: number; apiKey: string; apiSecret: string }>;
+};
+
+/** What one rail try achieved, as the round over the rails needs it. */
+export type RailResult =
+  /** The rail holds the payment (attempt submitted): the round stops, tracking continues in reconciliation. */
+  | { kind: 'sent'; rail: string }
+  /** May or may not have been sent: attempt `unknown`, the round stops, no failover (rule 4). */
+  | { kind: 'ambiguous'; rail: string; reason: string }
+  /**
+   * Definitely not sent; the next rail may be tried. `cause`: `funds` (short of funds), `unusable`
+   * (this rail cannot carry this payment: below the exchange minimum, account not configured), `other`.
+   */
+  | { kind: 'rejected'; rail: string; code: string; cause: 'funds' | 'unusable' | 'other' }
+  /** Definitely not sent now, but the same rail should be tried again later (throttled, node down, expired at broadcast). */
+  | { kind: 'retry'; rail: string; code: string; afterMs: number };
+
+/** Shared state of one engine, passed to the rail modules. */
+export type EngineContext = {
+  db: Database;
+  config: Config;
+  node: NodeClient;
+  secrets: PayoutSecrets;
+  brokerAccount: { id: string; name: string };
+  logger: Logger;
+  workerPath: string;
+  /** Chain tx expiration after chain time, seconds. */
+  txExpiresInSec: number;
+  bittrex: ReadonlyMap<number, BittrexClient>;
+  /** Per-cycle caches and the broker balance reservation. */
+  cycle: CycleState;
+  /** Killed workers' payments are reconciled; this aborts in-flight workers at shutdown. */
+  signal: AbortSignal;
+  stats: { workers: number; workerMs: number };
+};
+
+export type CycleState = {
+  /** Last irreversible block time, ms: "now" for due payments and processed times. */
+  libNow: number;
+  chainId: string;
+  accounts: Map<string, Promise<{ id: string; memoKey: string } | null>>;
+  bittrexFee: Map<number, Promise<bigint>>;
+  /** Broker balance left after the payments started this cycle, or null when unknown (the chain decides). */
+  brokerAvailable: bigint | null;
+};
