@@ -18,6 +18,8 @@ const startMessage = z.object({
   }),
   logFile: z.string().optional(),
   logLevel: z.string().optional(),
+  /** Run the payout loop too. @default true */
+  payouts: z.boolean().optional(),
 });
 
 export type DaemonProcessMessage =
@@ -31,10 +33,10 @@ const send = (m: DaemonProcessMessage) => process.send?.(m);
 process.on('message', async (raw: unknown) => {
   const parsed = startMessage.safeParse(raw);
   if (!parsed.success || daemon) return;
-  const { config, secrets, logFile, logLevel } = parsed.data;
+  const { config, secrets, logFile, logLevel, payouts } = parsed.data;
   try {
     const logger = createLogger({ dest: logFile ?? 2, pretty: false, level: logLevel ?? 'info' });
-    daemon = await startDaemon({ config: parseConfig(config), secrets, logger });
+    daemon = await startDaemon({ config: parseConfig(config), secrets, logger, payouts: payouts ?? true });
     send({ cmd: 'ready', pid: process.pid });
   } catch (err) {
     send({ cmd: 'error', message: err instanceof Error ? err.message.split('\n')[0] ?? 'error' : String(err) });
