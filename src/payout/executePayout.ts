@@ -1,6 +1,6 @@
 import { insertPayoutIntent, type PayoutRow } from '../db/payouts.js';
 import { appendReceipt } from '../db/receipts.js';
-import { btsToSats, formatBts } from '../domain/money.js';
+import { btsToSats, formatBts, SATS_PER_BTS } from '../domain/money.js';
 import { supportNoticeMemo } from '../domain/paymentMemos.js';
 import { bittrexIndexOf, executeBittrex } from './bittrexRail.js';
 import { BROKER_RAIL, executeChain } from './chainRail.js';
@@ -9,6 +9,11 @@ import { payoutFailed } from './transitions.js';
 import type { EngineContext, RailResult } from './types.js';
 
 export type ExecuteOutcome = 'sent' | 'ambiguous' | 'deferred' | 'retry' | 'failed' | 'skipped';
+
+/** "5000" for whole BTS, "5000.5" otherwise: the amount as a client reads it. */
+function btsText(sats: bigint): string {
+  return sats % SATS_PER_BTS === 0n ? (sats / SATS_PER_BTS).toString() : formatBts(sats).replace(/0+$/, '');
+}
 
 const CLIENT_PURPOSES = new Set(['contract_receipt', 'interest', 'principal', 'stop', 'refund']);
 
@@ -89,7 +94,7 @@ export async function executePayout(ctx: EngineContext, p: PayoutRow): Promise<E
         recipient: p.recipient,
         recipientId: p.recipient_id,
         amountSats: btsToSats(config.terms.supportNoticeAmount),
-        memo: supportNoticeMemo({ payoutId: p.id, amountText: formatBts(BigInt(p.amount_sats)), purpose: p.purpose, contact: config.supportContact }),
+        memo: supportNoticeMemo({ payoutId: p.id, amountText: btsText(BigInt(p.amount_sats)), purpose: p.purpose, contact: config.supportContact }),
       });
       if (notice.created) {
         appendReceipt(db, p.contract_id ?? 0, { event: 'support_notice_queued', payoutId: p.id, noticePayoutId: notice.id, user: p.recipient });

@@ -36,7 +36,7 @@ export async function startHarness(opts: HarnessOptions) {
   const broker = chain.createAccount('broker');
   const deposit = chain.createAccount('bittrex-deposit');
   chain.fund('bittrex-deposit', btsToSats(100_000_000));
-  chain.fund('broker', btsToSats(opts.brokerBts ?? 1_000_000));
+  if ((opts.brokerBts ?? 1_000_000) > 0) chain.fund('broker', btsToSats(opts.brokerBts ?? 1_000_000));
   const clients = new Map<string, SimAccount>();
   for (const name of opts.clients ?? ['alice', 'bob', 'carol']) {
     clients.set(name, chain.createAccount(name));
