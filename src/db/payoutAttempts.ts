@@ -43,7 +43,9 @@ export function insertAttemptIntent(db: Database, a: NewAttempt, now = Date.now(
     .prepare(`UPDATE payouts SET state = 'sending', rail = ?, updated_at = ? WHERE id = ? AND state = 'pending'`)
     .run(a.rail, now, a.payoutId);
   if (claimed.changes !== 1) return null;
-  const next = db.prepare('SELECT coalesce(max(attempt_no), 0) + 1 AS n FROM payout_attempts WHERE payout_id = ?').get(a.payoutId) as { n: number };
+  const next = db.prepare('SELECT coalesce(max(attempt_no), 0) + 1 AS n FROM payout_attempts WHERE payout_id = ?').get(a.payoutId) as {
+    n: number;
+  };
   const info = db
     .prepare(
       `INSERT INTO payout_attempts (payout_id, attempt_no, rail, idem_key, request, tx_expiration, state, created_at, updated_at)

@@ -67,7 +67,16 @@ export function createPayoutEngine(options: PayoutEngineOptions): PayoutEngine {
   for (const acc of config.bittrex.accounts) {
     const s = secrets.bittrex.find((b) => b.index === acc.index);
     if (!s) continue;
-    bittrex.set(acc.index, createBittrexClient({ baseUrl: config.bittrex.baseUrl, apiKey: s.apiKey, apiSecret: s.apiSecret, timeoutMs: config.bittrex.timeoutMs, logger: log }));
+    bittrex.set(
+      acc.index,
+      createBittrexClient({
+        baseUrl: config.bittrex.baseUrl,
+        apiKey: s.apiKey,
+        apiSecret: s.apiSecret,
+        timeoutMs: config.bittrex.timeoutMs,
+        logger: log,
+      }),
+    );
   }
   const controller = new AbortController();
   const ctx: EngineContext = {
@@ -124,7 +133,9 @@ export function createPayoutEngine(options: PayoutEngineOptions): PayoutEngine {
 
     // (c) execute due intents with bounded concurrency.
     if (!closed) {
-      const due = db.prepare(`SELECT * FROM payouts WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY id`).all(Date.now()) as PayoutRow[];
+      const due = db
+        .prepare(`SELECT * FROM payouts WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY id`)
+        .all(Date.now()) as PayoutRow[];
       if (due.length > 0) {
         ctx.cycle.brokerAvailable = await node.getAccountBalance(brokerAccount.id).catch(() => null);
         await mapPool(due, config.payout.concurrency, async (p) => {
@@ -133,7 +144,10 @@ export function createPayoutEngine(options: PayoutEngineOptions): PayoutEngine {
             report.executed[await executePayout(ctx, p)]++;
           } catch (err) {
             report.executed.retry++;
-            log.error({ payoutId: p.id, err: err instanceof Error ? err.message.split('\n')[0] : String(err) }, 'payment round failed; retried next cycle');
+            log.error(
+              { payoutId: p.id, err: err instanceof Error ? err.message.split('\n')[0] : String(err) },
+              'payment round failed; retried next cycle',
+            );
           }
         });
       }

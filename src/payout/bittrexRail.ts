@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { type BittrexClient, buildWithdrawalBody } from '../exchange/bittrex/index.js';
 import { type AttemptRow, insertAttemptIntent } from '../db/payoutAttempts.js';
 import type { PayoutRow } from '../db/payouts.js';
 import { appendReceipt } from '../db/receipts.js';
+import { type BittrexClient, buildWithdrawalBody } from '../exchange/bittrex/index.js';
 import type { BittrexOutcome } from './protocol.js';
 import { runWorker } from './runWorker.js';
 import { attemptEnded, attemptRetryLater, attemptSubmitted, attemptUnknown, markPaid, payoutFailed } from './transitions.js';
@@ -70,7 +70,13 @@ export async function executeBittrex(ctx: EngineContext, p: PayoutRow, index: nu
 }
 
 /** Runs the worker on the attempt's committed body and applies the outcome. */
-async function sendAndApply(ctx: EngineContext, p: PayoutRow, a: AttemptRow, index: number, phase: 'execute' | 'reconcile'): Promise<RailResult> {
+async function sendAndApply(
+  ctx: EngineContext,
+  p: PayoutRow,
+  a: AttemptRow,
+  index: number,
+  phase: 'execute' | 'reconcile',
+): Promise<RailResult> {
   const rail = a.rail;
   const secret = ctx.secrets.bittrex.find((b) => b.index === index);
   const client = ctx.bittrex.get(index);
@@ -105,7 +111,9 @@ async function sendAndApply(ctx: EngineContext, p: PayoutRow, a: AttemptRow, ind
       attemptEnded(ctx.db, p, a, 'rejected', { code: 'WORKER_REFUSED', reason: failed });
       return { kind: 'rejected', rail, code: 'WORKER_REFUSED', cause: 'other' };
     }
-    const reason = end.killed ? `worker killed after ${ctx.config.payout.timeoutMs} ms` : end.protocolError ?? failed ?? `worker exited (${end.code ?? end.exitSignal}) without a result`;
+    const reason = end.killed
+      ? `worker killed after ${ctx.config.payout.timeoutMs} ms`
+      : (end.protocolError ?? failed ?? `worker exited (${end.code ?? end.exitSignal}) without a result`);
     if (a.state === 'intent') attemptUnknown(ctx.db, p, a, { reason });
     ctx.logger.warn({ payoutId: p.id, rail, reason }, 'withdrawal outcome unknown; will reconcile by clientWithdrawalId');
     return { kind: 'ambiguous', rail, reason };
@@ -125,7 +133,8 @@ async function sendAndApply(ctx: EngineContext, p: PayoutRow, a: AttemptRow, ind
     case 'rejected': {
       // A re-send after an ambiguous try is only trusted once any earlier request had time to land.
       const grace = 2 * ctx.config.bittrex.timeoutMs;
-      if (phase === 'reconcile' && Date.now() - a.updated_at < grace) return { kind: 'ambiguous', rail, reason: `rejected ${o.code} within grace` };
+      if (phase === 'reconcile' && Date.now() - a.updated_at < grace)
+        return { kind: 'ambiguous', rail, reason: `rejected ${o.code} within grace` };
       attemptEnded(ctx.db, p, a, 'rejected', { code: o.code, httpStatus: o.httpStatus ?? null });
       const cause = o.code === 'INSUFFICIENT_FUNDS' ? 'funds' : o.code === 'WITHDRAWAL_TOO_SMALL' ? 'unusable' : 'other';
       return { kind: 'rejected', rail, code: o.code, cause };
@@ -179,7 +188,14 @@ export async function reconcileBittrex(ctx: EngineContext, p: PayoutRow, a: Atte
     markPaid(ctx.db, pNow, current, {
       externalId: w.txId ?? w.id,
       libNow: ctx.cycle.libNow,
-      facts: { withdrawalId: w.id, quantitySats: w.quantity, txCostSats: w.txCost, receivedSats: w.quantity - w.txCost, chainTxId: w.txId, completedAt: w.completedAt },
+      facts: {
+        withdrawalId: w.id,
+        quantitySats: w.quantity,
+        txCostSats: w.txCost,
+        receivedSats: w.quantity - w.txCost,
+        chainTxId: w.txId,
+        completedAt: w.completedAt,
+      },
     });
     return 'paid';
   }
@@ -189,7 +205,13 @@ export async function reconcileBittrex(ctx: EngineContext, p: PayoutRow, a: Atte
   }
   if (w.status === 'ERROR_INVALID_ADDRESS') {
     await client.cancelWithdrawal(w.id).catch(() => undefined);
-    payoutFailed(ctx.db, pNow, 'payout_failed', { reason: 'Bittrex reports an invalid address; cancelled, not retried elsewhere', withdrawalId: w.id, rail: current.rail }, current);
+    payoutFailed(
+      ctx.db,
+      pNow,
+      'payout_failed',
+      { reason: 'Bittrex reports an invalid address; cancelled, not retried elsewhere', withdrawalId: w.id, rail: current.rail },
+      current,
+    );
     return 'failed';
   }
   return 'open';

@@ -45,7 +45,12 @@ export async function executeChain(ctx: EngineContext, p: PayoutRow): Promise<Ra
   let fee: bigint;
   let dgp: Awaited<ReturnType<typeof node.getDynamicGlobalProperties>>;
   try {
-    const placeholder = { from: publicKeyFromWif(secrets.brokerMemoWif), to: to.memoKey, nonce: '0', message: '00'.repeat(cipherBytes(p.memo)) };
+    const placeholder = {
+      from: publicKeyFromWif(secrets.brokerMemoWif),
+      to: to.memoKey,
+      nonce: '0',
+      message: '00'.repeat(cipherBytes(p.memo)),
+    };
     const op = buildTransferOp({ from: brokerAccount.id, to: to.id, amount, memo: placeholder });
     const [fees, props] = await Promise.all([node.getRequiredFees([[0, op]]), node.getDynamicGlobalProperties()]);
     fee = fees[0]?.amount ?? 0n;
@@ -100,7 +105,13 @@ export async function executeChain(ctx: EngineContext, p: PayoutRow): Promise<Ra
           }
           attempt = db
             .transaction(() => {
-              const a = insertAttemptIntent(db, { payoutId: p.id, rail, idemKey: msg.txId, request: JSON.stringify(msg.signedTx), txExpiration: msg.expiration });
+              const a = insertAttemptIntent(db, {
+                payoutId: p.id,
+                rail,
+                idemKey: msg.txId,
+                request: JSON.stringify(msg.signedTx),
+                txExpiration: msg.expiration,
+              });
               if (a) {
                 appendReceipt(db, p.contract_id ?? 0, {
                   event: 'payout_attempt',
@@ -154,12 +165,19 @@ export async function executeChain(ctx: EngineContext, p: PayoutRow): Promise<Ra
   const reported = result as RailResult | null;
   if (persisted && reported === null) {
     // Persisted, maybe broadcast, no answer: killed at the limit, crashed or broke the protocol.
-    const reason = end.killed ? `worker killed after ${ctx.config.payout.timeoutMs} ms` : end.protocolError ?? `worker exited (${end.code ?? end.exitSignal}) without a result`;
+    const reason = end.killed
+      ? `worker killed after ${ctx.config.payout.timeoutMs} ms`
+      : (end.protocolError ?? `worker exited (${end.code ?? end.exitSignal}) without a result`);
     attemptUnknown(db, p, persisted, { reason });
     ctx.logger.warn({ payoutId: p.id, rail, reason }, 'payout outcome unknown; will reconcile by tx id');
     return { kind: 'ambiguous', rail, reason };
   }
-  const final: RailResult = reported ?? { kind: 'retry', rail, code: end.killed ? 'WORKER_KILLED_BEFORE_SIGNING' : 'WORKER_DIED_BEFORE_SIGNING', afterMs: 0 };
+  const final: RailResult = reported ?? {
+    kind: 'retry',
+    rail,
+    code: end.killed ? 'WORKER_KILLED_BEFORE_SIGNING' : 'WORKER_DIED_BEFORE_SIGNING',
+    afterMs: 0,
+  };
   if (final.kind === 'rejected' || final.kind === 'retry') release();
   return final;
 }
@@ -171,7 +189,13 @@ function checkSignedTx(tx: Record<string, unknown>, txId: string, want: { from: 
   if (!Array.isArray(ops) || ops.length !== 1) return 'expected exactly one operation';
   const [type, op] = ops[0] as [unknown, Record<string, unknown>];
   const amount = op?.amount as { amount?: unknown; asset_id?: unknown } | undefined;
-  if (type !== 0 || op.from !== want.from || op.to !== want.to || String(amount?.amount) !== want.amount.toString() || amount?.asset_id !== '1.3.0') {
+  if (
+    type !== 0 ||
+    op.from !== want.from ||
+    op.to !== want.to ||
+    String(amount?.amount) !== want.amount.toString() ||
+    amount?.asset_id !== '1.3.0'
+  ) {
     return 'transfer does not match the payment';
   }
   return null;
@@ -189,11 +213,19 @@ export async function reconcileChain(ctx: EngineContext, p: PayoutRow, a: Attemp
     .get(a.idem_key) as { block_num: number; trx_in_block: number; op_in_trx: number; amount_sats: number } | undefined;
   const cursor = readCursor(db);
   if (seen) {
-    markPaid(db, p, a, { externalId: a.idem_key, libNow: ctx.cycle.libNow, facts: { block: seen.block_num, trx: seen.trx_in_block, op: seen.op_in_trx } });
+    markPaid(db, p, a, {
+      externalId: a.idem_key,
+      libNow: ctx.cycle.libNow,
+      facts: { block: seen.block_num, trx: seen.trx_in_block, op: seen.op_in_trx },
+    });
     return 'paid';
   }
   if (cursor && a.tx_expiration !== null && cursor.blockTime > a.tx_expiration * 1000) {
-    attemptEnded(db, p, a, 'expired', { expiration: a.tx_expiration, irreversibleBlock: cursor.blockNum, irreversibleTime: cursor.blockTime });
+    attemptEnded(db, p, a, 'expired', {
+      expiration: a.tx_expiration,
+      irreversibleBlock: cursor.blockNum,
+      irreversibleTime: cursor.blockTime,
+    });
     return 'expired';
   }
   if (a.state === 'intent' || a.state === 'unknown') {

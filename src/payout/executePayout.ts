@@ -71,7 +71,9 @@ export async function executePayout(ctx: EngineContext, p: PayoutRow): Promise<E
   const retryAt = Date.now() + delay;
   db.transaction(() => {
     const moved = db
-      .prepare(`UPDATE payouts SET attempts = attempts + 1, next_attempt_at = ?, last_error = ?, updated_at = ? WHERE id = ? AND state = 'pending'`)
+      .prepare(
+        `UPDATE payouts SET attempts = attempts + 1, next_attempt_at = ?, last_error = ?, updated_at = ? WHERE id = ? AND state = 'pending'`,
+      )
       .run(retryAt, summary.slice(0, 300), Date.now(), p.id);
     if (moved.changes !== 1) return;
     appendReceipt(db, p.contract_id ?? 0, {
@@ -94,10 +96,20 @@ export async function executePayout(ctx: EngineContext, p: PayoutRow): Promise<E
         recipient: p.recipient,
         recipientId: p.recipient_id,
         amountSats: btsToSats(config.terms.supportNoticeAmount),
-        memo: supportNoticeMemo({ payoutId: p.id, amountText: btsText(BigInt(p.amount_sats)), purpose: p.purpose, contact: config.supportContact }),
+        memo: supportNoticeMemo({
+          payoutId: p.id,
+          amountText: btsText(BigInt(p.amount_sats)),
+          purpose: p.purpose,
+          contact: config.supportContact,
+        }),
       });
       if (notice.created) {
-        appendReceipt(db, p.contract_id ?? 0, { event: 'support_notice_queued', payoutId: p.id, noticePayoutId: notice.id, user: p.recipient });
+        appendReceipt(db, p.contract_id ?? 0, {
+          event: 'support_notice_queued',
+          payoutId: p.id,
+          noticePayoutId: notice.id,
+          user: p.recipient,
+        });
       }
     }
   }).immediate();

@@ -22,8 +22,11 @@ export async function reconcileOpen(ctx: EngineContext, p: PayoutRow): Promise<R
   if (!a) {
     const reset = ctx.db
       .transaction(() => {
-        const info = ctx.db.prepare(`UPDATE payouts SET state = 'pending', updated_at = ? WHERE id = ? AND state IN ('sending', 'unknown', 'submitted')`).run(Date.now(), p.id);
-        if (info.changes === 1) appendReceipt(ctx.db, p.contract_id ?? 0, { event: 'payout_reset', payoutId: p.id, reason: 'in flight without a live attempt' });
+        const info = ctx.db
+          .prepare(`UPDATE payouts SET state = 'pending', updated_at = ? WHERE id = ? AND state IN ('sending', 'unknown', 'submitted')`)
+          .run(Date.now(), p.id);
+        if (info.changes === 1)
+          appendReceipt(ctx.db, p.contract_id ?? 0, { event: 'payout_reset', payoutId: p.id, reason: 'in flight without a live attempt' });
         return info.changes === 1;
       })
       .immediate();
@@ -32,7 +35,10 @@ export async function reconcileOpen(ctx: EngineContext, p: PayoutRow): Promise<R
   try {
     return a.rail === BROKER_RAIL ? await reconcileChain(ctx, p, a) : await reconcileBittrex(ctx, p, a);
   } catch (err) {
-    ctx.logger.warn({ payoutId: p.id, rail: a.rail, err: err instanceof Error ? err.message.split('\n')[0] : String(err) }, 'reconciliation failed; retried next cycle');
+    ctx.logger.warn(
+      { payoutId: p.id, rail: a.rail, err: err instanceof Error ? err.message.split('\n')[0] : String(err) },
+      'reconciliation failed; retried next cycle',
+    );
     return 'open';
   }
 }

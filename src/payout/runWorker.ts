@@ -55,7 +55,13 @@ export async function runWorker(options: RunWorkerOptions): Promise<WorkerEnd> {
   const timeout = AbortSignal.timeout(timeoutMs);
   const signal = options.signal ? AbortSignal.any([timeout, options.signal]) : timeout;
   // execArgv [] : no loader or inspector flags of the parent; env carries no secret (keys go over IPC).
-  const child = fork(workerPath, [], { signal, killSignal: 'SIGKILL', execArgv: [], stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'json' });
+  const child = fork(workerPath, [], {
+    signal,
+    killSignal: 'SIGKILL',
+    execArgv: [],
+    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    serialization: 'json',
+  });
   let stderrTail = '';
   child.stderr?.on('data', (d: Buffer) => {
     stderrTail = (stderrTail + d.toString('utf8')).slice(-1000);
@@ -76,10 +82,12 @@ export async function runWorker(options: RunWorkerOptions): Promise<WorkerEnd> {
       child.kill('SIGKILL');
       return;
     }
-    chain = chain.then(() => onMessage(parsed.data, reply)).catch((err: unknown) => {
-      protocolError ??= `parent handler failed: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`;
-      child.kill('SIGKILL');
-    });
+    chain = chain
+      .then(() => onMessage(parsed.data, reply))
+      .catch((err: unknown) => {
+        protocolError ??= `parent handler failed: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`;
+        child.kill('SIGKILL');
+      });
   });
   const { code, exitSignal } = await new Promise<{ code: number | null; exitSignal: NodeJS.Signals | null }>((resolve) => {
     // 'close' comes after 'exit' once stdio and the IPC channel are drained: no message is lost.

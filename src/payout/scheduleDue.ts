@@ -26,7 +26,16 @@ export function scheduleDue(db: Database, libNow: number): ScheduleResult {
               AND NOT EXISTS (SELECT 1 FROM payouts p WHERE p.stake_id = s.id)
             ORDER BY s.due, s.id`,
         )
-        .all(libNow) as Array<{ id: number; contract_id: number; user: string; amount: number; type: 'interest' | 'principal'; number: number; due: number; user_id: string | null }>;
+        .all(libNow) as Array<{
+        id: number;
+        contract_id: number;
+        user: string;
+        amount: number;
+        type: 'interest' | 'principal';
+        number: number;
+        due: number;
+        user_id: string | null;
+      }>;
       let intents = 0;
       for (const r of due) {
         if (r.amount <= 0) {
@@ -74,7 +83,13 @@ export function scheduleDue(db: Database, libNow: number): ScheduleResult {
       for (const pen of penalties) {
         if (!settleStakeRow(db, pen.id, 'aborted', libNow)) continue;
         penaltiesAborted++;
-        appendReceipt(db, pen.contract_id, { event: 'penalty_aborted', stakeId: pen.id, amountBts: pen.amount, maturedAt: pen.due, libNow });
+        appendReceipt(db, pen.contract_id, {
+          event: 'penalty_aborted',
+          stakeId: pen.id,
+          amountBts: pen.amount,
+          maturedAt: pen.due,
+          libNow,
+        });
       }
       return { intents, penaltiesAborted };
     })

@@ -11,11 +11,20 @@ import { appendReceipt } from '../db/receipts.js';
 
 const OPEN: readonly PayoutState[] = ['sending', 'unknown', 'submitted'];
 
-function movePayout(db: Database, id: number, from: readonly PayoutState[], to: PayoutState, set: Record<string, unknown> = {}, now = Date.now()): boolean {
+function movePayout(
+  db: Database,
+  id: number,
+  from: readonly PayoutState[],
+  to: PayoutState,
+  set: Record<string, unknown> = {},
+  now = Date.now(),
+): boolean {
   const cols = Object.keys(set);
   const extra = cols.map((c) => `, ${c} = @${c}`).join('');
   const info = db
-    .prepare(`UPDATE payouts SET state = @to, updated_at = @now${extra} WHERE id = @id AND state IN (${from.map((s) => `'${s}'`).join(', ')})`)
+    .prepare(
+      `UPDATE payouts SET state = @to, updated_at = @now${extra} WHERE id = @id AND state IN (${from.map((s) => `'${s}'`).join(', ')})`,
+    )
     .run({ ...set, to, now, id });
   return info.changes === 1;
 }
@@ -73,12 +82,25 @@ export function attemptEnded(
 }
 
 /** The rail holds the payment (broadcast accepted, withdrawal created): track it. */
-export function attemptSubmitted(db: Database, p: PayoutRow, a: AttemptRow, externalId: string | null, facts: Record<string, unknown>): boolean {
+export function attemptSubmitted(
+  db: Database,
+  p: PayoutRow,
+  a: AttemptRow,
+  externalId: string | null,
+  facts: Record<string, unknown>,
+): boolean {
   return db
     .transaction((): boolean => {
       if (!moveAttempt(db, a.id, ['intent', 'unknown'], 'submitted', { externalId, result: facts })) return false;
       movePayout(db, p.id, ['sending', 'unknown'], 'submitted', externalId === null ? {} : { external_id: externalId });
-      appendReceipt(db, nonceOf(p), { event: 'payout_attempt_submitted', payoutId: p.id, rail: a.rail, idemKey: a.idem_key, externalId, ...facts });
+      appendReceipt(db, nonceOf(p), {
+        event: 'payout_attempt_submitted',
+        payoutId: p.id,
+        rail: a.rail,
+        idemKey: a.idem_key,
+        externalId,
+        ...facts,
+      });
       return true;
     })
     .immediate();
@@ -99,17 +121,40 @@ export function attemptUnknown(db: Database, p: PayoutRow, a: AttemptRow, facts:
 /** Nothing was sent (retryable answer): the live attempt waits and is re-sent with the same key after `at`. */
 export function attemptRetryLater(db: Database, p: PayoutRow, a: AttemptRow, at: number, facts: Record<string, unknown>): void {
   db.transaction(() => {
-    db.prepare('UPDATE payouts SET next_attempt_at = ?, last_error = ?, updated_at = ? WHERE id = ?').run(at, String(facts.code ?? 'retry'), Date.now(), p.id);
-    appendReceipt(db, nonceOf(p), { event: 'payout_attempt_retry', payoutId: p.id, rail: a.rail, idemKey: a.idem_key, retryAt: at, ...facts });
+    db.prepare('UPDATE payouts SET next_attempt_at = ?, last_error = ?, updated_at = ? WHERE id = ?').run(
+      at,
+      String(facts.code ?? 'retry'),
+      Date.now(),
+      p.id,
+    );
+    appendReceipt(db, nonceOf(p), {
+      event: 'payout_attempt_retry',
+      payoutId: p.id,
+      rail: a.rail,
+      idemKey: a.idem_key,
+      retryAt: at,
+      ...facts,
+    });
   }).immediate();
 }
 
 /** The payment ends without being paid (admin move refused or impossible, invalid address). Final. */
-export function payoutFailed(db: Database, p: PayoutRow, event: string, facts: Record<string, unknown>, cancelAttempt?: AttemptRow): boolean {
+export function payoutFailed(
+  db: Database,
+  p: PayoutRow,
+  event: string,
+  facts: Record<string, unknown>,
+  cancelAttempt?: AttemptRow,
+): boolean {
   return db
     .transaction((): boolean => {
       if (cancelAttempt && !moveAttempt(db, cancelAttempt.id, LIVE_ATTEMPT_STATES, 'cancelled', { result: facts })) return false;
-      if (!movePayout(db, p.id, ['pending', 'sending', 'unknown', 'submitted'], 'failed', { last_error: String(facts.reason ?? event).slice(0, 300) })) return false;
+      if (
+        !movePayout(db, p.id, ['pending', 'sending', 'unknown', 'submitted'], 'failed', {
+          last_error: String(facts.reason ?? event).slice(0, 300),
+        })
+      )
+        return false;
       appendReceipt(db, nonceOf(p), { event, payoutId: p.id, purpose: p.purpose, user: p.recipient, amountSats: p.amount_sats, ...facts });
       return true;
     })

@@ -77,7 +77,12 @@ async function runChain(job: ChainSignJob): Promise<void> {
     await node.close();
     return;
   }
-  await send({ type: 'chain.signed', txId: signed.txId, expiration: signed.expiration, signedTx: signed.signedTx as Record<string, unknown> });
+  await send({
+    type: 'chain.signed',
+    txId: signed.txId,
+    expiration: signed.expiration,
+    signedTx: signed.signedTx as Record<string, unknown>,
+  });
   const ack = await next();
   if (ack.type !== 'chain.persisted' || ack.txId !== signed.txId) {
     await node.close();
@@ -135,9 +140,22 @@ async function runBittrex(job: BittrexPostJob): Promise<void> {
     await send({ type: 'failed', stage: 'before_send', reason: `committed body unusable: ${shortText(err)}` });
     return;
   }
-  const client = createBittrexClient({ baseUrl: job.baseUrl, apiKey: job.apiKey, apiSecret: job.apiSecret, timeoutMs: job.timeoutMs, clockOffsetMs: job.clockOffsetMs });
+  const client = createBittrexClient({
+    baseUrl: job.baseUrl,
+    apiKey: job.apiKey,
+    apiSecret: job.apiSecret,
+    timeoutMs: job.timeoutMs,
+    clockOffsetMs: job.clockOffsetMs,
+  });
   const o = await client.createWithdrawal(params);
-  const wire = (w: { id: string; status: string; quantity: bigint; txCost: bigint; txId: string | null; clientWithdrawalId: string | null }) => ({
+  const wire = (w: {
+    id: string;
+    status: string;
+    quantity: bigint;
+    txCost: bigint;
+    txId: string | null;
+    clientWithdrawalId: string | null;
+  }) => ({
     id: w.id,
     status: w.status,
     quantity: w.quantity.toString(),

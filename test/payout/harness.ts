@@ -7,7 +7,7 @@ import { readCursor } from '../../src/db/cursor.js';
 import { openDatabase } from '../../src/db/openDatabase.js';
 import { btsToSats } from '../../src/domain/money.js';
 import { BlockScanner } from '../../src/listener/BlockScanner.js';
-import { createPayoutEngine, type CycleReport, type PayoutEngine } from '../../src/payout/index.js';
+import { type CycleReport, createPayoutEngine, type PayoutEngine } from '../../src/payout/index.js';
 import { type BittrexSimulator, generateSimAccounts, startBittrexSimulator } from '../../src/sim/bittrex/index.js';
 import { type ChainSimulator, type LedgerTransfer, type SimAccount, startChainSimulator } from '../../src/sim/chain/index.js';
 
@@ -78,7 +78,11 @@ export async function startHarness(opts: HarnessOptions) {
   };
   const config: Config = configSchema.parse(base);
   const db: Database = openDatabase(config.db);
-  const node: NodeClient = createNodeClient({ urls: config.nodes, expectedChainId: chain.chainId, callTimeoutMs: config.listener.callTimeoutMs });
+  const node: NodeClient = createNodeClient({
+    urls: config.nodes,
+    expectedChainId: chain.chainId,
+    callTimeoutMs: config.listener.callTimeoutMs,
+  });
   const scanner = new BlockScanner({
     db,
     node,
@@ -139,7 +143,26 @@ export async function startHarness(opts: HarnessOptions) {
     await chain.close();
   }
 
-  return { chain, bittrex, broker, deposit, clients, managers, accounts, config, db, node, scanner, engine, secrets, step, until, paidTo, memoText, close };
+  return {
+    chain,
+    bittrex,
+    broker,
+    deposit,
+    clients,
+    managers,
+    accounts,
+    config,
+    db,
+    node,
+    scanner,
+    engine,
+    secrets,
+    step,
+    until,
+    paidTo,
+    memoText,
+    close,
+  };
 }
 
 export type Harness = Awaited<ReturnType<typeof startHarness>>;

@@ -31,7 +31,10 @@ function refundIntent(x: Harness, user: string, bts: number, key = `refund:test:
 }
 
 const events = (x: Harness, name: string) =>
-  x.db.prepare(`SELECT msg FROM receipts WHERE json_extract(msg, '$.event') = ? ORDER BY id`).all(name).map((r) => JSON.parse((r as { msg: string }).msg));
+  x.db
+    .prepare(`SELECT msg FROM receipts WHERE json_extract(msg, '$.event') = ? ORDER BY id`)
+    .all(name)
+    .map((r) => JSON.parse((r as { msg: string }).msg));
 
 describe('payout engine: rails, failover and ambiguity', () => {
   it('falls over from an empty broker and a short Bittrex account 1 to account 2; the client receives exactly the amount', async () => {
@@ -53,14 +56,23 @@ describe('payout engine: rails, failover and ambiguity', () => {
       { rail: 'bittrex1', state: 'rejected' },
       { rail: 'bittrex2', state: 'paid' },
     ]);
-    const row = h.db.prepare('SELECT state, rail, external_id FROM payouts WHERE id = ?').get(id) as { state: string; rail: string; external_id: string };
+    const row = h.db.prepare('SELECT state, rail, external_id FROM payouts WHERE id = ?').get(id) as {
+      state: string;
+      rail: string;
+      external_id: string;
+    };
     expect(row).toEqual({ state: 'paid', rail: 'bittrex2', external_id: paid[0]!.txId });
     expect(events(h, 'payout_paid')[0]).toMatchObject({ payoutId: id, txCostSats: String(sats(5)), receivedSats: String(sats(5_000)) });
     expect(verifyReceiptChain(h.db).ok).toBe(true);
   }, 120_000);
 
   it('a Bittrex worker that hangs is killed at its time limit; the payment is reconciled on the same account, not repeated', async () => {
-    h = await startHarness({ dir: tempDir(), brokerBts: 0, bittrexBts: [100_000, 100_000, 100_000], config: { payout: { timeoutMs: 1_500, concurrency: 2, cycleMs: 1_000, retryBackoffMs: 100, maxBackoffMs: 1_000 } } });
+    h = await startHarness({
+      dir: tempDir(),
+      brokerBts: 0,
+      bittrexBts: [100_000, 100_000, 100_000],
+      config: { payout: { timeoutMs: 1_500, concurrency: 2, cycleMs: 1_000, retryBackoffMs: 100, maxBackoffMs: 1_000 } },
+    });
     h.bittrex.inject({ kind: 'hang', path: '/withdrawals', method: 'POST', times: 1 });
     const id = refundIntent(h, 'bob', 3_000);
     const first = await h.step();
@@ -75,7 +87,11 @@ describe('payout engine: rails, failover and ambiguity', () => {
     expect(h.bittrex.ledger(0)).toHaveLength(1);
     expect(h.bittrex.ledger(1)).toHaveLength(0);
     expect(h.bittrex.ledger(2)).toHaveLength(0);
-    const attempts = h.db.prepare('SELECT rail, state, idem_key FROM payout_attempts WHERE payout_id = ?').all(id) as { rail: string; state: string; idem_key: string }[];
+    const attempts = h.db.prepare('SELECT rail, state, idem_key FROM payout_attempts WHERE payout_id = ?').all(id) as {
+      rail: string;
+      state: string;
+      idem_key: string;
+    }[];
     expect(attempts).toHaveLength(1);
     expect(attempts[0]).toMatchObject({ rail: 'bittrex1', state: 'paid' });
     expect(h.bittrex.ledger(0)[0]!.clientWithdrawalId).toBe(attempts[0]!.idem_key);
@@ -96,12 +112,18 @@ describe('payout engine: rails, failover and ambiguity', () => {
   }, 120_000);
 
   it('a chain worker hanging on broadcast is killed; the same signed tx is re-sent, never rebuilt, and pays once', async () => {
-    h = await startHarness({ dir: tempDir(), config: { payout: { timeoutMs: 1_500, concurrency: 2, cycleMs: 1_000, retryBackoffMs: 100, maxBackoffMs: 1_000 } } });
+    h = await startHarness({
+      dir: tempDir(),
+      config: { payout: { timeoutMs: 1_500, concurrency: 2, cycleMs: 1_000, retryBackoffMs: 100, maxBackoffMs: 1_000 } },
+    });
     h.chain.faults.hang = ['broadcast_transaction'];
     const id = refundIntent(h, 'alice', 700);
     const first = await h.engine.runCycle();
     expect(first.executed.ambiguous).toBe(1);
-    const [attempt] = h.db.prepare('SELECT idem_key, state FROM payout_attempts WHERE payout_id = ?').all(id) as { idem_key: string; state: string }[];
+    const [attempt] = h.db.prepare('SELECT idem_key, state FROM payout_attempts WHERE payout_id = ?').all(id) as {
+      idem_key: string;
+      state: string;
+    }[];
     expect(attempt!.state).toBe('unknown');
     h.chain.faults.hang = [];
     await h.engine.runCycle(); // reconciliation re-broadcasts the stored tx
@@ -144,7 +166,12 @@ describe('payout engine: rails, failover and ambiguity', () => {
       await h.step();
       await new Promise((r) => setTimeout(r, 150)); // let the (100 ms, doubling) backoff elapse now and then
     }
-    const notices = h.db.prepare(`SELECT id, state, amount_sats, memo FROM payouts WHERE purpose = 'support_notice'`).all() as { id: number; state: string; amount_sats: number; memo: string }[];
+    const notices = h.db.prepare(`SELECT id, state, amount_sats, memo FROM payouts WHERE purpose = 'support_notice'`).all() as {
+      id: number;
+      state: string;
+      amount_sats: number;
+      memo: string;
+    }[];
     expect(notices).toHaveLength(1);
     expect(notices[0]!.memo).toBe(`your stakebts payment ${id} (refund) of 5000 BTS is delayed, please contact help@stakebts.test`);
     const p = h.db.prepare('SELECT state, attempts FROM payouts WHERE id = ?').get(id) as { state: string; attempts: number };
@@ -170,8 +197,21 @@ describe('payout engine: rails, failover and ambiguity', () => {
     const start = libNow - h.config.terms.monthMs + 3 * DAY_MS;
     insertContract(
       h.db,
-      { sourceKey: 'test:c1', user: 'carol', userId: h.clients.get('carol')!.id, amountBts: 25_000, months: 3, start, block: 1, trxInBlock: 0, opInTrx: 0, origin: 'chain' },
-      contractSchedule({ amountBts: 25_000, months: 3, start }, h.config.terms).map((r) => (r.type.startsWith('contract_') ? { ...r, status: 'paid' as const } : r)),
+      {
+        sourceKey: 'test:c1',
+        user: 'carol',
+        userId: h.clients.get('carol')!.id,
+        amountBts: 25_000,
+        months: 3,
+        start,
+        block: 1,
+        trxInBlock: 0,
+        opInTrx: 0,
+        origin: 'chain',
+      },
+      contractSchedule({ amountBts: 25_000, months: 3, start }, h.config.terms).map((r) =>
+        r.type.startsWith('contract_') ? { ...r, status: 'paid' as const } : r,
+      ),
     );
     const memo = (amount: number) => JSON.stringify({ type: 'broker_to_bittrex', amount, account: 1 });
     await h.chain.clientTransfer({ from: 'boss', to: 'broker', amountSats: sats(1), memo: memo(1_500) });

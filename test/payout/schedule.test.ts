@@ -38,7 +38,9 @@ describe('payout engine over both simulators: schedule', () => {
     for (let k = 1; k <= 3; k++) expect(paid[k]!.timeMs).toBeGreaterThanOrEqual(contract.start + k * month);
     expect(paid[4]!.timeMs).toBeGreaterThanOrEqual(contract.start + 3 * month);
     const memos = paid.map((t) => h!.memoText(t, alice));
-    expect(memos.slice(1, 4)).toEqual([1, 2, 3].map((k) => `stakebts contract ${contract.id} interest ${k}: 2000 BTS, we appreciate your business!`));
+    expect(memos.slice(1, 4)).toEqual(
+      [1, 2, 3].map((k) => `stakebts contract ${contract.id} interest ${k}: 2000 BTS, we appreciate your business!`),
+    );
     expect(memos[4]).toBe(`stakebts contract ${contract.id} principal: 25000 BTS, we appreciate your business!`);
 
     const rows = h.db.prepare('SELECT type, number, status FROM stakes WHERE contract_id = ? ORDER BY type, number').all(contract.id);
@@ -52,7 +54,9 @@ describe('payout engine over both simulators: schedule', () => {
     ]);
     expect(payoutStates(h.db)).toEqual({ paid: 5 });
     // Every paid payout names its chain tx id, and that tx is the one in the ledger.
-    const external = (h.db.prepare(`SELECT external_id FROM payouts ORDER BY id`).all() as { external_id: string }[]).map((r) => r.external_id);
+    const external = (h.db.prepare(`SELECT external_id FROM payouts ORDER BY id`).all() as { external_id: string }[]).map(
+      (r) => r.external_id,
+    );
     expect(external.sort()).toEqual(paid.map((t) => t.txId).sort());
     const events = (h.db.prepare(`SELECT json_extract(msg, '$.event') AS e FROM receipts`).all() as { e: string }[]).map((r) => r.e);
     expect(events.filter((e) => e === 'payout_paid')).toHaveLength(5);
