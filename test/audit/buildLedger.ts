@@ -13,7 +13,8 @@ export const IDS = { alice: '1.2.201', bob: '1.2.202', carol: '1.2.203', dave: '
 export type Who = keyof typeof IDS;
 const NAMES = new Map(Object.entries(IDS).map(([name, id]) => [id, name]));
 
-export const T0 = Date.UTC(2026, 0, 15, 12, 0, 0);
+/** Well before the wall clock, so intents the listener stamps with Date.now() never fall in a test's time window. */
+export const T0 = Date.UTC(2020, 0, 15, 12, 0, 0);
 export const DAY = 86_400_000;
 
 export function testConfig(dbPath: string): Config {
