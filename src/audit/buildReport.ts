@@ -23,7 +23,16 @@ export type AuditReport = {
   interestPaid: Array<{ month: string; rows: number; sats: Sats }>;
   openContracts: Array<{ months: number; amountBts: number; contracts: number; totalSats: Sats }>;
   loans: Array<{ manager: string; loans: number; sats: Sats }>;
-  unsupportedDeposits: Array<{ block: number; trx: number; op: number; txId: string | null; from: string; amountSats: Sats; assetId: string; time: number }>;
+  unsupportedDeposits: Array<{
+    block: number;
+    trx: number;
+    op: number;
+    txId: string | null;
+    from: string;
+    amountSats: Sats;
+    assetId: string;
+    time: number;
+  }>;
   refunds: Array<{ state: string; refunds: number; sats: Sats }>;
 };
 
@@ -63,7 +72,9 @@ export function buildReport(db: Database, options: BuildReportOptions = {}): Aud
       return buckets.has(m) ? m : 'later';
     };
     const pending = db
-      .prepare(`SELECT type, amount, due FROM stakes WHERE status = 'pending' AND (type IN ('interest', 'principal') OR type LIKE 'contract\\_%' ESCAPE '\\')`)
+      .prepare(
+        `SELECT type, amount, due FROM stakes WHERE status = 'pending' AND (type IN ('interest', 'principal') OR type LIKE 'contract\\_%' ESCAPE '\\')`,
+      )
       .all() as { type: string; amount: number; due: number }[];
     for (const r of pending) {
       const b = buckets.get(bucketOf(r.due))!;
@@ -74,7 +85,9 @@ export function buildReport(db: Database, options: BuildReportOptions = {}): Aud
       b.rows++;
     }
     const unpaid = db
-      .prepare(`SELECT amount_sats FROM payouts WHERE stake_id IS NULL AND purpose IN ('stop', 'refund') AND state NOT IN ('paid', 'failed')`)
+      .prepare(
+        `SELECT amount_sats FROM payouts WHERE stake_id IS NULL AND purpose IN ('stop', 'refund') AND state NOT IN ('paid', 'failed')`,
+      )
       .safeIntegers(true)
       .all() as { amount_sats: bigint }[];
     const dueNow = buckets.get('now')!;
@@ -93,7 +106,9 @@ export function buildReport(db: Database, options: BuildReportOptions = {}): Aud
 
     // 2. interest paid per month (by the row's processed time: chain time)
     const paid = new Map<string, { rows: number; sats: bigint }>();
-    for (const r of db.prepare(`SELECT amount, coalesce(processed, due) AS t FROM stakes WHERE type = 'interest' AND status = 'paid' ORDER BY t`).all() as { amount: number; t: number }[]) {
+    for (const r of db
+      .prepare(`SELECT amount, coalesce(processed, due) AS t FROM stakes WHERE type = 'interest' AND status = 'paid' ORDER BY t`)
+      .all() as { amount: number; t: number }[]) {
       const m = monthOf(r.t);
       const e = paid.get(m) ?? { rows: 0, sats: 0n };
       e.rows++;
@@ -115,7 +130,10 @@ export function buildReport(db: Database, options: BuildReportOptions = {}): Aud
 
     // 4. loans per manager
     const loans = (
-      db.prepare('SELECT manager, count(*) AS loans, sum(amount_sats) AS sats FROM loans GROUP BY manager ORDER BY manager').safeIntegers(true).all() as {
+      db
+        .prepare('SELECT manager, count(*) AS loans, sum(amount_sats) AS sats FROM loans GROUP BY manager ORDER BY manager')
+        .safeIntegers(true)
+        .all() as {
         manager: string;
         loans: bigint;
         sats: bigint;
@@ -133,7 +151,11 @@ export function buildReport(db: Database, options: BuildReportOptions = {}): Aud
         .all() as Array<Record<string, bigint | string | null>>
     ).map((r) => {
       const from = String(r.from_id);
-      const named = db.prepare(`SELECT json_extract(msg, '$.user') AS user FROM receipts WHERE json_extract(msg, '$.event') = 'unsupported_asset' AND json_extract(msg, '$.block') = ? AND json_extract(msg, '$.trx') = ? AND json_extract(msg, '$.op') = ?`).get(Number(r.block_num), Number(r.trx_in_block), Number(r.op_in_trx)) as { user: string | null } | undefined;
+      const named = db
+        .prepare(
+          `SELECT json_extract(msg, '$.user') AS user FROM receipts WHERE json_extract(msg, '$.event') = 'unsupported_asset' AND json_extract(msg, '$.block') = ? AND json_extract(msg, '$.trx') = ? AND json_extract(msg, '$.op') = ?`,
+        )
+        .get(Number(r.block_num), Number(r.trx_in_block), Number(r.op_in_trx)) as { user: string | null } | undefined;
       return {
         block: Number(r.block_num),
         trx: Number(r.trx_in_block),
@@ -146,7 +168,12 @@ export function buildReport(db: Database, options: BuildReportOptions = {}): Aud
       };
     });
     const refunds = (
-      db.prepare(`SELECT state, count(*) AS refunds, sum(amount_sats) AS sats FROM payouts WHERE purpose = 'refund' GROUP BY state ORDER BY state`).safeIntegers(true).all() as {
+      db
+        .prepare(
+          `SELECT state, count(*) AS refunds, sum(amount_sats) AS sats FROM payouts WHERE purpose = 'refund' GROUP BY state ORDER BY state`,
+        )
+        .safeIntegers(true)
+        .all() as {
         state: string;
         refunds: bigint;
         sats: bigint;

@@ -46,7 +46,9 @@ export function contractStory(db: Database, contractId: number): ContractStory |
   const rows = stakesOfContract(db, contractId);
   const attemptsOf = db.prepare('SELECT * FROM payout_attempts WHERE payout_id = ? ORDER BY attempt_no');
   const payouts = listPayouts(db, { contract: contractId }).map((p) => ({ ...p, tries: attemptsOf.all(p.id) as AttemptRow[] }));
-  const receipts = db.prepare('SELECT id, nonce, now, msg, prev_hash, hash FROM receipts WHERE nonce = ? ORDER BY id').all(contractId) as ReceiptRow[];
+  const receipts = db
+    .prepare('SELECT id, nonce, now, msg, prev_hash, hash FROM receipts WHERE nonce = ? ORDER BY id')
+    .all(contractId) as ReceiptRow[];
 
   const timeline: StoryEvent[] = [];
   for (const r of receipts) {
@@ -55,12 +57,30 @@ export function contractStory(db: Database, contractId: number): ContractStory |
   }
   for (const p of payouts) {
     const paying = p.stake_id === null ? p.purpose : `${p.purpose} (row ${p.stake_id})`;
-    timeline.push({ time: p.created_at, kind: 'payout_created', ref: `payout ${p.id}`, what: `intent ${paying} ${p.amount_sats} sats to ${p.recipient}`, externalId: null });
+    timeline.push({
+      time: p.created_at,
+      kind: 'payout_created',
+      ref: `payout ${p.id}`,
+      what: `intent ${paying} ${p.amount_sats} sats to ${p.recipient}`,
+      externalId: null,
+    });
     for (const a of p.tries) {
-      timeline.push({ time: a.created_at, kind: 'attempt', ref: `attempt ${a.id}`, what: `payout ${p.id} try ${a.attempt_no} on ${a.rail}: ${a.state}`, externalId: a.external_id ?? a.idem_key });
+      timeline.push({
+        time: a.created_at,
+        kind: 'attempt',
+        ref: `attempt ${a.id}`,
+        what: `payout ${p.id} try ${a.attempt_no} on ${a.rail}: ${a.state}`,
+        externalId: a.external_id ?? a.idem_key,
+      });
     }
     if (p.state === 'paid') {
-      timeline.push({ time: p.paid_at ?? p.updated_at, kind: 'payout_paid', ref: `payout ${p.id}`, what: `paid on ${p.rail ?? '?'}`, externalId: p.external_id });
+      timeline.push({
+        time: p.paid_at ?? p.updated_at,
+        kind: 'payout_paid',
+        ref: `payout ${p.id}`,
+        what: `paid on ${p.rail ?? '?'}`,
+        externalId: p.external_id,
+      });
     }
   }
   const order: Record<StoryEvent['kind'], number> = { receipt: 0, payout_created: 1, attempt: 2, payout_paid: 3 };

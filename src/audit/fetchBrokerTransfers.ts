@@ -61,7 +61,9 @@ export async function fetchBrokerTransfers(node: ChainReader, options: FetchBrok
   for (let i = 0; i < wanted.length; i += concurrency) await Promise.all(wanted.slice(i, i + concurrency).map(block));
   for (const pos of positions) {
     const b = await block(pos.blockNum);
-    const t = b ? transfersOutOf(b, pos.blockNum, brokerId).find((x) => x.trxInBlock === pos.trxInBlock && x.opInTrx === pos.opInTrx) : undefined;
+    const t = b
+      ? transfersOutOf(b, pos.blockNum, brokerId).find((x) => x.trxInBlock === pos.trxInBlock && x.opInTrx === pos.opInTrx)
+      : undefined;
     if (t) out.push(t);
   }
   return out.sort((a, b) => a.blockNum - b.blockNum || a.trxInBlock - b.trxInBlock || a.opInTrx - b.opInTrx);
@@ -79,7 +81,15 @@ function transfersOutOf(b: RawBlock, blockNum: number, brokerId: string): ChainT
       } catch {
         return;
       }
-      out.push({ txId: transactionId(tx), blockNum, trxInBlock, opInTrx, toId: op.to, amountSats: sats, assetId: String(amount?.asset_id ?? '') });
+      out.push({
+        txId: transactionId(tx),
+        blockNum,
+        trxInBlock,
+        opInTrx,
+        toId: op.to,
+        amountSats: sats,
+        assetId: String(amount?.asset_id ?? ''),
+      });
     });
   });
   return out;

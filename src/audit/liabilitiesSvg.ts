@@ -35,7 +35,9 @@ export function liabilitiesSvg(months: LiabilityMonth[], title = 'stakebts liabi
       const h = px(sats);
       if (h > 0) {
         y -= h;
-        parts.push(`<rect x="${x}" y="${y}" width="40" height="${h}" fill="${colors[kind]}"><title>${esc(`${m.month} ${kind}: ${formatBts(sats)} BTS`)}</title></rect>`);
+        parts.push(
+          `<rect x="${x}" y="${y}" width="40" height="${h}" fill="${colors[kind]}"><title>${esc(`${m.month} ${kind}: ${formatBts(sats)} BTS`)}</title></rect>`,
+        );
       }
     }
     parts.push(`<text x="${x + 20}" y="${base + 14}" text-anchor="middle">${esc(m.month)}</text>`);
@@ -43,7 +45,8 @@ export function liabilitiesSvg(months: LiabilityMonth[], title = 'stakebts liabi
   });
   parts.push(
     ...Object.entries(colors).map(
-      ([k, c], i) => `<rect x="${50 + i * 90}" y="${height - 18}" width="10" height="10" fill="${c}"/><text x="${64 + i * 90}" y="${height - 9}">${k}</text>`,
+      ([k, c], i) =>
+        `<rect x="${50 + i * 90}" y="${height - 18}" width="10" height="10" fill="${c}"/><text x="${64 + i * 90}" y="${height - 9}">${k}</text>`,
     ),
   );
   parts.push('</svg>');

@@ -9,7 +9,10 @@ export function loadLedger(db: Database): { payouts: LedgerPayout[]; attempts: L
 
 function read(db: Database): { payouts: LedgerPayout[]; attempts: LedgerAttempt[] } {
   const payouts = (
-    db.prepare('SELECT id, purpose, recipient, recipient_id, amount_sats, state, rail, external_id FROM payouts ORDER BY id').safeIntegers(true).all() as Array<{
+    db
+      .prepare('SELECT id, purpose, recipient, recipient_id, amount_sats, state, rail, external_id FROM payouts ORDER BY id')
+      .safeIntegers(true)
+      .all() as Array<{
       id: bigint;
       purpose: string;
       recipient: string;

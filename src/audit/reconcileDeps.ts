@@ -2,15 +2,18 @@ import type { NodeClient } from '../chain/nodeClient/index.js';
 import { createNodeClient } from '../chain/nodeClient/index.js';
 import type { Config } from '../config/index.js';
 import { BaseError } from '../errors/BaseError.js';
-import { createBittrexClient } from '../exchange/bittrex/index.js';
 import type { WithdrawalLister } from '../exchange/bittrex/findWithdrawalByClientId.js';
+import { createBittrexClient } from '../exchange/bittrex/index.js';
 import { openKeystore } from '../wallet/openKeystore.js';
 import { promptPassword } from '../wallet/promptPassword.js';
 import { readPasswordFile } from '../wallet/readPasswordFile.js';
 import type { RunReconcileOptions } from './runReconcile.js';
 
 /** The node calls `audit reconcile` makes. */
-export type ReconcileNode = Pick<NodeClient, 'getAccountHistory' | 'getBlock' | 'getAccountByName' | 'getDynamicGlobalProperties' | 'close'>;
+export type ReconcileNode = Pick<
+  NodeClient,
+  'getAccountHistory' | 'getBlock' | 'getAccountByName' | 'getDynamicGlobalProperties' | 'close'
+>;
 
 /** Factories for the outside systems; each defaults to the real client, tests inject simulator-backed ones. */
 export type ReconcileDeps = {
@@ -23,7 +26,14 @@ export type ReconcileDeps = {
   openExchanges?: (config: Config, keystore: { path: string; passwordFile?: string }) => Promise<Map<string, WithdrawalLister>>;
 };
 
-export type ReconcileSidesOptions = { chain: boolean; bittrex: boolean; fromBlock?: number; toBlock?: number; keystore: string; passwordFile?: string };
+export type ReconcileSidesOptions = {
+  chain: boolean;
+  bittrex: boolean;
+  fromBlock?: number;
+  toBlock?: number;
+  keystore: string;
+  passwordFile?: string;
+};
 
 export type ReconcileSides = {
   chain?: NonNullable<RunReconcileOptions['chain']>;
@@ -70,16 +80,27 @@ export async function reconcileDeps(deps: ReconcileDeps, config: Config, options
 }
 
 function defaultChain(config: Config): ReconcileNode {
-  return createNodeClient({ urls: config.nodes, callTimeoutMs: config.listener.callTimeoutMs, ...(config.chainId ? { expectedChainId: config.chainId } : {}) });
+  return createNodeClient({
+    urls: config.nodes,
+    callTimeoutMs: config.listener.callTimeoutMs,
+    ...(config.chainId ? { expectedChainId: config.chainId } : {}),
+  });
 }
 
 async function defaultExchanges(config: Config, keystore: { path: string; passwordFile?: string }): Promise<Map<string, WithdrawalLister>> {
-  const password = keystore.passwordFile ? await readPasswordFile(keystore.passwordFile) : await promptPassword({ message: 'Keystore password', context: { output: process.stderr } });
+  const password = keystore.passwordFile
+    ? await readPasswordFile(keystore.passwordFile)
+    : await promptPassword({ message: 'Keystore password', context: { output: process.stderr } });
   const payload = await openKeystore(keystore.path, password);
   return new Map(
     payload.bittrex.map((b) => [
       `bittrex${b.index}`,
-      createBittrexClient({ baseUrl: config.bittrex.baseUrl, apiKey: b.apiKey.reveal(), apiSecret: b.apiSecret.reveal(), timeoutMs: config.bittrex.timeoutMs }),
+      createBittrexClient({
+        baseUrl: config.bittrex.baseUrl,
+        apiKey: b.apiKey.reveal(),
+        apiSecret: b.apiSecret.reveal(),
+        timeoutMs: config.bittrex.timeoutMs,
+      }),
     ]),
   );
 }

@@ -19,7 +19,15 @@ export type LedgerPayout = {
 export type LedgerAttempt = { id: number; payoutId: number; rail: string; idemKey: string; state: string; externalId: string | null };
 
 /** A transfer out of the broker seen on chain. */
-export type ChainTransferOut = { txId: string | null; blockNum: number; trxInBlock: number; opInTrx: number; toId: string; amountSats: bigint; assetId: string };
+export type ChainTransferOut = {
+  txId: string | null;
+  blockNum: number;
+  trxInBlock: number;
+  opInTrx: number;
+  toId: string;
+  amountSats: bigint;
+  assetId: string;
+};
 
 /** A withdrawal in one Bittrex account's history. */
 export type ExchangeWithdrawal = {
@@ -82,13 +90,34 @@ export function reconcilePayments(input: ReconcileInput): ReconcileResult {
   const seen = new Map<number, string[]>();
   let matched = 0;
 
-  const judge = (p: LedgerPayout, attempt: LedgerAttempt | undefined, where: string, amount: bigint, recipientOk: boolean, recipientText: string) => {
+  const judge = (
+    p: LedgerPayout,
+    attempt: LedgerAttempt | undefined,
+    where: string,
+    amount: bigint,
+    recipientOk: boolean,
+    recipientText: string,
+  ) => {
     matched++;
     seen.set(p.id, [...(seen.get(p.id) ?? []), where]);
-    if (amount !== p.amountSats) issues.push({ kind: 'amount_mismatch', ref: `payout ${p.id}`, message: `${where} moved ${amount} sats; the payout is ${p.amountSats} sats` });
-    if (!recipientOk) issues.push({ kind: 'recipient_mismatch', ref: `payout ${p.id}`, message: `${where} went to ${recipientText}; the payout is for ${p.recipient}` });
+    if (amount !== p.amountSats)
+      issues.push({
+        kind: 'amount_mismatch',
+        ref: `payout ${p.id}`,
+        message: `${where} moved ${amount} sats; the payout is ${p.amountSats} sats`,
+      });
+    if (!recipientOk)
+      issues.push({
+        kind: 'recipient_mismatch',
+        ref: `payout ${p.id}`,
+        message: `${where} went to ${recipientText}; the payout is for ${p.recipient}`,
+      });
     if (p.state === 'failed' || (attempt && NOT_SENT.has(attempt.state))) {
-      issues.push({ kind: 'state_mismatch', ref: `payout ${p.id}`, message: `${where} shows it sent, the database says ${attempt ? `attempt ${attempt.id} ${attempt.state}` : p.state}` });
+      issues.push({
+        kind: 'state_mismatch',
+        ref: `payout ${p.id}`,
+        message: `${where} shows it sent, the database says ${attempt ? `attempt ${attempt.id} ${attempt.state}` : p.state}`,
+      });
     }
   };
 
@@ -115,7 +144,11 @@ export function reconcilePayments(input: ReconcileInput): ReconcileResult {
       const attempt = w.clientWithdrawalId ? attemptByKey.get(w.clientWithdrawalId.toLowerCase()) : undefined;
       const p = attempt && attempt.rail === rail ? byId.get(attempt.payoutId) : payoutByExternal.get(`${rail}|${w.id.toLowerCase()}`);
       if (!p) {
-        issues.push({ kind: 'exchange_only', ref: where, message: `${w.quantitySats} sats to ${w.cryptoAddress} (${w.status}) with no payout` });
+        issues.push({
+          kind: 'exchange_only',
+          ref: where,
+          message: `${w.quantitySats} sats to ${w.cryptoAddress} (${w.status}) with no payout`,
+        });
         continue;
       }
       judge(p, attempt, where, w.quantitySats, w.cryptoAddress === p.recipient, w.cryptoAddress);
@@ -125,15 +158,24 @@ export function reconcilePayments(input: ReconcileInput): ReconcileResult {
   const checked = (rail: string | null) => rail !== null && (rail === 'broker' ? chain !== null : exchange.has(rail));
   for (const p of payouts) {
     const found = seen.get(p.id) ?? [];
-    if (found.length > 1) issues.push({ kind: 'paid_twice', ref: `payout ${p.id}`, message: `paid ${found.length} times: ${found.join('; ')}` });
+    if (found.length > 1)
+      issues.push({ kind: 'paid_twice', ref: `payout ${p.id}`, message: `paid ${found.length} times: ${found.join('; ')}` });
     if (found.length === 0 && p.state === 'paid' && checked(p.rail)) {
-      issues.push({ kind: 'db_only', ref: `payout ${p.id}`, message: `paid on ${p.rail} (${p.externalId ?? 'no external id'}), not found there` });
+      issues.push({
+        kind: 'db_only',
+        ref: `payout ${p.id}`,
+        message: `paid on ${p.rail} (${p.externalId ?? 'no external id'}), not found there`,
+      });
     }
   }
   for (const a of attempts) {
     const p = byId.get(a.payoutId);
     if (a.state === 'paid' && checked(a.rail) && p && !(seen.get(p.id) ?? []).length && !(p.state === 'paid' && p.rail === a.rail)) {
-      issues.push({ kind: 'db_only', ref: `attempt ${a.id}`, message: `attempt of payout ${a.payoutId} on ${a.rail} is paid (${a.idemKey}), not found there` });
+      issues.push({
+        kind: 'db_only',
+        ref: `attempt ${a.id}`,
+        message: `attempt of payout ${a.payoutId} on ${a.rail} is paid (${a.idemKey}), not found there`,
+      });
     }
   }
   return { matched, issues };

@@ -20,14 +20,30 @@ export function renderReport(r: AuditReport): string {
       ['month', 'interest', 'principal', 'other', 'total', 'rows'],
       r.liabilities.map((l) => [l.month, bts(l.interestSats), bts(l.principalSats), bts(l.otherSats), bts(l.totalSats), l.rows]),
     ),
-    table('Interest paid per month (BTS)', ['month', 'rows', 'paid'], r.interestPaid.map((m) => [m.month, m.rows, bts(m.sats)])),
-    table('Open contracts by term and size', ['months', 'amount (BTS)', 'contracts', 'total (BTS)'], r.openContracts.map((c) => [c.months, c.amountBts, c.contracts, bts(c.totalSats)])),
-    table('Loans per manager', ['manager', 'loans', 'total (BTS)'], r.loans.map((l) => [l.manager, l.loans, bts(l.sats)])),
+    table(
+      'Interest paid per month (BTS)',
+      ['month', 'rows', 'paid'],
+      r.interestPaid.map((m) => [m.month, m.rows, bts(m.sats)]),
+    ),
+    table(
+      'Open contracts by term and size',
+      ['months', 'amount (BTS)', 'contracts', 'total (BTS)'],
+      r.openContracts.map((c) => [c.months, c.amountBts, c.contracts, bts(c.totalSats)]),
+    ),
+    table(
+      'Loans per manager',
+      ['manager', 'loans', 'total (BTS)'],
+      r.loans.map((l) => [l.manager, l.loans, bts(l.sats)]),
+    ),
     table(
       'Unsupported-asset deposits (kept, for the manager)',
       ['block', 'trx', 'op', 'from', 'amount (sats)', 'asset', 'time (UTC)'],
       r.unsupportedDeposits.map((d) => [d.block, d.trx, d.op, d.from, d.amountSats, d.assetId, new Date(d.time).toISOString()]),
     ),
-    table('Refunds of invalid transfers', ['state', 'refunds', 'total (BTS)'], r.refunds.map((x) => [x.state, x.refunds, bts(x.sats)])),
+    table(
+      'Refunds of invalid transfers',
+      ['state', 'refunds', 'total (BTS)'],
+      r.refunds.map((x) => [x.state, x.refunds, bts(x.sats)]),
+    ),
   ].join('\n');
 }

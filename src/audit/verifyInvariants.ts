@@ -36,7 +36,8 @@ export function verifyInvariants(db: Database, terms: Terms): InvariantFailure[]
   for (const c of contracts) {
     const rows = rowsOf.all(c.id) as StakeRow[];
     // 4. the schedule, recomputed from the contract's terms
-    if (c.origin === 'chain' && !terms.amounts.includes(c.amount)) fail('schedule', `contract ${c.id}`, `amount ${c.amount} BTS is not an allowed stake amount`);
+    if (c.origin === 'chain' && !terms.amounts.includes(c.amount))
+      fail('schedule', `contract ${c.id}`, `amount ${c.amount} BTS is not an allowed stake amount`);
     if (!allowedMonths.has(c.months)) fail('schedule', `contract ${c.id}`, `term of ${c.months} months is not a configured term`);
     const expected = contractSchedule({ amountBts: c.amount, months: c.months, start: c.start }, terms);
     const key = (type: string, n: number) => `${type}#${n}`;
@@ -48,8 +49,10 @@ export function verifyInvariants(db: Database, terms: Terms): InvariantFailure[]
         continue;
       }
       actual.delete(key(e.type, e.number));
-      if (r.amount !== e.amount) fail('schedule', `stake ${r.id}`, `${r.type} ${r.number} of contract ${c.id} is ${r.amount} BTS; RULES.md gives ${e.amount} BTS`);
-      if (r.due !== e.due) fail('schedule', `stake ${r.id}`, `${r.type} ${r.number} of contract ${c.id} is due at ${r.due}; RULES.md gives ${e.due}`);
+      if (r.amount !== e.amount)
+        fail('schedule', `stake ${r.id}`, `${r.type} ${r.number} of contract ${c.id} is ${r.amount} BTS; RULES.md gives ${e.amount} BTS`);
+      if (r.due !== e.due)
+        fail('schedule', `stake ${r.id}`, `${r.type} ${r.number} of contract ${c.id} is due at ${r.due}; RULES.md gives ${e.due}`);
       if (r.user !== c.user) fail('schedule', `stake ${r.id}`, `row names ${r.user}, contract ${c.id} belongs to ${c.user}`);
     }
     for (const r of actual.values()) fail('schedule', `stake ${r.id}`, `${r.type} ${r.number} is not part of contract ${c.id}'s schedule`);
@@ -61,14 +64,31 @@ export function verifyInvariants(db: Database, terms: Terms): InvariantFailure[]
       const paid = payouts.filter((p) => p.state === 'paid');
       const backed = r.type === 'interest' || r.type === 'principal' || r.type.startsWith('contract_');
       if (backed && r.status === 'paid') {
-        const paidAtImport = monthsPaidAtImport >= 0 && (r.type.startsWith('contract_') || (r.type === 'interest' && r.number <= monthsPaidAtImport));
-        if (paid.length === 0 && !paidAtImport) fail('paid_once', `stake ${r.id}`, `${r.type} ${r.number} of contract ${c.id} is paid but has no paid payout`);
-        if (paidAtImport && paid.length > 0) fail('paid_once', `stake ${r.id}`, `${r.type} ${r.number} of contract ${c.id} was paid at import and paid again by payout ${paid[0]?.id}`);
+        const paidAtImport =
+          monthsPaidAtImport >= 0 && (r.type.startsWith('contract_') || (r.type === 'interest' && r.number <= monthsPaidAtImport));
+        if (paid.length === 0 && !paidAtImport)
+          fail('paid_once', `stake ${r.id}`, `${r.type} ${r.number} of contract ${c.id} is paid but has no paid payout`);
+        if (paidAtImport && paid.length > 0)
+          fail(
+            'paid_once',
+            `stake ${r.id}`,
+            `${r.type} ${r.number} of contract ${c.id} was paid at import and paid again by payout ${paid[0]?.id}`,
+          );
       }
-      if (paid.length > 1) fail('paid_once', `stake ${r.id}`, `${r.type} ${r.number} of contract ${c.id} has ${paid.length} paid payouts (${paid.map((p) => p.id).join(', ')})`);
+      if (paid.length > 1)
+        fail(
+          'paid_once',
+          `stake ${r.id}`,
+          `${r.type} ${r.number} of contract ${c.id} has ${paid.length} paid payouts (${paid.map((p) => p.id).join(', ')})`,
+        );
       for (const p of paid) {
         const want = BigInt(r.amount) * SATS_PER_BTS;
-        if (BigInt(p.amount_sats) !== want) fail('amount', `payout ${p.id}`, `pays ${p.amount_sats} sats for ${r.type} ${r.number} of contract ${c.id}, whose amount is ${want} sats`);
+        if (BigInt(p.amount_sats) !== want)
+          fail(
+            'amount',
+            `payout ${p.id}`,
+            `pays ${p.amount_sats} sats for ${r.type} ${r.number} of contract ${c.id}, whose amount is ${want} sats`,
+          );
         if (r.status !== 'paid') fail('paid_once', `payout ${p.id}`, `is paid but its row (stake ${r.id}) is ${r.status}`);
       }
     }
@@ -79,7 +99,11 @@ export function verifyInvariants(db: Database, terms: Terms): InvariantFailure[]
       const stopAt = principal.processed ?? Number.POSITIVE_INFINITY;
       for (const r of rows) {
         if (r.type === 'interest' && r.status === 'paid' && r.due > stopAt) {
-          fail('stop', `stake ${r.id}`, `interest ${r.number} of contract ${c.id} was paid though due after the stop (${r.due} > ${stopAt})`);
+          fail(
+            'stop',
+            `stake ${r.id}`,
+            `interest ${r.number} of contract ${c.id} was paid though due after the stop (${r.due} > ${stopAt})`,
+          );
         }
         if (r.type === 'interest' && r.status === 'pending' && r.due > stopAt) {
           fail('stop', `stake ${r.id}`, `interest ${r.number} of stopped contract ${c.id} is still pending`);
@@ -89,16 +113,22 @@ export function verifyInvariants(db: Database, terms: Terms): InvariantFailure[]
   }
 
   // 2. stake-backed payouts have their row, of the right type
-  for (const p of db.prepare(`SELECT * FROM payouts WHERE purpose IN ('contract_receipt', 'interest', 'principal') ORDER BY id`).all() as PayoutRow[]) {
+  for (const p of db
+    .prepare(`SELECT * FROM payouts WHERE purpose IN ('contract_receipt', 'interest', 'principal') ORDER BY id`)
+    .all() as PayoutRow[]) {
     const pattern = STAKE_BACKED[p.purpose as keyof typeof STAKE_BACKED];
     if (p.stake_id === null) {
       fail('row_exists', `payout ${p.id}`, `${p.purpose} payout has no stake row`);
       continue;
     }
-    const row = db.prepare('SELECT type, contract_id FROM stakes WHERE id = ?').get(p.stake_id) as { type: string; contract_id: number } | undefined;
+    const row = db.prepare('SELECT type, contract_id FROM stakes WHERE id = ?').get(p.stake_id) as
+      | { type: string; contract_id: number }
+      | undefined;
     if (!row) fail('row_exists', `payout ${p.id}`, `pays stake ${p.stake_id}, which does not exist`);
-    else if (!pattern.test(row.type)) fail('row_exists', `payout ${p.id}`, `is a ${p.purpose} payout but pays a ${row.type} row (stake ${p.stake_id})`);
-    else if (p.contract_id !== null && p.contract_id !== row.contract_id) fail('row_exists', `payout ${p.id}`, `names contract ${p.contract_id} but its row belongs to contract ${row.contract_id}`);
+    else if (!pattern.test(row.type))
+      fail('row_exists', `payout ${p.id}`, `is a ${p.purpose} payout but pays a ${row.type} row (stake ${p.stake_id})`);
+    else if (p.contract_id !== null && p.contract_id !== row.contract_id)
+      fail('row_exists', `payout ${p.id}`, `names contract ${p.contract_id} but its row belongs to contract ${row.contract_id}`);
   }
   failures.push(...verifyStopPayouts(db));
   return failures;
@@ -107,7 +137,9 @@ export function verifyInvariants(db: Database, terms: Terms): InvariantFailure[]
 /** monthsPaid of each imported contract, from its `contract_imported` receipt. */
 function importedMonthsPaid(db: Database): Map<number, number> {
   const rows = db
-    .prepare(`SELECT nonce, json_extract(msg, '$.monthsPaid') AS monthsPaid FROM receipts WHERE json_extract(msg, '$.event') = 'contract_imported'`)
+    .prepare(
+      `SELECT nonce, json_extract(msg, '$.monthsPaid') AS monthsPaid FROM receipts WHERE json_extract(msg, '$.event') = 'contract_imported'`,
+    )
     .all() as { nonce: number; monthsPaid: number | null }[];
   return new Map(rows.map((r) => [r.nonce, r.monthsPaid ?? 0]));
 }
@@ -139,7 +171,11 @@ function verifyStopPayouts(db: Database): InvariantFailure[] {
     }
     if (ended.length === 0) out.push({ check: 'stop', ref: `payout ${p.id}`, message: 'stop payout ended no contract' });
     else if (BigInt(p.amount_sats) !== want) {
-      out.push({ check: 'stop', ref: `payout ${p.id}`, message: `stop pays ${p.amount_sats} sats; Σ(principal − penalty) + sent = ${want} sats` });
+      out.push({
+        check: 'stop',
+        ref: `payout ${p.id}`,
+        message: `stop pays ${p.amount_sats} sats; Σ(principal − penalty) + sent = ${want} sats`,
+      });
     }
   }
   return out;

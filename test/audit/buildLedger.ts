@@ -76,15 +76,19 @@ export class Ledger {
   outgoing(time: number, toId: string, sats: bigint, txId: string): void {
     const blockNum = ++this.blockNum;
     applyBlock(
-      { blockNum, blockTime: time, ops: [{ direction: 'out', blockNum, trxInBlock: 0, opInTrx: 0, toId, amountSats: sats, assetId: '1.3.0', txId }] },
+      {
+        blockNum,
+        blockTime: time,
+        ops: [{ direction: 'out', blockNum, trxInBlock: 0, opInTrx: 0, toId, amountSats: sats, assetId: '1.3.0', txId }],
+      },
       { db: this.db, config: this.config, brokerId: BROKER_ID, managerIds: new Set(), fundingIds: new Set(), names: NAMES, now: time },
     );
   }
 
   stakeId(contractId: number, type: string, number = 0): number {
-    const row = this.db.prepare(`SELECT id FROM stakes WHERE contract_id = ? AND (type = ? OR (? = 'contract' AND type LIKE 'contract_%')) AND number = ?`).get(contractId, type, type, number) as
-      | { id: number }
-      | undefined;
+    const row = this.db
+      .prepare(`SELECT id FROM stakes WHERE contract_id = ? AND (type = ? OR (? = 'contract' AND type LIKE 'contract_%')) AND number = ?`)
+      .get(contractId, type, type, number) as { id: number } | undefined;
     if (!row) throw new Error(`no ${type} ${number} in contract ${contractId}`);
     return row.id;
   }
@@ -95,7 +99,12 @@ export class Ledger {
 
   /** The intent the payout engine writes for a due row (or the existing one: intents are idempotent). */
   intentFor(stakeId: number, at: number, opts: { sourceKey?: string; amountSats?: bigint } = {}): number {
-    const row = this.db.prepare('SELECT * FROM stakes WHERE id = ?').get(stakeId) as { contract_id: number; user: string; amount: number; type: string };
+    const row = this.db.prepare('SELECT * FROM stakes WHERE id = ?').get(stakeId) as {
+      contract_id: number;
+      user: string;
+      amount: number;
+      type: string;
+    };
     const purpose = row.type.startsWith('contract_') ? 'contract_receipt' : (row.type as 'interest' | 'principal');
     return insertPayoutIntent(
       this.db,
@@ -124,7 +133,9 @@ export class Ledger {
         )
         .run(payoutId, n + 1, rail, idemKey, externalId, at, at);
       this.db
-        .prepare(`UPDATE payouts SET state = 'paid', rail = ?, external_id = ?, attempts = attempts + 1, paid_at = ?, updated_at = ? WHERE id = ?`)
+        .prepare(
+          `UPDATE payouts SET state = 'paid', rail = ?, external_id = ?, attempts = attempts + 1, paid_at = ?, updated_at = ? WHERE id = ?`,
+        )
         .run(rail, externalId, at, at, payoutId);
       const stake = this.db.prepare('SELECT stake_id FROM payouts WHERE id = ?').get(payoutId) as { stake_id: number | null };
       if (settleRow && stake.stake_id !== null) settleStakeRow(this.db, stake.stake_id, 'paid', at);

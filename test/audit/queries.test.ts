@@ -34,9 +34,19 @@ describe('audit queries over a listener-built year', () => {
     const [carol] = l.contractOf('carol');
     expect(listPayouts(l.db, { rail: 'bittrex1' }).map((p) => p.external_id)).toEqual(['wd-carol-receipt', 'wd-bob-1', 'wd-bob-2']);
     expect(listPayouts(l.db, { purpose: 'refund' }).map((p) => [p.recipient, BigInt(p.amount_sats)])).toEqual([['dave', 150n * SATS]]);
-    expect(listPayouts(l.db, { user: 'carol', contract: carol }).map((p) => p.purpose)).toEqual(['contract_receipt', 'interest', 'interest', 'stop']);
+    expect(listPayouts(l.db, { user: 'carol', contract: carol ?? -1 }).map((p) => p.purpose)).toEqual([
+      'contract_receipt',
+      'interest',
+      'interest',
+      'stop',
+    ]);
     expect(listPayouts(l.db, { state: 'pending' })).toEqual([]);
-    expect(listPayouts(l.db, { since: T0 + 3 * MONTH, until: T0 + 4 * MONTH + DAY }).map((p) => p.purpose)).toEqual(['interest', 'principal', 'interest', 'interest']);
+    expect(listPayouts(l.db, { since: T0 + 3 * MONTH, until: T0 + 4 * MONTH + DAY }).map((p) => p.purpose)).toEqual([
+      'interest',
+      'principal',
+      'interest',
+      'interest',
+    ]);
   });
 
   it("tells a contract's story in time order with every tx and withdrawal id", () => {
@@ -56,13 +66,18 @@ describe('audit queries over a listener-built year', () => {
     const l = buildYear(tempDir());
     const r = buildReport(l.db);
     expect(r.now).toBe(T0 + 4 * MONTH + DAY); // the cursor's block time
-    expect(r.liabilities.map((m) => m.month)).toEqual(['now', ...Array.from({ length: 12 }, (_, i) => monthOf(Date.UTC(2020, 4 + i, 1))), 'later']);
+    expect(r.liabilities.map((m) => m.month)).toEqual([
+      'now',
+      ...Array.from({ length: 12 }, (_, i) => monthOf(Date.UTC(2020, 4 + i, 1))),
+      'later',
+    ]);
     // Alice still owes interest 5 and 6 (8 000 each) and her principal: nothing else is pending.
     const want = new Map<string, bigint>();
     for (const [due, bts] of [
       [T0 + 5 * MONTH, 8_000n],
       [T0 + 6 * MONTH, 8_000n + 100_000n],
-    ] as const) want.set(monthOf(due), (want.get(monthOf(due)) ?? 0n) + bts * SATS);
+    ] as const)
+      want.set(monthOf(due), (want.get(monthOf(due)) ?? 0n) + bts * SATS);
     for (const m of r.liabilities) expect([m.month, BigInt(m.totalSats)]).toEqual([m.month, want.get(m.month) ?? 0n]);
     const paidRows = r.interestPaid.reduce((n, m) => n + m.rows, 0);
     const paidSats = r.interestPaid.reduce((n, m) => n + BigInt(m.sats), 0n);

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { type ChainTransferOut, type ExchangeWithdrawal, type LedgerAttempt, type LedgerPayout, reconcilePayments } from '../../src/audit/reconcilePayments.js';
+import {
+  type ChainTransferOut,
+  type ExchangeWithdrawal,
+  type LedgerAttempt,
+  type LedgerPayout,
+  reconcilePayments,
+} from '../../src/audit/reconcilePayments.js';
 
 const payout = (id: number, over: Partial<LedgerPayout> = {}): LedgerPayout => ({
   id,
@@ -12,7 +18,14 @@ const payout = (id: number, over: Partial<LedgerPayout> = {}): LedgerPayout => (
   externalId: `tx${id}`,
   ...over,
 });
-const attempt = (id: number, payoutId: number, rail: string, idemKey: string, state = 'paid'): LedgerAttempt => ({ id, payoutId, rail, idemKey, state, externalId: null });
+const attempt = (id: number, payoutId: number, rail: string, idemKey: string, state = 'paid'): LedgerAttempt => ({
+  id,
+  payoutId,
+  rail,
+  idemKey,
+  state,
+  externalId: null,
+});
 const transfer = (txId: string, over: Partial<ChainTransferOut> = {}): ChainTransferOut => ({
   txId,
   blockNum: 10,
@@ -64,8 +77,24 @@ describe('reconcilePayments (pure)', () => {
         attempt(6, 6, 'broker', 'tx6', 'expired'),
         attempt(8, 1, 'bittrex1', 'cw-1b', 'unknown'),
       ],
-      chain: [transfer('tx1'), transfer('tx4'), transfer('tx5'), transfer('tx6'), transfer('tx-stranger', { blockNum: 11, amountSats: 5n })],
-      exchange: new Map([['bittrex1', [withdrawal('W2', 'cw-2'), withdrawal('W1b', 'cw-1b'), withdrawal('W9', null), withdrawal('W10', 'cw-x', { status: 'CANCELLED' })]]]),
+      chain: [
+        transfer('tx1'),
+        transfer('tx4'),
+        transfer('tx5'),
+        transfer('tx6'),
+        transfer('tx-stranger', { blockNum: 11, amountSats: 5n }),
+      ],
+      exchange: new Map([
+        [
+          'bittrex1',
+          [
+            withdrawal('W2', 'cw-2'),
+            withdrawal('W1b', 'cw-1b'),
+            withdrawal('W9', null),
+            withdrawal('W10', 'cw-x', { status: 'CANCELLED' }),
+          ],
+        ],
+      ]),
     });
     const got = r.issues.map((i) => `${i.kind} ${i.ref}`).sort();
     expect(got).toEqual(
@@ -79,7 +108,9 @@ describe('reconcilePayments (pure)', () => {
         'state_mismatch payout 6',
       ].sort(),
     );
-    expect(r.issues.find((i) => i.kind === 'paid_twice')?.message).toBe('paid 2 times: chain tx tx1 (block 10/0/0); bittrex1 withdrawal W1b');
+    expect(r.issues.find((i) => i.kind === 'paid_twice')?.message).toBe(
+      'paid 2 times: chain tx tx1 (block 10/0/0); bittrex1 withdrawal W1b',
+    );
     expect(r.issues.find((i) => i.kind === 'amount_mismatch')?.message).toMatch(/moved 800000000 sats; the payout is 100 sats/);
   });
 
@@ -89,7 +120,12 @@ describe('reconcilePayments (pure)', () => {
   });
 
   it('flags a transfer in another asset as an amount mismatch', () => {
-    const r = reconcilePayments({ payouts: [payout(1)], attempts: [attempt(1, 1, 'broker', 'tx1')], chain: [transfer('tx1', { assetId: '1.3.121' })], exchange: new Map() });
+    const r = reconcilePayments({
+      payouts: [payout(1)],
+      attempts: [attempt(1, 1, 'broker', 'tx1')],
+      chain: [transfer('tx1', { assetId: '1.3.121' })],
+      exchange: new Map(),
+    });
     expect(r.issues.map((i) => i.kind)).toEqual(['amount_mismatch']);
   });
 });

@@ -4,9 +4,9 @@ import { Command } from 'commander';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runReconcile } from '../../src/audit/runReconcile.js';
 import { createNodeClient, type NodeClient } from '../../src/chain/nodeClient/index.js';
+import { auditCommand } from '../../src/cli/commands/auditCommand.js';
 import { openDatabase } from '../../src/db/openDatabase.js';
 import { insertPayoutIntent } from '../../src/db/payouts.js';
-import { auditCommand } from '../../src/cli/commands/auditCommand.js';
 import { createBittrexClient } from '../../src/exchange/bittrex/index.js';
 import { generateSimAccounts, startBittrexSimulator } from '../../src/sim/bittrex/index.js';
 import { startChainSimulator } from '../../src/sim/chain/index.js';
@@ -41,16 +41,47 @@ async function world() {
 
   /** What the payout engine records for a broker-rail payment, then the transfer itself on the chain. */
   const payOnChain = async (sourceKey: string, sats: bigint, send = true) => {
-    const id = insertPayoutIntent(ledger.db, { sourceKey, purpose: 'refund', contractId: null, stakeId: null, recipient: 'alice', recipientId: alice.id, amountSats: sats, memo: 'm' }, T0).id;
+    const id = insertPayoutIntent(
+      ledger.db,
+      {
+        sourceKey,
+        purpose: 'refund',
+        contractId: null,
+        stakeId: null,
+        recipient: 'alice',
+        recipientId: alice.id,
+        amountSats: sats,
+        memo: 'm',
+      },
+      T0,
+    ).id;
     const txId = send ? (await chain.clientTransfer({ from: 'broker', to: 'alice', amountSats: sats })).txId : 'f'.repeat(40);
     chain.produceBlocks(1);
     ledger.completePayout(id, T0, 'broker', txId);
     return { id, txId };
   };
   const payOnBittrex = async (sourceKey: string, sats: bigint) => {
-    const id = insertPayoutIntent(ledger.db, { sourceKey, purpose: 'refund', contractId: null, stakeId: null, recipient: 'alice', recipientId: alice.id, amountSats: sats, memo: 'm' }, T0).id;
+    const id = insertPayoutIntent(
+      ledger.db,
+      {
+        sourceKey,
+        purpose: 'refund',
+        contractId: null,
+        stakeId: null,
+        recipient: 'alice',
+        recipientId: alice.id,
+        amountSats: sats,
+        memo: 'm',
+      },
+      T0,
+    ).id;
     const cwid = randomUUID();
-    const outcome = await exchange.createWithdrawal({ quantity: sats, cryptoAddress: 'alice', cryptoAddressTag: 'm', clientWithdrawalId: cwid });
+    const outcome = await exchange.createWithdrawal({
+      quantity: sats,
+      cryptoAddress: 'alice',
+      cryptoAddressTag: 'm',
+      clientWithdrawalId: cwid,
+    });
     if (outcome.kind !== 'created') throw new Error(`withdrawal ${outcome.kind}`);
     ledger.completePayout(id, T0, 'bittrex1', outcome.withdrawal.id, cwid);
     return { id, withdrawalId: outcome.withdrawal.id };
@@ -67,7 +98,11 @@ describe('audit reconcile against the chain and Bittrex simulators', () => {
     await w.payOnChain('b', 2_500_000n);
     await w.payOnBittrex('c', 3_000_000n);
     await w.bittrex.processPending();
-    const sides = () => ({ db: w.ledger.db, chain: { node: w.node, brokerId: w.brokerId }, exchanges: new Map([['bittrex1', w.exchange]]) });
+    const sides = () => ({
+      db: w.ledger.db,
+      chain: { node: w.node, brokerId: w.brokerId },
+      exchanges: new Map([['bittrex1', w.exchange]]),
+    });
     const clean = await runReconcile(sides());
     expect(clean.issues).toEqual([]);
     expect(clean.matched).toBe(3);
@@ -90,7 +125,10 @@ describe('audit reconcile against the chain and Bittrex simulators', () => {
       ].sort(),
     );
     // The same answer from a block scan instead of the account history.
-    const scanned = await runReconcile({ ...sides(), chain: { node: w.node, brokerId: w.brokerId, blocks: { from: 1, to: w.chain.lastIrreversibleBlockNumber } } });
+    const scanned = await runReconcile({
+      ...sides(),
+      chain: { node: w.node, brokerId: w.brokerId, blocks: { from: 1, to: w.chain.lastIrreversibleBlockNumber } },
+    });
     expect(scanned.issues).toEqual(r.issues);
   });
 
@@ -102,13 +140,21 @@ describe('audit reconcile against the chain and Bittrex simulators', () => {
     const again = await w.chain.clientTransfer({ from: 'broker', to: 'alice', amountSats: 3_000_000n });
     w.chain.produceBlocks(1);
     w.ledger.db
-      .prepare(`INSERT INTO payout_attempts (payout_id, attempt_no, rail, idem_key, request, state, created_at, updated_at) VALUES (?, 9, 'broker', ?, '{}', 'expired', 0, 0)`)
+      .prepare(
+        `INSERT INTO payout_attempts (payout_id, attempt_no, rail, idem_key, request, state, created_at, updated_at) VALUES (?, 9, 'broker', ?, '{}', 'expired', 0, 0)`,
+      )
       .run(b.id, again.txId);
     // The recorded amount of payout a altered behind the schema's back.
     w.ledger.db.exec('DROP TRIGGER payouts_terms_frozen');
     w.ledger.db.prepare('UPDATE payouts SET amount_sats = 999 WHERE id = ?').run(a.id);
-    const r = await runReconcile({ db: w.ledger.db, chain: { node: w.node, brokerId: w.brokerId }, exchanges: new Map([['bittrex1', w.exchange]]) });
-    expect(r.issues.map((i) => `${i.kind} ${i.ref}`).sort()).toEqual([`amount_mismatch payout ${a.id}`, `paid_twice payout ${b.id}`, `state_mismatch payout ${b.id}`].sort());
+    const r = await runReconcile({
+      db: w.ledger.db,
+      chain: { node: w.node, brokerId: w.brokerId },
+      exchanges: new Map([['bittrex1', w.exchange]]),
+    });
+    expect(r.issues.map((i) => `${i.kind} ${i.ref}`).sort()).toEqual(
+      [`amount_mismatch payout ${a.id}`, `paid_twice payout ${b.id}`, `state_mismatch payout ${b.id}`].sort(),
+    );
   });
 
   it('`audit reconcile` prints the differences and exits 1, with injected clients and a read-only database', async () => {
@@ -128,7 +174,15 @@ describe('audit reconcile against the chain and Bittrex simulators', () => {
       }),
     );
     const cfgFile = `${w.dir}/cfg.json`;
-    writeFileSync(cfgFile, JSON.stringify({ db: path, broker: 'broker', bittrex: { accounts: [{ index: 1, depositMemo: 'memo-1' }] }, payout: { rails: ['broker', 'bittrex1', 'bittrex2'] } }));
+    writeFileSync(
+      cfgFile,
+      JSON.stringify({
+        db: path,
+        broker: 'broker',
+        bittrex: { accounts: [{ index: 1, depositMemo: 'memo-1' }] },
+        payout: { rails: ['broker', 'bittrex1', 'bittrex2'] },
+      }),
+    );
     await program.parseAsync(['node', 'stakebts', '--config', cfgFile, 'audit', 'reconcile']);
     expect(process.exitCode).toBe(1);
     expect(out).toContain('checked 1 broker transfer(s) on chain, 0 bittrex1 withdrawal(s); 1 matched a payout');

@@ -90,7 +90,18 @@ describe('audit verify', () => {
     );
     const id = insertContract(
       l.db,
-      { sourceKey: 'op:1:0:0', user: 'bob', userId: '1.2.202', amountBts: 50_000, months: 3, start: T0, block: 1, trxInBlock: 0, opInTrx: 0, origin: 'chain' },
+      {
+        sourceKey: 'op:1:0:0',
+        user: 'bob',
+        userId: '1.2.202',
+        amountBts: 50_000,
+        months: 3,
+        start: T0,
+        block: 1,
+        trxInBlock: 0,
+        opInTrx: 0,
+        origin: 'chain',
+      },
       rows,
     );
     if (id === null) throw new Error('not inserted');
@@ -122,6 +133,8 @@ describe('audit verify', () => {
     l.db.prepare('UPDATE payouts SET amount_sats = amount_sats + 100000 WHERE id = ?').run(stop.id);
     const failures = auditVerify(l.db, l.config.terms).failures;
     expect(failures.map((f) => `${f.check} ${f.ref}`)).toEqual([`stop payout ${stop.id}`]);
-    expect(failures[0]?.message).toBe(`stop pays ${stop.amount_sats + 100_000} sats; Σ(principal − penalty) + sent = ${stop.amount_sats} sats`);
+    expect(failures[0]?.message).toBe(
+      `stop pays ${stop.amount_sats + 100_000} sats; Σ(principal − penalty) + sent = ${stop.amount_sats} sats`,
+    );
   });
 });

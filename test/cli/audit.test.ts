@@ -82,11 +82,27 @@ describe('stakebts audit (CLI from source, read-only while a writer holds the da
       expect(new Set(rows.map((l) => l.length)).size).toBe(1);
       expect(rows[3]).toMatch(/│ 3\s+│ carol\s+│ 25000\s+│ 12\s+│.*│ stopped\s+│ 2\/12\s+│/);
 
-      const open = contractsJson.out.trim().split('\n').map((l) => JSON.parse(l) as { user: string; state: string; paidSats: string });
+      const open = contractsJson.out
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { user: string; state: string; paidSats: string });
       expect(open).toEqual([expect.objectContaining({ user: 'alice', state: 'open', paidSats: String((1 + 4 * 8000) * 100_000) })]);
 
       const csv = parseCsv(payoutsCsv.out);
-      expect(csv[0]).toEqual(['id', 'purpose', 'contract', 'row', 'recipient', 'amount (BTS)', 'state', 'rail', 'tx / withdrawal id', 'tries', 'created (UTC)', 'paid (UTC)']);
+      expect(csv[0]).toEqual([
+        'id',
+        'purpose',
+        'contract',
+        'row',
+        'recipient',
+        'amount (BTS)',
+        'state',
+        'rail',
+        'tx / withdrawal id',
+        'tries',
+        'created (UTC)',
+        'paid (UTC)',
+      ]);
       expect(csv.slice(1).map((r) => [r[4], r[5], r[8]])).toEqual([
         ['carol', '1.00000', 'wd-carol-receipt'],
         ['bob', '4000.00000', 'wd-bob-1'],

@@ -8,8 +8,8 @@ import { formatRows, type OutputFormat, parseTimeArg } from '../../audit/formatR
 import { liabilitiesSvg } from '../../audit/liabilitiesSvg.js';
 import { type ContractFilter, type ContractState, type ContractSummary, listContracts } from '../../audit/listContracts.js';
 import { listPayouts, type PayoutFilter } from '../../audit/listPayouts.js';
-import { renderReport } from '../../audit/renderReport.js';
 import { type ReconcileDeps, reconcileDeps } from '../../audit/reconcileDeps.js';
+import { renderReport } from '../../audit/renderReport.js';
 import { runReconcile } from '../../audit/runReconcile.js';
 import type { Config } from '../../config/index.js';
 import { openDatabase } from '../../db/openDatabase.js';
@@ -70,23 +70,31 @@ export function auditCommand(deps: AuditCommandDeps = {}): Command {
     .option('--limit <n>', 'at most n contracts')
     .option('--json', 'JSON lines')
     .option('--csv', 'CSV')
-    .action((opts: FormatOpts & TimeOpts & { user?: string; contract?: string; status?: string; months?: string; origin?: string }, cmd: Command) => {
-      const format = outputFormat(opts);
-      const filter: ContractFilter = { ...timeFilter(opts) };
-      if (opts.user) filter.user = opts.user;
-      if (opts.contract) filter.id = intArg(opts.contract, '--contract');
-      if (opts.status) filter.state = oneOf(opts.status, ['open', 'matured', 'stopped'] as const, '--status');
-      if (opts.months) filter.months = intArg(opts.months, '--months');
-      if (opts.origin) filter.origin = oneOf(opts.origin, ['chain', 'import'] as const, '--origin');
-      withDb(cmd, (db) => write(formatContracts(listContracts(db, filter), format)));
-    });
+    .action(
+      (
+        opts: FormatOpts & TimeOpts & { user?: string; contract?: string; status?: string; months?: string; origin?: string },
+        cmd: Command,
+      ) => {
+        const format = outputFormat(opts);
+        const filter: ContractFilter = { ...timeFilter(opts) };
+        if (opts.user) filter.user = opts.user;
+        if (opts.contract) filter.id = intArg(opts.contract, '--contract');
+        if (opts.status) filter.state = oneOf(opts.status, ['open', 'matured', 'stopped'] as const, '--status');
+        if (opts.months) filter.months = intArg(opts.months, '--months');
+        if (opts.origin) filter.origin = oneOf(opts.origin, ['chain', 'import'] as const, '--origin');
+        withDb(cmd, (db) => write(formatContracts(listContracts(db, filter), format)));
+      },
+    );
 
   audit
     .command('payouts')
     .description('list payments (intents) with their state, rail and tx / withdrawal id')
     .option('--user <account>', 'payments to this account')
     .option('--contract <id>', 'payments of this contract')
-    .option('--purpose <purpose>', 'contract_receipt | interest | principal | stop | refund | support_notice | bittrex_to_broker | broker_to_bittrex')
+    .option(
+      '--purpose <purpose>',
+      'contract_receipt | interest | principal | stop | refund | support_notice | bittrex_to_broker | broker_to_bittrex',
+    )
     .option('--state <state>', 'pending | sending | unknown | submitted | paid | failed')
     .option('--rail <rail>', 'broker | bittrex1 | bittrex2 | bittrex3')
     .option('--since <time>', 'created at or after (ms or ISO date, UTC)')
@@ -94,16 +102,21 @@ export function auditCommand(deps: AuditCommandDeps = {}): Command {
     .option('--limit <n>', 'at most n payments')
     .option('--json', 'JSON lines')
     .option('--csv', 'CSV')
-    .action((opts: FormatOpts & TimeOpts & { user?: string; contract?: string; purpose?: string; state?: string; rail?: string }, cmd: Command) => {
-      const format = outputFormat(opts);
-      const filter: PayoutFilter = { ...timeFilter(opts) };
-      if (opts.user) filter.user = opts.user;
-      if (opts.contract) filter.contract = intArg(opts.contract, '--contract');
-      if (opts.purpose) filter.purpose = opts.purpose;
-      if (opts.state) filter.state = opts.state;
-      if (opts.rail) filter.rail = opts.rail;
-      withDb(cmd, (db) => write(formatPayouts(listPayouts(db, filter), format)));
-    });
+    .action(
+      (
+        opts: FormatOpts & TimeOpts & { user?: string; contract?: string; purpose?: string; state?: string; rail?: string },
+        cmd: Command,
+      ) => {
+        const format = outputFormat(opts);
+        const filter: PayoutFilter = { ...timeFilter(opts) };
+        if (opts.user) filter.user = opts.user;
+        if (opts.contract) filter.contract = intArg(opts.contract, '--contract');
+        if (opts.purpose) filter.purpose = opts.purpose;
+        if (opts.state) filter.state = opts.state;
+        if (opts.rail) filter.rail = opts.rail;
+        withDb(cmd, (db) => write(formatPayouts(listPayouts(db, filter), format)));
+      },
+    );
 
   audit
     .command('contract')
@@ -163,16 +176,22 @@ export function auditCommand(deps: AuditCommandDeps = {}): Command {
     .option('--json', 'one JSON document')
     .action((opts: { json?: boolean }, cmd: Command) => {
       const config = configFor(cmd);
-      withDb(cmd, (db) => {
-        const result = auditVerify(db, config.terms);
-        write(opts.json ? `${JSON.stringify(result)}\n` : formatVerifyResult(result));
-        if (!result.ok) process.exitCode = 1;
-      }, config);
+      withDb(
+        cmd,
+        (db) => {
+          const result = auditVerify(db, config.terms);
+          write(opts.json ? `${JSON.stringify(result)}\n` : formatVerifyResult(result));
+          if (!result.ok) process.exitCode = 1;
+        },
+        config,
+      );
     });
 
   audit
     .command('reconcile')
-    .description("compare the broker's transfers on chain and each Bittrex account's withdrawals with the payouts; non-zero exit on any difference")
+    .description(
+      "compare the broker's transfers on chain and each Bittrex account's withdrawals with the payouts; non-zero exit on any difference",
+    )
     .option('--skip-chain', 'do not read the chain')
     .option('--skip-bittrex', 'do not read Bittrex')
     .option('--from-block <n>', 'scan blocks from n (instead of the account history)')
@@ -182,7 +201,15 @@ export function auditCommand(deps: AuditCommandDeps = {}): Command {
     .option('--json', 'one JSON document')
     .action(
       async (
-        opts: { skipChain?: boolean; skipBittrex?: boolean; fromBlock?: string; toBlock?: string; keystore?: string; passwordFile?: string; json?: boolean },
+        opts: {
+          skipChain?: boolean;
+          skipBittrex?: boolean;
+          fromBlock?: string;
+          toBlock?: string;
+          keystore?: string;
+          passwordFile?: string;
+          json?: boolean;
+        },
         cmd: Command,
       ) => {
         const config = configFor(cmd);
@@ -266,12 +293,14 @@ function usage<T>(fn: () => T): T {
 }
 
 function intArg(text: string, name: string): number {
-  if (!/^\d+$/.test(text) || !Number.isSafeInteger(Number(text))) throw new BaseError('USAGE', `${name} must be a whole number, not "${text}".`);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(Number(text)))
+    throw new BaseError('USAGE', `${name} must be a whole number, not "${text}".`);
   return Number(text);
 }
 
 function oneOf<T extends string>(text: string, values: readonly T[], name: string): T {
-  if (!(values as readonly string[]).includes(text)) throw new BaseError('USAGE', `${name} must be one of ${values.join(', ')}, not "${text}".`);
+  if (!(values as readonly string[]).includes(text))
+    throw new BaseError('USAGE', `${name} must be one of ${values.join(', ')}, not "${text}".`);
   return text as T;
 }
 
