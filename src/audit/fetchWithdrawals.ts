@@ -24,6 +24,7 @@ export async function fetchWithdrawals(
       id: w.id,
       clientWithdrawalId: w.clientWithdrawalId,
       quantitySats: w.quantity,
+      txCostSats: w.txCost,
       cryptoAddress: w.cryptoAddress,
       status: w.status,
     });

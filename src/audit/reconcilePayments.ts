@@ -35,7 +35,10 @@ export type ExchangeWithdrawal = {
   rail: string;
   id: string;
   clientWithdrawalId: string | null;
+  /** Amount withdrawn from the account, fee included. */
   quantitySats: bigint;
+  /** The exchange's fee; the recipient receives quantity − txCost (the payout engine requests amount + fee). */
+  txCostSats: bigint;
   cryptoAddress: string;
   status: string;
 };
@@ -151,7 +154,7 @@ export function reconcilePayments(input: ReconcileInput): ReconcileResult {
         });
         continue;
       }
-      judge(p, attempt, where, w.quantitySats, w.cryptoAddress === p.recipient, w.cryptoAddress);
+      judge(p, attempt, where, w.quantitySats - w.txCostSats, w.cryptoAddress === p.recipient, w.cryptoAddress);
     }
   }
   // 3. the database side: paid payouts and paid attempts on a checked rail must have been seen

@@ -14,6 +14,8 @@ import { useTempDir } from '../helpers/tempDir.js';
 import { Ledger, T0 } from './buildLedger.js';
 
 const tempDir = useTempDir();
+/** The simulator's withdrawal fee (its default): the engine requests amount + fee so the client receives the amount. */
+const FEE = 500_000n;
 const cleanup: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
   for (const f of cleanup.splice(0).reverse()) await f();
@@ -77,7 +79,7 @@ async function world() {
     ).id;
     const cwid = randomUUID();
     const outcome = await exchange.createWithdrawal({
-      quantity: sats,
+      quantity: sats + FEE,
       cryptoAddress: 'alice',
       cryptoAddressTag: 'm',
       clientWithdrawalId: cwid,
