@@ -52,8 +52,16 @@ export function contractStory(db: Database, contractId: number): ContractStory |
 
   const timeline: StoryEvent[] = [];
   for (const r of receipts) {
-    const msg = JSON.parse(r.msg) as { event?: string; txId?: string | null };
-    timeline.push({ time: r.now, kind: 'receipt', ref: `receipt ${r.id}`, what: msg.event ?? '?', externalId: msg.txId ?? null });
+    const msg = JSON.parse(r.msg) as { event?: string; txId?: unknown; withdrawalId?: unknown; chainTxId?: unknown };
+    // Payment receipts carry the Bittrex withdrawal id and chain tx id the payout rows do not keep.
+    const ids = [msg.withdrawalId, msg.chainTxId ?? msg.txId].filter((x): x is string => typeof x === 'string' && x !== '');
+    timeline.push({
+      time: r.now,
+      kind: 'receipt',
+      ref: `receipt ${r.id}`,
+      what: msg.event ?? '?',
+      externalId: ids.length ? ids.join(' / ') : null,
+    });
   }
   for (const p of payouts) {
     const paying = p.stake_id === null ? p.purpose : `${p.purpose} (row ${p.stake_id})`;

@@ -25,6 +25,7 @@ export async function fetchWithdrawals(
       clientWithdrawalId: w.clientWithdrawalId,
       quantitySats: w.quantity,
       txCostSats: w.txCost,
+      txId: w.txId,
       cryptoAddress: w.cryptoAddress,
       status: w.status,
     });

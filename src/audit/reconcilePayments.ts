@@ -41,6 +41,8 @@ export type ExchangeWithdrawal = {
   txCostSats: bigint;
   cryptoAddress: string;
   status: string;
+  /** The chain transfer Bittrex made for it, once known (the engine records it as the payout's external id). */
+  txId?: string | null;
 };
 
 export type ReconcileIssueKind =
@@ -79,7 +81,7 @@ const EXCHANGE_VOID = new Set(['CANCELLED', 'ERROR_INVALID_ADDRESS']);
 
 /**
  * Matches each outside record to a payout through its idempotency key (chain tx id = attempt key or external id;
- * Bittrex withdrawal id = external id, clientWithdrawalId = attempt key), then lists everything on one side only,
+ * clientWithdrawalId = attempt key, else the withdrawal id or its chain tx id = external id), then lists everything on one side only,
  * different amounts or recipients, and payouts paid more than once.
  */
 export function reconcilePayments(input: ReconcileInput): ReconcileResult {
@@ -145,7 +147,11 @@ export function reconcilePayments(input: ReconcileInput): ReconcileResult {
       if (EXCHANGE_VOID.has(w.status)) continue;
       const where = `${rail} withdrawal ${w.id}`;
       const attempt = w.clientWithdrawalId ? attemptByKey.get(w.clientWithdrawalId.toLowerCase()) : undefined;
-      const p = attempt && attempt.rail === rail ? byId.get(attempt.payoutId) : payoutByExternal.get(`${rail}|${w.id.toLowerCase()}`);
+      const p =
+        attempt && attempt.rail === rail
+          ? byId.get(attempt.payoutId)
+          : (payoutByExternal.get(`${rail}|${w.id.toLowerCase()}`) ??
+            (w.txId ? payoutByExternal.get(`${rail}|${w.txId.toLowerCase()}`) : undefined));
       if (!p) {
         issues.push({
           kind: 'exchange_only',
