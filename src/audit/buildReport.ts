@@ -19,6 +19,8 @@ export type LiabilityMonth = {
 export type AuditReport = {
   /** The report's "now": the last irreversible block time the daemon committed (or the time given). */
   now: number;
+  /** Where `now` came from: the cursor (chain time), the caller, or the local clock (no block scanned yet). */
+  nowSource: 'cursor' | 'given' | 'clock';
   liabilities: LiabilityMonth[];
   interestPaid: Array<{ month: string; rows: number; sats: Sats }>;
   openContracts: Array<{ months: number; amountBts: number; contracts: number; totalSats: Sats }>;
@@ -60,7 +62,9 @@ function nextMonths(ms: number, count: number): string[] {
  */
 export function buildReport(db: Database, options: BuildReportOptions = {}): AuditReport {
   const { months = 12 } = options;
-  const now = options.now ?? readCursor(db)?.blockTime ?? Date.now();
+  const cursorTime = readCursor(db)?.blockTime;
+  const nowSource: AuditReport['nowSource'] = options.now !== undefined ? 'given' : cursorTime !== undefined ? 'cursor' : 'clock';
+  const now = options.now ?? cursorTime ?? Date.now();
   return db.transaction(() => {
     // 1. liabilities: every pending interest / principal / receipt row by due month, plus unpaid non-row payouts now
     const horizon = nextMonths(now, months);
@@ -180,6 +184,6 @@ export function buildReport(db: Database, options: BuildReportOptions = {}): Aud
       }[]
     ).map((r) => ({ state: r.state, refunds: Number(r.refunds), sats: r.sats.toString() }));
 
-    return { now, liabilities, interestPaid, openContracts, loans, unsupportedDeposits, refunds };
+    return { now, nowSource, liabilities, interestPaid, openContracts, loans, unsupportedDeposits, refunds };
   })();
 }

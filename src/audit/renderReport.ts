@@ -3,6 +3,8 @@ import { formatBts } from '../domain/money.js';
 import type { AuditReport } from './buildReport.js';
 import { COMPACT } from './formatRows.js';
 
+const SOURCE = { cursor: 'last block time scanned', given: 'time given', clock: 'local clock: no block scanned yet' } as const;
+
 const bts = (sats: string) => formatBts(BigInt(sats));
 
 function table(title: string, head: string[], rows: Array<Array<string | number>>): string {
@@ -14,7 +16,7 @@ function table(title: string, head: string[], rows: Array<Array<string | number>
 /** The report as aligned tables for a terminal, amounts in BTS with 5 decimals. */
 export function renderReport(r: AuditReport): string {
   return [
-    `stakebts report at ${new Date(r.now).toISOString()} (last irreversible block time)\n`,
+    `stakebts report at ${new Date(r.now).toISOString()} (${SOURCE[r.nowSource]})\n`,
     table(
       'Liabilities by due month (BTS)',
       ['month', 'interest', 'principal', 'other', 'total', 'rows'],

@@ -65,7 +65,7 @@ describe('audit queries over a listener-built year', () => {
   it('reports liabilities by month, interest paid, open contracts, loans, unsupported deposits and refunds', () => {
     const l = buildYear(tempDir());
     const r = buildReport(l.db);
-    expect(r.now).toBe(T0 + 4 * MONTH + DAY); // the cursor's block time
+    expect([r.now, r.nowSource]).toEqual([T0 + 4 * MONTH + DAY, 'cursor']); // the cursor's block time
     expect(r.liabilities.map((m) => m.month)).toEqual([
       'now',
       ...Array.from({ length: 12 }, (_, i) => monthOf(Date.UTC(2020, 4 + i, 1))),
