@@ -2,8 +2,13 @@ import { Command, CommanderError } from 'commander';
 import { asDatabaseError } from '../db/openDatabase.js';
 import { BaseError } from '../errors/BaseError.js';
 import { auditCommand } from './commands/auditCommand.js';
+import { adminCommand } from './commands/admin.js';
+import { demoCommand } from './commands/demo.js';
 import { importCommand } from './commands/importCommand.js';
-import { notYetAvailable } from './commands/shared.js';
+import { keysCommand } from './commands/keys.js';
+import { simCommand } from './commands/sim.js';
+import { startCommand } from './commands/start.js';
+import { statusCommand } from './commands/status.js';
 
 /** Builds the `stakebts` command tree. */
 export function buildProgram(): Command {
@@ -12,18 +17,14 @@ export function buildProgram(): Command {
     .option('-c, --config <file>', 'JSON config file (default: $STAKEBTS_CONFIG or ./stakebts.config.json)')
     .option('--db <file>', 'SQLite database file (overrides the config)')
     .showHelpAfterError();
+  program.addCommand(startCommand());
+  program.addCommand(statusCommand());
+  program.addCommand(adminCommand());
+  program.addCommand(keysCommand());
+  program.addCommand(demoCommand());
+  program.addCommand(simCommand());
   program.addCommand(importCommand());
   program.addCommand(auditCommand());
-  for (const [name, what] of [
-    ['start', 'run the daemon (password prompt)'],
-    ['demo', 'run the whole system on the simulators'],
-    ['status', 'show the daemon state'],
-    ['admin', 'manager fund moves and loans'],
-    ['keys', 'manage the encrypted keystore'],
-    ['sim', 'run a simulator (chain, bittrex)'],
-  ] as const) {
-    program.command(name).description(`${what} (coming)`).allowUnknownOption().allowExcessArguments().action(notYetAvailable(name));
-  }
   return program;
 }
 

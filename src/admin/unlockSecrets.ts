@@ -1,0 +1,29 @@
+import type { Config } from '../config/index.js';
+import type { DaemonSecrets } from '../daemon/DaemonSecrets.js';
+import { BaseError } from '../errors/BaseError.js';
+import type { Payload } from '../wallet/keystoreFormat.js';
+
+/**
+ * Turns an unlocked keystore payload into the secrets the daemon needs, after checking that the keystore is
+ * for the configured broker and holds an API key for every configured Bittrex account. Messages name accounts
+ * and numbers only, never a key.
+ * @throws BaseError('AUTH_FAILED')
+ */
+export function secretsFromPayload(payload: Payload, config: Config): DaemonSecrets {
+  if (payload.broker.account !== config.broker) {
+    throw new BaseError(
+      'AUTH_FAILED',
+      `The keystore holds the keys of "${payload.broker.account}", but the config names the broker "${config.broker}".`,
+    );
+  }
+  for (const account of config.bittrex.accounts) {
+    if (!payload.bittrex.some((b) => b.index === account.index)) {
+      throw new BaseError('AUTH_FAILED', `Bittrex account ${account.index} is configured but the keystore has no API key for it.`);
+    }
+  }
+  return {
+    brokerActiveWif: payload.broker.activeWif.reveal(),
+    brokerMemoWif: payload.broker.memoWif.reveal(),
+    bittrex: payload.bittrex.map((b) => ({ index: b.index, apiKey: b.apiKey.reveal(), apiSecret: b.apiSecret.reveal() })),
+  };
+}

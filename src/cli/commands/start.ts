@@ -1,0 +1,110 @@
+import { Command } from 'commander';
+import { preflightChecks } from '../../admin/preflightChecks.js';
+import { secretsFromPayload } from '../../admin/unlockSecrets.js';
+import { startDaemon } from '../../daemon/startDaemon.js';
+import { BaseError } from '../../errors/BaseError.js';
+import { createLogger } from '../../log.js';
+import { type MetricsServer, startMetricsServer } from '../../metrics/startMetricsServer.js';
+import { assertNoPasswordInArgvOrEnv } from '../../wallet/assertNoPasswordInArgvOrEnv.js';
+import { describeKeystore } from '../../wallet/describeKeystore.js';
+import { openKeystore } from '../../wallet/openKeystore.js';
+import { promptPassword } from '../../wallet/promptPassword.js';
+import { readPasswordFile } from '../../wallet/readPasswordFile.js';
+import { configFor } from './shared.js';
+import { createProgressReporter } from './startProgress.js';
+
+type StartOpts = { passwordFile?: string; keystore?: string; metricsPort?: string };
+
+/**
+ * `stakebts start [--password-file F] [--keystore F] [--metrics-port P]`: unlock the keystore, run every start-up
+ * check, then the listener and the payout loop until SIGINT/SIGTERM (a second signal forces the exit).
+ * @example stakebts start --password-file /etc/stakebts/password --metrics-port 9464
+ */
+export function startCommand(): Command {
+  return new Command('start')
+    .description('run the daemon: unlock the keystore (password prompt), check everything, then listen and pay')
+    .option('--password-file <file>', 'read the keystore password from a file (mode 0600) instead of the prompt')
+    .option('--keystore <file>', 'keystore file (default: "keystore" in the config)')
+    .option('--metrics-port <port>', 'serve Prometheus metrics on 127.0.0.1:<port>/metrics')
+    .action(async (opts: StartOpts, cmd: Command) => {
+      await runStart(opts, cmd);
+    });
+}
+
+async function runStart(opts: StartOpts, cmd: Command): Promise<void> {
+  // 1. Where the password may come from, before anything else.
+  assertNoPasswordInArgvOrEnv(process.argv, process.env);
+  const metricsPort = opts.metricsPort === undefined ? undefined : Number(opts.metricsPort);
+  if (metricsPort !== undefined && (!Number.isInteger(metricsPort) || metricsPort < 0 || metricsPort > 65_535)) {
+    throw new BaseError('USAGE', '--metrics-port must be a port number (0-65535).');
+  }
+  const config = configFor(cmd);
+  const keystorePath = opts.keystore ?? config.keystore;
+
+  // 2. The file is checked (exists, private, well formed) before anyone types a password.
+  await describeKeystore(keystorePath);
+  const password =
+    opts.passwordFile !== undefined
+      ? await readPasswordFile(opts.passwordFile)
+      : await promptPassword({ message: `Keystore password (${keystorePath})`, context: { output: process.stderr } }).catch((err: unknown) => {
+          if (err instanceof Error && err.name === 'ExitPromptError') throw new BaseError('USAGE', 'Cancelled; nothing was started.');
+          throw err;
+        });
+  const secrets = secretsFromPayload(await openKeystore(keystorePath, password), config);
+
+  // 3. Every check before the database is opened or created: a failure writes nothing.
+  const logger = createLogger({ level: config.logLevel });
+  process.stderr.write('Checking the node, the broker keys and the Bittrex accounts…\n');
+  await preflightChecks(config, secrets);
+
+  // 4. Run.
+  const progress = createProgressReporter(logger);
+  const daemon = await startDaemon({ config, secrets, logger, onProgress: (p) => progress.onProgress(p) });
+  let lib: number | null = null;
+  const libTimer = setInterval(() => {
+    daemon.node
+      .getDynamicGlobalProperties()
+      .then((d) => {
+        lib = d.lastIrreversibleBlockNum;
+      })
+      .catch(() => {});
+  }, 15_000);
+  libTimer.unref();
+  let metrics: MetricsServer | null = null;
+  if (metricsPort !== undefined) {
+    metrics = await startMetricsServer({ db: daemon.db, port: metricsPort, irreversibleBlock: () => lib });
+    logger.info({ url: metrics.url }, 'metrics endpoint listening');
+  }
+
+  let signals = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    signals++;
+    if (signals > 1) {
+      logger.warn({ signal }, 'second signal: forcing exit (payments in flight are reconciled at the next start)');
+      process.exit(130);
+    }
+    logger.info({ signal }, 'stopping: finishing the current block and payments');
+    void shutdown();
+  };
+  let stopping: Promise<void> | undefined;
+  const shutdown = () => {
+    stopping ??= (async () => {
+      progress.stop();
+      clearInterval(libTimer);
+      await metrics?.close().catch(() => {});
+      await daemon.close();
+    })();
+    return stopping;
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    await daemon.done;
+  } catch (err) {
+    logger.error({ err }, 'a daemon loop failed; stopping');
+    process.exitCode = 1;
+  }
+  await shutdown();
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
+}

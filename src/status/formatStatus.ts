@@ -1,0 +1,49 @@
+import { formatBts } from '../domain/money.js';
+import type { DbStatus } from './collectDbStatus.js';
+import type { LiveStatus } from './collectLiveStatus.js';
+
+export type FullStatus = { db: DbStatus; live: LiveStatus };
+
+const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
+const bts = (sats: bigint | null) => (sats === null ? 'unknown' : `${formatBts(sats)} BTS`);
+
+/** The status as JSON-ready data: bigints become decimal strings of satoshis, times stay ms. */
+export function statusJson(s: FullStatus): unknown {
+  return JSON.parse(JSON.stringify({ ...s.db, live: s.live, lagBlocks: lagOf(s) }, (_k, v) => (typeof v === 'bigint' ? v.toString() : v)));
+}
+
+function lagOf(s: FullStatus): number | null {
+  if (!s.live.node) return null;
+  return Math.max(0, s.live.node.irreversibleBlock - (s.db.cursor?.blockNum ?? 0));
+}
+
+/** The status as lines for a person. */
+export function formatStatus(s: FullStatus): string {
+  const { db, live } = s;
+  const lag = lagOf(s);
+  const cover = (live.brokerBalanceSats ?? db.lastBalances?.brokerSats ?? null) as bigint | null;
+  const bittrexTotal = db.lastBalances?.bittrex.reduce((sum, b) => sum + b.availableSats, 0n) ?? 0n;
+  const lines = [
+    `listener   cursor ${db.cursor ? `block ${db.cursor.blockNum} (${iso(db.cursor.blockTime)})` : 'none (never started)'}`,
+    `           node ${live.node ? `irreversible ${live.node.irreversibleBlock}, head ${live.node.headBlock}, lag ${lag} block(s)` : (live.error ?? 'unreachable')}`,
+    `contracts  ${db.openContracts} open`,
+    `due        next 7 days ${bts(db.due7dSats)}; next 30 days ${bts(db.due30dSats)}`,
+    `funds      broker ${live.brokerBalanceSats !== null ? bts(live.brokerBalanceSats) : `${bts(db.lastBalances?.brokerSats ?? null)} (last receipted${db.lastBalances ? ` ${iso(db.lastBalances.at)}` : ''}; node unreachable)`}`,
+    `           bittrex ${
+      db.lastBalances && db.lastBalances.bittrex.length > 0
+        ? `${db.lastBalances.bittrex.map((b) => `#${b.index} ${bts(b.availableSats)}`).join(', ')} (at start-up, ${iso(db.lastBalances.at)})`
+        : 'no balances receipted'
+    }`,
+    `cover      ${
+      cover === null
+        ? 'unknown (no broker balance)'
+        : `broker + bittrex ${bts(cover + bittrexTotal)} vs 7 days ${bts(db.due7dSats)}: ${cover + bittrexTotal >= db.due7dSats ? 'covered' : 'SHORT'}; 30 days ${bts(db.due30dSats)}: ${cover + bittrexTotal >= db.due30dSats ? 'covered' : 'SHORT'}`
+    }`,
+    `payments   ${db.pending} pending, ${db.inFlight} in flight, ${db.uncertain} uncertain, ${db.failed} failed; ${db.payouts
+      .filter((p) => p.state === 'paid')
+      .map((p) => `${p.count} paid`)
+      .join('') || '0 paid'}`,
+    ...(db.lastErrors.length === 0 ? ['errors     none'] : ['errors', ...db.lastErrors.map((e) => `  ${iso(e.at)} ${e.source}: ${e.text}`)]),
+  ];
+  return `${lines.join('\n')}\n`;
+}
