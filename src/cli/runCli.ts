@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { asDatabaseError } from '../db/openDatabase.js';
 import { BaseError } from '../errors/BaseError.js';
+import { assertNoPasswordInArgvOrEnv } from '../wallet/assertNoPasswordInArgvOrEnv.js';
 import { auditCommand } from './commands/auditCommand.js';
 import { adminCommand } from './commands/admin.js';
 import { demoCommand } from './commands/demo.js';
@@ -35,6 +36,8 @@ export function buildProgram(): Command {
 export async function runCli(argv: string[]): Promise<void> {
   const program = buildProgram().exitOverride();
   try {
+    // Before commander sees the flags: an unknown `--password=…` must be refused as such, never echoed back.
+    if (argv.slice(2).some((a) => a === 'start' || a === 'keys')) assertNoPasswordInArgvOrEnv(argv, process.env);
     await program.parseAsync(argv);
   } catch (err) {
     if (err instanceof CommanderError) {

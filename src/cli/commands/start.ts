@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { preflightChecks } from '../../admin/preflightChecks.js';
 import { secretsFromPayload } from '../../admin/unlockSecrets.js';
-import { startDaemon } from '../../daemon/startDaemon.js';
+import { type Daemon, startDaemon } from '../../daemon/startDaemon.js';
 import { BaseError } from '../../errors/BaseError.js';
 import { createLogger } from '../../log.js';
 import { type MetricsServer, startMetricsServer } from '../../metrics/startMetricsServer.js';
@@ -57,26 +57,22 @@ async function runStart(opts: StartOpts, cmd: Command): Promise<void> {
   process.stderr.write('Checking the node, the broker keys and the Bittrex accounts…\n');
   await preflightChecks(config, secrets);
 
-  // 4. Run.
+  // 4. Run. Signals are handled from here on, so one arriving while the daemon starts still stops it cleanly.
   const progress = createProgressReporter(logger);
-  const daemon = await startDaemon({ config, secrets, logger, onProgress: (p) => progress.onProgress(p) });
-  let lib: number | null = null;
-  const libTimer = setInterval(() => {
-    daemon.node
-      .getDynamicGlobalProperties()
-      .then((d) => {
-        lib = d.lastIrreversibleBlockNum;
-      })
-      .catch(() => {});
-  }, 15_000);
-  libTimer.unref();
+  let daemon: Daemon | null = null;
   let metrics: MetricsServer | null = null;
-  if (metricsPort !== undefined) {
-    metrics = await startMetricsServer({ db: daemon.db, port: metricsPort, irreversibleBlock: () => lib });
-    logger.info({ url: metrics.url }, 'metrics endpoint listening');
-  }
-
+  let lib: number | null = null;
   let signals = 0;
+  let stopping: Promise<void> | undefined;
+  const shutdown = () => {
+    stopping ??= (async () => {
+      progress.stop();
+      clearInterval(libTimer);
+      await metrics?.close().catch(() => {});
+      await daemon?.close();
+    })();
+    return stopping;
+  };
   const onSignal = (signal: NodeJS.Signals) => {
     signals++;
     if (signals > 1) {
@@ -84,20 +80,26 @@ async function runStart(opts: StartOpts, cmd: Command): Promise<void> {
       process.exit(130);
     }
     logger.info({ signal }, 'stopping: finishing the current block and payments');
-    void shutdown();
-  };
-  let stopping: Promise<void> | undefined;
-  const shutdown = () => {
-    stopping ??= (async () => {
-      progress.stop();
-      clearInterval(libTimer);
-      await metrics?.close().catch(() => {});
-      await daemon.close();
-    })();
-    return stopping;
+    if (daemon) void shutdown();
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  const libTimer = setInterval(() => {
+    daemon?.node
+      .getDynamicGlobalProperties()
+      .then((d) => {
+        lib = d.lastIrreversibleBlockNum;
+      })
+      .catch(() => {});
+  }, 15_000);
+  libTimer.unref();
+  daemon = await startDaemon({ config, secrets, logger, onProgress: (p) => progress.onProgress(p) });
+  if (signals > 0) void shutdown();
+  if (metricsPort !== undefined && signals === 0) {
+    metrics = await startMetricsServer({ db: daemon.db, port: metricsPort, irreversibleBlock: () => lib });
+    logger.info({ url: metrics.url }, 'metrics endpoint listening');
+  }
+
   try {
     await daemon.done;
   } catch (err) {

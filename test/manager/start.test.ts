@@ -1,0 +1,107 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { generateKeyPair } from '../../src/chain/bitshares/index.js';
+import { openDatabase } from '../../src/db/openDatabase.js';
+import { startChainSimulator } from '../../src/sim/chain/index.js';
+import { useTempDir } from '../helpers/tempDir.js';
+import { type Desk, oneSentence, runCli, startDesk } from './fixture.js';
+
+const tempDir = useTempDir();
+let desk: Desk | undefined;
+afterEach(async () => {
+  await desk?.close();
+  desk = undefined;
+});
+beforeAll(() => {
+  if (!existsSync('dist/cli/main.js')) throw new Error('run `npm run build` first (the CLI is tested compiled)');
+});
+
+async function refused(setup: (d: Desk) => Promise<void> | void, args: string[] = []): Promise<string> {
+  desk = await startDesk(tempDir());
+  await setup(desk);
+  const r = await runCli(['start', '--password-file', desk.passwordFile, ...args], desk.dir);
+  expect(r.code).toBe(1);
+  // Nothing written: no database, no lock file.
+  expect(existsSync(join(desk.dir, 'stakebts.sqlite'))).toBe(false);
+  return oneSentence(r.err);
+}
+
+describe('stakebts start refuses with one clear sentence and writes nothing', () => {
+  it('wrong password', async () => {
+    const line = await refused(async (d) => {
+      const { writeFileSync } = await import('node:fs');
+      writeFileSync(d.passwordFile, 'not the password\n', { mode: 0o600 });
+    });
+    expect(line).toBe('stakebts: Wrong keystore password.');
+  });
+
+  it('keys that are not the broker\'s active key', async () => {
+    const line = await refused((d) => d.writeKeys({ activeWif: generateKeyPair().wif }));
+    expect(line).toMatch(/The active key in the keystore is not an active key of "stakebts-broker" on chain\./);
+  });
+
+  it('a memo key that is not the broker\'s', async () => {
+    const line = await refused((d) => d.writeKeys({ memoWif: generateKeyPair().wif }));
+    expect(line).toMatch(/The memo key in the keystore is not the memo key of "stakebts-broker" on chain\./);
+  });
+
+  it('an owner key in the keystore', async () => {
+    const line = await refused((d) => {
+      // The simulator's default: owner = active. Now the active key in the keystore is also an owner key.
+      const rec = d.chain.state.accounts.get(d.broker.id);
+      if (rec) rec.ownerPub = d.broker.activePub;
+    });
+    expect(line).toMatch(/is an owner key of account stakebts-broker/);
+  });
+
+  it('chain id mismatch', async () => {
+    const line = await refused((d) => d.writeConfig({ chainId: 'ab'.repeat(32) }));
+    expect(line).toMatch(new RegExp(`The node is on chain [0-9a-f]{64}, not the configured chain ${'ab'.repeat(32)}\\.`));
+  });
+
+  it('Bittrex authentication failure', async () => {
+    const line = await refused((d) => d.writeKeys({ bittrexSecret: 'wrong-secret-0123456789' }));
+    expect(line).toMatch(/Bittrex account 1 refused a signed balance request \(INVALID_SIGNATURE\); check its API key\./);
+  });
+
+  it('unreachable nodes', async () => {
+    const gone = await startChainSimulator();
+    const url = gone.url;
+    await gone.close();
+    const line = await refused((d) => d.writeConfig({ nodes: [url] }));
+    expect(line).toMatch(/No BitShares node answered \(tried 1 URL\(s\)\); check "nodes" in the config\./);
+  });
+
+  it('a password on the command line or in the environment', async () => {
+    desk = await startDesk(tempDir());
+    const argv = await runCli(['start', '--password=hunter22'], desk.dir);
+    expect(argv.code).toBe(1);
+    expect(oneSentence(argv.err)).toMatch(/Refusing --password on the command line/);
+    expect(argv.err).not.toContain('hunter22');
+    const env = await runCli(['start'], desk.dir, { env: { STAKEBTS_PASSWORD: 'hunter22' } });
+    expect(env.code).toBe(1);
+    expect(oneSentence(env.err)).toMatch(/Refusing the environment variable STAKEBTS_PASSWORD/);
+    expect(existsSync(join(desk.dir, 'stakebts.sqlite'))).toBe(false);
+  });
+});
+
+describe('stakebts start with the right keys', () => {
+  it('runs until SIGTERM, then stops gracefully with start-up and shutdown receipts', async () => {
+    desk = await startDesk(tempDir());
+    desk.chain.produceBlocks(5);
+    const r = await runCli(['start', '--password-file', desk.passwordFile], desk.dir, { until: /stakebts started/ });
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/stakebts stopped/);
+    const db = openDatabase(join(desk.dir, 'stakebts.sqlite'), { readonly: true });
+    try {
+      const events = (db.prepare(`SELECT json_extract(msg, '$.event') AS e FROM receipts ORDER BY id`).all() as { e: string }[]).map((x) => x.e);
+      expect(events[0]).toBe('startup');
+      expect(events.at(-1)).toBe('shutdown');
+      const startup = JSON.parse((db.prepare('SELECT msg FROM receipts WHERE id = 1').get() as { msg: string }).msg);
+      expect(startup.bittrexBalancesSats).toEqual([{ index: 1, availableSats: '1000000000' }]);
+    } finally {
+      db.close();
+    }
+  });
+});
