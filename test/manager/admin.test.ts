@@ -1,0 +1,117 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { parseConfig } from '../../src/config/index.js';
+import { openDatabase } from '../../src/db/openDatabase.js';
+import { importLegacyContracts } from '../../src/import/importLegacyContracts.js';
+import { useTempDir } from '../helpers/tempDir.js';
+import { type Desk, oneSentence, runCli, startDesk } from './fixture.js';
+
+const tempDir = useTempDir();
+let desk: Desk | undefined;
+afterEach(async () => {
+  await desk?.close();
+  desk = undefined;
+});
+beforeAll(() => {
+  if (!existsSync('dist/cli/main.js')) throw new Error('run `npm run build` first');
+});
+
+const DAY = 86_400_000;
+
+/** A database holding one 25 000 BTS contract whose first interest (2 000 BTS) falls due in 2 days. */
+function seed(d: Desk): void {
+  const db = openDatabase(join(d.dir, 'stakebts.sqlite'));
+  try {
+    const start = Date.now() - 28 * DAY;
+    importLegacyContracts(db, `alice ${start} 25000 3 0\n`, parseConfig(d.config).terms);
+  } finally {
+    db.close();
+  }
+}
+
+function rows(d: Desk) {
+  const db = openDatabase(join(d.dir, 'stakebts.sqlite'), { readonly: true });
+  try {
+    return {
+      payouts: db.prepare(`SELECT purpose, recipient, amount_sats, memo, state FROM payouts WHERE purpose LIKE '%bittrex%'`).all(),
+      actions: db.prepare('SELECT manager, action, amount_sats, account, outcome FROM admin_actions').all(),
+      receipts: db.prepare(`SELECT json_extract(msg, '$.event') AS e FROM receipts WHERE json_extract(msg, '$.event') LIKE 'admin%'`).all(),
+    };
+  } finally {
+    db.close();
+  }
+}
+
+describe('stakebts admin', () => {
+  it('refuses broker-to-bittrex when it would leave the next 7 days uncovered, and writes nothing', async () => {
+    desk = await startDesk(tempDir(), { brokerBts: 2_500 });
+    seed(desk);
+    const r = await runCli(['admin', 'broker-to-bittrex', '--account', '1', '--amount', '1000'], desk.dir);
+    expect(r.code).toBe(1);
+    expect(oneSentence(r.err)).toBe(
+      'stakebts: Refused: moving 1000.00000 BTS would leave 1500.00000 BTS on the broker, less than the 2000.00000 BTS due in the next 7 days.',
+    );
+    expect(rows(desk)).toEqual({ payouts: [], actions: [], receipts: [] });
+  });
+
+  it('queues broker-to-bittrex that keeps the cover: an intent to the deposit account, an admin_actions row, a receipt', async () => {
+    desk = await startDesk(tempDir(), { brokerBts: 2_500 });
+    seed(desk);
+    const r = await runCli(['admin', 'broker-to-bittrex', '--account', '1', '--amount', '450.5'], desk.dir);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/Queued broker_to_bittrex of 450\.50000 BTS \(Bittrex account 1\) as payment \d+/);
+    const got = rows(desk);
+    expect(got.payouts).toEqual([
+      { purpose: 'broker_to_bittrex', recipient: 'bittrex-deposit', amount_sats: 45_050_000, memo: desk.accounts[0]?.depositTag, state: 'pending' },
+    ]);
+    expect(got.actions).toEqual([{ manager: expect.stringMatching(/^cli:/), action: 'broker_to_bittrex', amount_sats: 45_050_000, account: 1, outcome: 'queued' }]);
+    expect(got.receipts).toEqual([{ e: 'admin_queued' }]);
+  });
+
+  it('queues bittrex-to-broker to the broker itself, tagged funding; refuses an unconfigured account and a tiny amount', async () => {
+    desk = await startDesk(tempDir());
+    seed(desk);
+    const ok = await runCli(['admin', 'bittrex-to-broker', '--account', '1', '--amount', '5000'], desk.dir);
+    expect(ok.code).toBe(0);
+    expect(rows(desk).payouts).toEqual([
+      { purpose: 'bittrex_to_broker', recipient: 'stakebts-broker', amount_sats: 500_000_000, memo: '{"type":"funding"}', state: 'pending' },
+    ]);
+    const unknown = await runCli(['admin', 'bittrex-to-broker', '--account', '2', '--amount', '5000'], desk.dir);
+    expect(oneSentence(unknown.err)).toMatch(/Bittrex account 2 is not configured/);
+    const small = await runCli(['admin', 'bittrex-to-broker', '--account', '1', '--amount', '399'], desk.dir);
+    expect(oneSentence(small.err)).toMatch(/below the admin minimum of 400 BTS/);
+    expect(rows(desk).payouts).toHaveLength(1);
+  });
+
+  it('refuses a move off the broker when no node answers (the cover cannot be checked)', async () => {
+    desk = await startDesk(tempDir());
+    seed(desk);
+    desk.writeConfig({ nodes: ['ws://127.0.0.1:9'] });
+    const r = await runCli(['admin', 'broker-to-bittrex', '--account', '1', '--amount', '500'], desk.dir);
+    expect(r.code).toBe(1);
+    expect(oneSentence(r.err)).toMatch(/No BitShares node answered, so the broker balance cannot be checked; nothing was queued\./);
+    expect(rows(desk).payouts).toEqual([]);
+  });
+
+  it('lists loans per manager', async () => {
+    desk = await startDesk(tempDir());
+    seed(desk);
+    const db = openDatabase(join(desk.dir, 'stakebts.sqlite'));
+    const add = db.prepare('INSERT INTO loans (source_key, manager, manager_id, amount_sats, block, created_at) VALUES (?, ?, ?, ?, ?, ?)');
+    add.run('op:5:0:0', 'desk-manager', '1.2.102', 100_000_000, 5, 1);
+    add.run('op:9:0:0', 'desk-manager', '1.2.102', 50_000_000, 9, 2);
+    add.run('op:7:0:0', 'other-boss', '1.2.103', 200_000_000, 7, 3);
+    db.close();
+    const r = await runCli(['admin', 'loans', '--json'], desk.dir);
+    expect(r.code).toBe(0);
+    const loans = JSON.parse(r.out) as Array<{ manager: string; count: number; totalSats: string }>;
+    expect(loans.map((l) => [l.manager, l.count, l.totalSats])).toEqual([
+      ['desk-manager', 2, '150000000'],
+      ['other-boss', 1, '200000000'],
+    ]);
+    const table = await runCli(['admin', 'loans'], desk.dir);
+    expect(table.out).toMatch(/desk-manager\s*│\s*2\s*│\s*1500\.00000/);
+  });
+});
