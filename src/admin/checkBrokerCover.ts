@@ -1,8 +1,8 @@
 import type { Database } from 'better-sqlite3';
 import type { Config } from '../config/index.js';
 import { readCursor } from '../db/cursor.js';
-import { BaseError } from '../errors/BaseError.js';
 import { formatBts } from '../domain/money.js';
+import { BaseError } from '../errors/BaseError.js';
 import { brokerLiability } from '../payout/liabilityCheck.js';
 
 export type BrokerCover = { balanceSats: bigint; dueSats: bigint; untilMs: number; leftSats: bigint };

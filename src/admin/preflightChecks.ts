@@ -15,14 +15,21 @@ import { checkOwnerKeys } from './checkOwnerKeys.js';
  * @throws BaseError with one sentence naming what is wrong (never a secret)
  */
 export async function preflightChecks(config: Config, secrets: DaemonSecrets, logger: Logger = silentLogger): Promise<void> {
-  const node = createNodeClient({ urls: config.nodes, callTimeoutMs: config.listener.callTimeoutMs, logger, rpc: { reconnectAttempts: 0 } });
+  const node = createNodeClient({
+    urls: config.nodes,
+    callTimeoutMs: config.listener.callTimeoutMs,
+    logger,
+    rpc: { reconnectAttempts: 0 },
+  });
   try {
     await authenticate(node, config, secrets);
     await checkOwnerKeys(node, config.broker, { active: secrets.brokerActiveWif, memo: secrets.brokerMemoWif });
   } catch (err) {
     if (err instanceof BaseError) throw err;
     const first = err instanceof Error ? (err.message.split('\n')[0] ?? '') : '';
-    throw new BaseError('NODE_UNAVAILABLE', `The BitShares node failed during the start-up checks${first ? ` (${first})` : ''}.`, { cause: err });
+    throw new BaseError('NODE_UNAVAILABLE', `The BitShares node failed during the start-up checks${first ? ` (${first})` : ''}.`, {
+      cause: err,
+    });
   } finally {
     await node.close();
   }

@@ -3,9 +3,9 @@ import type { Database } from 'better-sqlite3';
 import type { Config } from '../config/index.js';
 import { insertPayoutIntent } from '../db/payouts.js';
 import { appendReceipt } from '../db/receipts.js';
-import { BaseError } from '../errors/BaseError.js';
 import { btsToSats, formatBts } from '../domain/money.js';
 import { FUNDING_MEMO } from '../domain/paymentMemos.js';
+import { BaseError } from '../errors/BaseError.js';
 
 export type AdminMove = {
   action: 'bittrex_to_broker' | 'broker_to_bittrex';
@@ -31,7 +31,10 @@ export function queueAdminMove(db: Database, config: Config, move: AdminMove): Q
   const bittrex = config.bittrex.accounts.find((a) => a.index === move.account);
   if (!bittrex) throw new BaseError('USAGE', `Bittrex account ${move.account} is not configured (config bittrex.accounts).`);
   if (move.amountSats < btsToSats(config.terms.adminMin)) {
-    throw new BaseError('USAGE', `The amount ${formatBts(move.amountSats)} BTS is below the admin minimum of ${config.terms.adminMin} BTS.`);
+    throw new BaseError(
+      'USAGE',
+      `The amount ${formatBts(move.amountSats)} BTS is below the admin minimum of ${config.terms.adminMin} BTS.`,
+    );
   }
   const toBroker = move.action === 'bittrex_to_broker';
   const sourceKey = `cli:${randomUUID()}`;

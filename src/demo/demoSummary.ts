@@ -6,7 +6,17 @@ export type DemoLedgers = {
   /** Every chain transfer out of the broker (BTS). */
   brokerOut: Array<{ txId: string; to: string; amountSats: string; blockNum: number }>;
   /** Every withdrawal per Bittrex account number. */
-  bittrex: Array<{ account: number; withdrawals: Array<{ id: string; clientWithdrawalId: string | null; status: string; quantitySats: string; txCostSats: string; to: string }> }>;
+  bittrex: Array<{
+    account: number;
+    withdrawals: Array<{
+      id: string;
+      clientWithdrawalId: string | null;
+      status: string;
+      quantitySats: string;
+      txCostSats: string;
+      to: string;
+    }>;
+  }>;
 };
 
 export type DemoSummary = {
@@ -31,7 +41,11 @@ type Row = Record<string, unknown>;
 
 /** Builds the demo summary from the database (read-only) and the simulators' ledgers. */
 export function demoSummary(db: Database, ledgers: DemoLedgers): DemoSummary {
-  const all = (sql: string, ...p: unknown[]) => db.prepare(sql).safeIntegers(true).all(...p) as Row[];
+  const all = (sql: string, ...p: unknown[]) =>
+    db
+      .prepare(sql)
+      .safeIntegers(true)
+      .all(...p) as Row[];
   const num = (v: unknown) => Number(v as bigint);
 
   const contracts = all(
@@ -43,15 +57,23 @@ export function demoSummary(db: Database, ledgers: DemoLedgers): DemoSummary {
   const payments = all(
     `SELECT rail, purpose, count(*) AS n, sum(amount_sats) AS sats FROM payouts WHERE state = 'paid' GROUP BY rail, purpose ORDER BY rail, purpose`,
   ).map((r) => ({ rail: String(r.rail), purpose: String(r.purpose), count: num(r.n), sats: String(r.sats) }));
-  const unpaid = Object.fromEntries(all(`SELECT state, count(*) AS n FROM payouts WHERE state <> 'paid' GROUP BY state`).map((r) => [String(r.state), num(r.n)]));
-  const refund = all(`SELECT count(*) AS n, coalesce(sum(amount_sats), 0) AS sats FROM payouts WHERE purpose = 'refund' AND state = 'paid'`)[0] ?? {};
-  const incoming = Object.fromEntries(all('SELECT outcome, count(*) AS n FROM processed_ops GROUP BY outcome ORDER BY outcome').map((r) => [String(r.outcome), num(r.n)]));
+  const unpaid = Object.fromEntries(
+    all(`SELECT state, count(*) AS n FROM payouts WHERE state <> 'paid' GROUP BY state`).map((r) => [String(r.state), num(r.n)]),
+  );
+  const refund =
+    all(`SELECT count(*) AS n, coalesce(sum(amount_sats), 0) AS sats FROM payouts WHERE purpose = 'refund' AND state = 'paid'`)[0] ?? {};
+  const incoming = Object.fromEntries(
+    all('SELECT outcome, count(*) AS n FROM processed_ops GROUP BY outcome ORDER BY outcome').map((r) => [String(r.outcome), num(r.n)]),
+  );
   const adminActions = all('SELECT manager, action, outcome FROM admin_actions ORDER BY id').map((r) => ({
     manager: String(r.manager),
     action: String(r.action),
     outcome: String(r.outcome),
   }));
-  const loans = all('SELECT manager, sum(amount_sats) AS sats FROM loans GROUP BY manager ORDER BY manager').map((r) => ({ manager: String(r.manager), sats: String(r.sats) }));
+  const loans = all('SELECT manager, sum(amount_sats) AS sats FROM loans GROUP BY manager ORDER BY manager').map((r) => ({
+    manager: String(r.manager),
+    sats: String(r.sats),
+  }));
   const chain = verifyReceiptChain(db);
 
   // Ledger check: simulator entries ↔ paid attempts (chain tx id / Bittrex clientWithdrawalId = the attempt's idem key).

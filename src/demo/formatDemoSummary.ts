@@ -14,7 +14,13 @@ export function formatDemoSummary(s: DemoSummary, meta: { months: number; dir: s
       .join(', ')}): ${c.matured} matured, ${c.stopped} stopped, ${c.open} still open`,
     'payments    (paid, by rail)',
     ...s.payments.map((p) => `  ${p.rail.padEnd(9)} ${p.purpose.padEnd(18)} ${String(p.count).padStart(4)}  ${bts(p.sats)}`),
-    ...(Object.keys(s.unpaid).length ? [`  not paid: ${Object.entries(s.unpaid).map(([k, v]) => `${v} ${k}`).join(', ')}`] : []),
+    ...(Object.keys(s.unpaid).length
+      ? [
+          `  not paid: ${Object.entries(s.unpaid)
+            .map(([k, v]) => `${v} ${k}`)
+            .join(', ')}`,
+        ]
+      : []),
     `refunds     ${s.refunds.count} paid, ${bts(s.refunds.sats)}`,
     `incoming    ${Object.entries(s.incoming)
       .map(([k, v]) => `${v} ${k}`)

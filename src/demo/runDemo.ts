@@ -75,7 +75,8 @@ export async function runDemo(options: RunDemoOptions = {}): Promise<DemoResult>
   const started = Date.now();
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'stakebts-demo-'));
   mkdirSync(dir, { recursive: true });
-  if (existsSync(join(dir, 'stakebts.sqlite'))) throw new BaseError('USAGE', `${dir} already holds a demo database; choose an empty --dir.`);
+  if (existsSync(join(dir, 'stakebts.sqlite')))
+    throw new BaseError('USAGE', `${dir} already holds a demo database; choose an empty --dir.`);
   const cleanups: Array<() => unknown> = [];
   let child: ChildProcess | undefined;
   let daemonStderr = '';
@@ -172,7 +173,9 @@ export async function runDemo(options: RunDemoOptions = {}): Promise<DemoResult>
         if (m.cmd === 'ready') resolve();
         if (m.cmd === 'error') reject(new BaseError('AUTH_FAILED', `The demo daemon did not start: ${m.message ?? 'unknown error'}`));
       });
-      void exited.then((code) => reject(new BaseError('USAGE', `The demo daemon exited before it was ready (code ${code}). ${daemonStderr.slice(0, 300)}`)));
+      void exited.then((code) =>
+        reject(new BaseError('USAGE', `The demo daemon exited before it was ready (code ${code}). ${daemonStderr.slice(0, 300)}`)),
+      );
       proc.send({ cmd: 'start', config: configInput, secrets, logFile: join(dir, 'daemon.log'), logLevel: options.logLevel ?? 'info' });
     });
     say(`daemon running (pid ${proc.pid}); log in ${join(dir, 'daemon.log')}`);
@@ -184,7 +187,9 @@ export async function runDemo(options: RunDemoOptions = {}): Promise<DemoResult>
     // day, a block made between the payout loop reading the head and its broadcast would expire the transaction.
     // So the clock waits while a payment is about to be sent (the simulator answers from this process, so nothing
     // can read the head between this check and the block).
-    const sendingSoon = db.prepare(`SELECT count(*) AS n FROM payouts WHERE state = 'sending' OR (state = 'pending' AND next_attempt_at <= ?)`);
+    const sendingSoon = db.prepare(
+      `SELECT count(*) AS n FROM payouts WHERE state = 'sending' OR (state = 'pending' AND next_attempt_at <= ?)`,
+    );
     const produceBlockWhenQuiet = async () => {
       const giveUp = Date.now() + 30_000;
       while ((sendingSoon.get(Date.now()) as { n: number }).n > 0 && Date.now() < giveUp) await wait(10);
@@ -213,7 +218,8 @@ export async function runDemo(options: RunDemoOptions = {}): Promise<DemoResult>
     const settleBy = Date.now() + (options.settleTimeoutMs ?? 180_000);
     let quiet = 0;
     while (quiet < 5) {
-      if (Date.now() > settleBy) throw new BaseError('PAYOUT_UNCERTAIN', 'The demo payments did not settle in time; see daemon.log in the demo folder.');
+      if (Date.now() > settleBy)
+        throw new BaseError('PAYOUT_UNCERTAIN', 'The demo payments did not settle in time; see daemon.log in the demo folder.');
       await produceBlockWhenQuiet();
       await wait(Math.max(tick, 50));
       const cursor = readCursor(db)?.blockNum ?? 0;

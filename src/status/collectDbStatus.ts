@@ -36,7 +36,10 @@ export function collectDbStatus(db: Database, { errors = 5 }: { errors?: number 
     db.prepare(`SELECT count(DISTINCT contract_id) AS n FROM stakes WHERE type = 'principal' AND status = 'pending'`).get() as { n: number }
   ).n;
   const payouts = (
-    db.prepare('SELECT state, count(*) AS n, coalesce(sum(amount_sats), 0) AS sats FROM payouts GROUP BY state ORDER BY state').safeIntegers(true).all() as Array<{
+    db
+      .prepare('SELECT state, count(*) AS n, coalesce(sum(amount_sats), 0) AS sats FROM payouts GROUP BY state ORDER BY state')
+      .safeIntegers(true)
+      .all() as Array<{
       state: string;
       n: bigint;
       sats: bigint;
@@ -45,13 +48,14 @@ export function collectDbStatus(db: Database, { errors = 5 }: { errors?: number 
   const count = (...states: string[]) => payouts.filter((p) => states.includes(p.state)).reduce((s, p) => s + p.count, 0);
 
   const balancesRow = db
-    .prepare(
-      `SELECT now, msg FROM receipts WHERE json_extract(msg, '$.event') IN ('startup', 'balances') ORDER BY id DESC LIMIT 1`,
-    )
+    .prepare(`SELECT now, msg FROM receipts WHERE json_extract(msg, '$.event') IN ('startup', 'balances') ORDER BY id DESC LIMIT 1`)
     .get() as { now: number; msg: string } | undefined;
   let lastBalances: DbStatus['lastBalances'] = null;
   if (balancesRow) {
-    const msg = JSON.parse(balancesRow.msg) as { brokerBalanceSats?: string; bittrexBalancesSats?: Array<{ index: number; availableSats: string }> };
+    const msg = JSON.parse(balancesRow.msg) as {
+      brokerBalanceSats?: string;
+      bittrexBalancesSats?: Array<{ index: number; availableSats: string }>;
+    };
     // A periodic receipt has no Bittrex figures: take them from the last start-up receipt.
     const bittrexRow = db
       .prepare(`SELECT msg FROM receipts WHERE json_extract(msg, '$.event') = 'startup' ORDER BY id DESC LIMIT 1`)

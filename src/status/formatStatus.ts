@@ -39,11 +39,15 @@ export function formatStatus(s: FullStatus): string {
         ? 'unknown (no broker balance)'
         : `broker + bittrex ${bts(cover + bittrexTotal)} vs 7 days ${bts(db.due7dSats)}: ${cover + bittrexTotal >= db.due7dSats ? 'covered' : 'SHORT'}; 30 days ${bts(db.due30dSats)}: ${cover + bittrexTotal >= db.due30dSats ? 'covered' : 'SHORT'}`
     }`,
-    `payments   ${db.pending} pending, ${db.inFlight} in flight, ${db.uncertain} uncertain, ${db.failed} failed; ${db.payouts
-      .filter((p) => p.state === 'paid')
-      .map((p) => `${p.count} paid`)
-      .join('') || '0 paid'}`,
-    ...(db.lastErrors.length === 0 ? ['errors     none'] : ['errors', ...db.lastErrors.map((e) => `  ${iso(e.at)} ${e.source}: ${e.text}`)]),
+    `payments   ${db.pending} pending, ${db.inFlight} in flight, ${db.uncertain} uncertain, ${db.failed} failed; ${
+      db.payouts
+        .filter((p) => p.state === 'paid')
+        .map((p) => `${p.count} paid`)
+        .join('') || '0 paid'
+    }`,
+    ...(db.lastErrors.length === 0
+      ? ['errors     none']
+      : ['errors', ...db.lastErrors.map((e) => `  ${iso(e.at)} ${e.source}: ${e.text}`)]),
   ];
   return `${lines.join('\n')}\n`;
 }

@@ -2,8 +2,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/openDatabase.js';
-import { btsToSats } from '../../src/domain/money.js';
 import { runDemo } from '../../src/demo/runDemo.js';
+import { btsToSats } from '../../src/domain/money.js';
 import { useTempDir } from '../helpers/tempDir.js';
 
 const tempDir = useTempDir();
@@ -14,7 +14,7 @@ beforeAll(() => {
 const sum = (xs: bigint[]) => xs.reduce((a, b) => a + b, 0n);
 
 describe('stakebts demo (fast, 12 months)', () => {
-  it('runs the script and its summary agrees with the simulators\' ledgers and the rules', async () => {
+  it("runs the script and its summary agrees with the simulators' ledgers and the rules", async () => {
     const dir = tempDir();
     const { summary, ledgers } = await runDemo({ dir, months: 12, fast: true });
 
@@ -55,7 +55,10 @@ describe('stakebts demo (fast, 12 months)', () => {
     const db = openDatabase(join(dir, 'stakebts.sqlite'), { readonly: true });
     try {
       const dbByRecipient = new Map<string, bigint>();
-      for (const r of db.prepare(`SELECT recipient, amount_sats FROM payouts WHERE state = 'paid'`).safeIntegers(true).all() as Array<{ recipient: string; amount_sats: bigint }>) {
+      for (const r of db.prepare(`SELECT recipient, amount_sats FROM payouts WHERE state = 'paid'`).safeIntegers(true).all() as Array<{
+        recipient: string;
+        amount_sats: bigint;
+      }>) {
         dbByRecipient.set(r.recipient, (dbByRecipient.get(r.recipient) ?? 0n) + r.amount_sats);
       }
       const moved = new Map<string, bigint>();
@@ -74,9 +77,9 @@ describe('stakebts demo (fast, 12 months)', () => {
       expect(moved.get('desk-manager')).toBeUndefined();
       expect(moved.get('erin')).toBe(btsToSats(450 + 29_950));
       // The manager's top-up reached the broker through Bittrex 1.
-      expect(withdrawals.filter((w) => w.to === 'stakebts-broker').map((w) => [w.account, BigInt(w.quantitySats) - BigInt(w.txCostSats)])).toEqual([
-        [1, btsToSats(5_000)],
-      ]);
+      expect(
+        withdrawals.filter((w) => w.to === 'stakebts-broker').map((w) => [w.account, BigInt(w.quantitySats) - BigInt(w.txCostSats)]),
+      ).toEqual([[1, btsToSats(5_000)]]);
       expect(sum([...moved.values()])).toBe(sum(summary.payments.map((p) => BigInt(p.sats))));
     } finally {
       db.close();

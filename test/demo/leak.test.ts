@@ -18,7 +18,10 @@ describe('no secret leaks (demo with debug logging)', () => {
     const active = generateKeyPair(`leak-active-${tag}`);
     const memo = generateKeyPair(`leak-memo-${tag}`);
     const password = `PLANTEDpassword${tag}xyz`;
-    const bittrex = [1, 2, 3].map((i) => ({ apiKey: `PLANTEDkey${i}${tag}${randomBytes(6).toString('hex')}`, apiSecret: `PLANTEDsecret${i}${tag}${randomBytes(6).toString('hex')}` }));
+    const bittrex = [1, 2, 3].map((i) => ({
+      apiKey: `PLANTEDkey${i}${tag}${randomBytes(6).toString('hex')}`,
+      apiSecret: `PLANTEDsecret${i}${tag}${randomBytes(6).toString('hex')}`,
+    }));
     const planted = [password, active.wif, memo.wif, ...bittrex.flatMap((b) => [b.apiKey, b.apiSecret])];
 
     const dir = tempDir();
@@ -41,7 +44,8 @@ describe('no secret leaks (demo with debug logging)', () => {
 
     const found: string[] = [];
     const scan = (where: string, text: string | Buffer) => {
-      for (const s of planted) if ((typeof text === 'string' ? text : text.toString('latin1')).includes(s)) found.push(`${s.slice(0, 10)}… in ${where}`);
+      for (const s of planted)
+        if ((typeof text === 'string' ? text : text.toString('latin1')).includes(s)) found.push(`${s.slice(0, 10)}… in ${where}`);
     };
     // Every file the demo left (log, database and its WAL, config, ledgers, summary) byte for byte; the keystore
     // holds them encrypted, so not in clear either.
@@ -67,7 +71,14 @@ describe('no secret leaks (demo with debug logging)', () => {
     let error: unknown;
     try {
       // The keystore is written, unlocked and checked, then forking the daemon fails (no such entry).
-      await runDemo({ dir, months: 1, fast: true, password, bittrexCredentials: [{ apiKey: `PLANTEDk${secret}`, apiSecret: secret }], daemonEntry: join(dir, 'missing-daemon.js') });
+      await runDemo({
+        dir,
+        months: 1,
+        fast: true,
+        password,
+        bittrexCredentials: [{ apiKey: `PLANTEDk${secret}`, apiSecret: secret }],
+        daemonEntry: join(dir, 'missing-daemon.js'),
+      });
     } catch (err) {
       error = err;
     }

@@ -64,9 +64,17 @@ describe('stakebts admin', () => {
     expect(r.out).toMatch(/Queued broker_to_bittrex of 450\.50000 BTS \(Bittrex account 1\) as payment \d+/);
     const got = rows(desk);
     expect(got.payouts).toEqual([
-      { purpose: 'broker_to_bittrex', recipient: 'bittrex-deposit', amount_sats: 45_050_000, memo: desk.accounts[0]?.depositTag, state: 'pending' },
+      {
+        purpose: 'broker_to_bittrex',
+        recipient: 'bittrex-deposit',
+        amount_sats: 45_050_000,
+        memo: desk.accounts[0]?.depositTag,
+        state: 'pending',
+      },
     ]);
-    expect(got.actions).toEqual([{ manager: expect.stringMatching(/^cli:/), action: 'broker_to_bittrex', amount_sats: 45_050_000, account: 1, outcome: 'queued' }]);
+    expect(got.actions).toEqual([
+      { manager: expect.stringMatching(/^cli:/), action: 'broker_to_bittrex', amount_sats: 45_050_000, account: 1, outcome: 'queued' },
+    ]);
     expect(got.receipts).toEqual([{ e: 'admin_queued' }]);
   });
 
@@ -76,7 +84,13 @@ describe('stakebts admin', () => {
     const ok = await runCli(['admin', 'bittrex-to-broker', '--account', '1', '--amount', '5000'], desk.dir);
     expect(ok.code).toBe(0);
     expect(rows(desk).payouts).toEqual([
-      { purpose: 'bittrex_to_broker', recipient: 'stakebts-broker', amount_sats: 500_000_000, memo: '{"type":"funding"}', state: 'pending' },
+      {
+        purpose: 'bittrex_to_broker',
+        recipient: 'stakebts-broker',
+        amount_sats: 500_000_000,
+        memo: '{"type":"funding"}',
+        state: 'pending',
+      },
     ]);
     const unknown = await runCli(['admin', 'bittrex-to-broker', '--account', '2', '--amount', '5000'], desk.dir);
     expect(oneSentence(unknown.err)).toMatch(/Bittrex account 2 is not configured/);

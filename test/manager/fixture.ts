@@ -98,7 +98,11 @@ export type CliRun = { code: number | null; out: string; err: string };
  * Runs the real CLI asynchronously (the simulators live in this process and must keep answering).
  * @param until - resolve early (and SIGTERM the process) once stdout+stderr match
  */
-export function runCli(args: string[], cwd: string, { until, timeoutMs = 60_000, env = {} }: { until?: RegExp; timeoutMs?: number; env?: Record<string, string> } = {}): Promise<CliRun> {
+export function runCli(
+  args: string[],
+  cwd: string,
+  { until, timeoutMs = 60_000, env = {} }: { until?: RegExp; timeoutMs?: number; env?: Record<string, string> } = {},
+): Promise<CliRun> {
   return new Promise((resolvePromise) => {
     const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...cleanEnv(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';

@@ -47,7 +47,19 @@ async function startInTerminal(typed: string): Promise<{ session: string; screen
   const session = `stakebts-${process.pid}-${sessions.length}-${Date.now()}`;
   sessions.push(session);
   // `; echo EXIT=$?` shows the exit status on screen once the command ends; the shell stays so it can be read.
-  execFileSync('tmux', ['new-session', '-d', '-x', '200', '-y', '50', '-s', session, '-c', desk.dir, `env -u STAKEBTS_PASSWORD ${process.execPath} ${BIN} start; echo EXIT=$?; sleep 600`]);
+  execFileSync('tmux', [
+    'new-session',
+    '-d',
+    '-x',
+    '200',
+    '-y',
+    '50',
+    '-s',
+    session,
+    '-c',
+    desk.dir,
+    `env -u STAKEBTS_PASSWORD ${process.execPath} ${BIN} start; echo EXIT=$?; sleep 600`,
+  ]);
   await waitFor(session, /Keystore password/);
   execFileSync('tmux', ['send-keys', '-t', session, '-l', typed]);
   // The prompt echoes one '*' per character typed (wait for the redraw).

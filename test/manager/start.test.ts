@@ -36,12 +36,12 @@ describe('stakebts start refuses with one clear sentence and writes nothing', ()
     expect(line).toBe('stakebts: Wrong keystore password.');
   });
 
-  it('keys that are not the broker\'s active key', async () => {
+  it("keys that are not the broker's active key", async () => {
     const line = await refused((d) => d.writeKeys({ activeWif: generateKeyPair().wif }));
     expect(line).toMatch(/The active key in the keystore is not an active key of "stakebts-broker" on chain\./);
   });
 
-  it('a memo key that is not the broker\'s', async () => {
+  it("a memo key that is not the broker's", async () => {
     const line = await refused((d) => d.writeKeys({ memoWif: generateKeyPair().wif }));
     expect(line).toMatch(/The memo key in the keystore is not the memo key of "stakebts-broker" on chain\./);
   });
@@ -95,7 +95,9 @@ describe('stakebts start with the right keys', () => {
     expect(r.out).toMatch(/stakebts stopped/);
     const db = openDatabase(join(desk.dir, 'stakebts.sqlite'), { readonly: true });
     try {
-      const events = (db.prepare(`SELECT json_extract(msg, '$.event') AS e FROM receipts ORDER BY id`).all() as { e: string }[]).map((x) => x.e);
+      const events = (db.prepare(`SELECT json_extract(msg, '$.event') AS e FROM receipts ORDER BY id`).all() as { e: string }[]).map(
+        (x) => x.e,
+      );
       expect(events[0]).toBe('startup');
       expect(events.at(-1)).toBe('shutdown');
       const startup = JSON.parse((db.prepare('SELECT msg FROM receipts WHERE id = 1').get() as { msg: string }).msg);

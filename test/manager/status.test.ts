@@ -23,7 +23,11 @@ function seed(d: Desk): void {
   const db = openDatabase(join(d.dir, 'stakebts.sqlite'));
   try {
     // Interest 1 (2 000 BTS) due in 2 days, interest 2 in 32 days; a second contract with nothing due within 30 days.
-    importLegacyContracts(db, `alice ${Date.now() - 28 * DAY} 25000 3 0\nbob ${Date.now() - 5 * DAY} 50000 6 0\n`, parseConfig(d.config).terms);
+    importLegacyContracts(
+      db,
+      `alice ${Date.now() - 28 * DAY} 25000 3 0\nbob ${Date.now() - 5 * DAY} 50000 6 0\n`,
+      parseConfig(d.config).terms,
+    );
   } finally {
     db.close();
   }

@@ -2,10 +2,10 @@ import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import Table from 'cli-table3';
 import { Command } from 'commander';
-import { COMPACT } from '../../audit/formatRows.js';
 import { checkBrokerCover } from '../../admin/checkBrokerCover.js';
 import { listLoans } from '../../admin/listLoans.js';
 import { queueAdminMove } from '../../admin/queueAdminMove.js';
+import { COMPACT } from '../../audit/formatRows.js';
 import { createNodeClient } from '../../chain/nodeClient/index.js';
 import type { Config } from '../../config/index.js';
 import { openDatabase } from '../../db/openDatabase.js';
@@ -110,7 +110,9 @@ async function brokerOnChain(config: Config, required: boolean): Promise<{ id: s
   } catch (err) {
     if (!required) return null;
     if (err instanceof BaseError && err.code === 'AUTH_FAILED') throw err;
-    throw new BaseError('NODE_UNAVAILABLE', 'No BitShares node answered, so the broker balance cannot be checked; nothing was queued.', { cause: err });
+    throw new BaseError('NODE_UNAVAILABLE', 'No BitShares node answered, so the broker balance cannot be checked; nothing was queued.', {
+      cause: err,
+    });
   } finally {
     await node.close();
   }

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
-import { BaseError } from '../../errors/BaseError.js';
 import { formatDemoSummary } from '../../demo/formatDemoSummary.js';
 import { runDemo } from '../../demo/runDemo.js';
+import { BaseError } from '../../errors/BaseError.js';
 
 type DemoOpts = { months: string; fast?: boolean; dir?: string; json?: boolean; logLevel: string; tickMs?: string };
 
@@ -22,7 +22,8 @@ export function demoCommand(): Command {
     .action(async (opts: DemoOpts) => {
       const months = Number(opts.months);
       const tick = opts.tickMs === undefined ? undefined : Number(opts.tickMs);
-      if (tick !== undefined && (!Number.isInteger(tick) || tick < 1)) throw new BaseError('USAGE', '--tick-ms must be a positive whole number.');
+      if (tick !== undefined && (!Number.isInteger(tick) || tick < 1))
+        throw new BaseError('USAGE', '--tick-ms must be a positive whole number.');
       const result = await runDemo({
         months,
         fast: opts.fast === true,
@@ -32,7 +33,9 @@ export function demoCommand(): Command {
         onLine: opts.json ? () => {} : (line) => process.stderr.write(`${line}\n`),
       });
       if (opts.json) {
-        process.stdout.write(`${JSON.stringify({ dir: result.dir, months: result.months, seconds: result.seconds, ...result.summary }, null, 2)}\n`);
+        process.stdout.write(
+          `${JSON.stringify({ dir: result.dir, months: result.months, seconds: result.seconds, ...result.summary }, null, 2)}\n`,
+        );
       } else {
         process.stdout.write(formatDemoSummary(result.summary, result));
       }

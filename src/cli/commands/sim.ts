@@ -14,7 +14,9 @@ export function simCommand(): Command {
   const sim = new Command('sim').description('run a simulator (chain, bittrex) for manual testing');
   sim
     .command('chain')
-    .description('BitShares node simulator (WebSocket JSON-RPC); flags: --port --block-interval-ms --block-time-ms --irreversible-lag --chain-id --synthetic-blocks --ops-per-block --seed --accounts a,b --fund BTS')
+    .description(
+      'BitShares node simulator (WebSocket JSON-RPC); flags: --port --block-interval-ms --block-time-ms --irreversible-lag --chain-id --synthetic-blocks --ops-per-block --seed --accounts a,b --fund BTS',
+    )
     .helpOption(false)
     .allowUnknownOption()
     .allowExcessArguments()
@@ -54,7 +56,10 @@ export function simCommand(): Command {
       });
       process.stdout.write(
         `${JSON.stringify(
-          { url: sim.url, accounts: accounts.map((a, i) => ({ index: i + 1, apiKey: a.apiKey, apiSecret: a.apiSecret, depositMemo: a.depositTag })) },
+          {
+            url: sim.url,
+            accounts: accounts.map((a, i) => ({ index: i + 1, apiKey: a.apiKey, apiSecret: a.apiSecret, depositMemo: a.depositTag })),
+          },
           null,
           2,
         )}\n`,

@@ -46,10 +46,12 @@ async function runStart(opts: StartOpts, cmd: Command): Promise<void> {
   const password =
     opts.passwordFile !== undefined
       ? await readPasswordFile(opts.passwordFile)
-      : await promptPassword({ message: `Keystore password (${keystorePath})`, context: { output: process.stderr } }).catch((err: unknown) => {
-          if (err instanceof Error && err.name === 'ExitPromptError') throw new BaseError('USAGE', 'Cancelled; nothing was started.');
-          throw err;
-        });
+      : await promptPassword({ message: `Keystore password (${keystorePath})`, context: { output: process.stderr } }).catch(
+          (err: unknown) => {
+            if (err instanceof Error && err.name === 'ExitPromptError') throw new BaseError('USAGE', 'Cancelled; nothing was started.');
+            throw err;
+          },
+        );
   const secrets = secretsFromPayload(await openKeystore(keystorePath, password), config);
 
   // 3. Every check before the database is opened or created: a failure writes nothing.

@@ -27,7 +27,11 @@ export function createProgressReporter(logger: Logger, { tty = process.stderr.is
       if (tty) {
         if (!bar) {
           bar = new cliProgress.SingleBar(
-            { stream: process.stderr, format: 'catching up |{bar}| {value}/{total} blocks ({current}) {bps} blocks/s eta {eta_formatted}', hideCursor: true },
+            {
+              stream: process.stderr,
+              format: 'catching up |{bar}| {value}/{total} blocks ({current}) {bps} blocks/s eta {eta_formatted}',
+              hideCursor: true,
+            },
             cliProgress.Presets.shades_classic,
           );
           bar.start(total, 0, { current: p.current, bps: 0 });
