@@ -1,23 +1,11 @@
 import type { Database } from 'better-sqlite3';
 import { type StakeRow, stakesOfContract } from '../db/contracts.js';
+import type { AttemptRow } from '../db/payoutAttempts.js';
 import type { PayoutRow } from '../db/payouts.js';
 import type { ReceiptRow } from '../db/receipts.js';
 import { type ContractSummary, listContracts } from './listContracts.js';
 import { listPayouts } from './listPayouts.js';
 
-export type AttemptRow = {
-  id: number;
-  payout_id: number;
-  attempt_no: number;
-  rail: string;
-  idem_key: string;
-  tx_expiration: number | null;
-  state: string;
-  external_id: string | null;
-  result: string | null;
-  created_at: number;
-  updated_at: number;
-};
 
 /** One line of a contract's timeline. */
 export type StoryEvent = {

@@ -1,21 +1,11 @@
 import type { Database } from 'better-sqlite3';
-import type { Config } from '../config/index.js';
 import { readCursor, writeCursor } from '../db/cursor.js';
 import { appendReceipt } from '../db/receipts.js';
-import { handleIncoming } from './handleIncoming.js';
+import { type HandleContext, handleIncoming } from './handleIncoming.js';
 import type { OutgoingOp, PreparedBlock } from './prepareBlock.js';
 
-export type ApplyContext = {
-  db: Database;
-  config: Config;
-  brokerId: string;
-  managerIds: ReadonlySet<string>;
-  fundingIds: ReadonlySet<string>;
-  /** Account names by id, for every sender in the block. */
-  names: ReadonlyMap<string, string>;
-  /** Last irreversible block time (ms): "now" for admin freshness. */
-  now: number;
-};
+/** What applying a block needs; the same facts each incoming transfer is handled with. */
+export type ApplyContext = HandleContext;
 
 export type ApplyResult = { handled: number; skipped: number };
 

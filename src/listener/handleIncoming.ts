@@ -16,7 +16,9 @@ export type HandleContext = {
   brokerId: string;
   managerIds: ReadonlySet<string>;
   fundingIds: ReadonlySet<string>;
+  /** Account names by id, for every sender in the block. */
   names: ReadonlyMap<string, string>;
+  /** Last irreversible block time (ms): "now" for admin freshness. */
   now: number;
 };
 
