@@ -89,7 +89,14 @@ async function runRail(rail: 'broker' | 'bittrex1', n: number, workerPath: strin
   });
   const db = openDatabase(config.db);
   const node = createNodeClient({ urls: config.nodes, expectedChainId: chain.chainId });
-  const scanner = new BlockScanner({ db, node, config, broker: { id: broker.id, memoWif: broker.memoWif }, managerIds: new Set(), fundingIds: new Set([deposit.id]) });
+  const scanner = new BlockScanner({
+    db,
+    node,
+    config,
+    broker: { id: broker.id, memoWif: broker.memoWif },
+    managerIds: new Set(),
+    fundingIds: new Set([deposit.id]),
+  });
   const engine = createPayoutEngine({
     db,
     config,
@@ -141,7 +148,16 @@ async function runRail(rail: 'broker' | 'bittrex1', n: number, workerPath: strin
   await bittrex.close();
   await chain.close();
   rmSync(dir, { recursive: true, force: true });
-  return { rail, n, sent: first.executed.sent, sendSec, paidSec, paid: received, workerMeanMs: first.workerMs / Math.max(1, first.workers), parentCpuMs };
+  return {
+    rail,
+    n,
+    sent: first.executed.sent,
+    sendSec,
+    paidSec,
+    paid: received,
+    workerMeanMs: first.workerMs / Math.max(1, first.workers),
+    parentCpuMs,
+  };
 }
 
 console.log(`payout bench: ${count} payments, concurrency ${concurrency}, simulated latency ${latencyMs} ms per call (node and Bittrex)`);

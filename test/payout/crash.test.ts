@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/openDatabase.js';
@@ -94,38 +95,10 @@ describe('payout engine under SIGKILL (crash test)', () => {
     const receivedCount = () => [...expected.keys()].reduce((s, n) => s + received(n).length, 0);
 
     const scenarioErrors: string[] = [];
-    // Blocks: one simulated day every 100 ms; the stakes are sent in their blocks.
-    let block = chain.headBlockNumber;
-    const producer = setInterval(() => {
-      for (const s of stakes.filter((x) => x.block === block)) {
-        chain.clientTransfer({ from: s.from, to: 'stakebts-broker', amountSats: s.amountSats, memo: s.memo }).catch((err: unknown) => {
-          scenarioErrors.push(String(err));
-        });
-      }
-      block = chain.produceBlocks(1);
-    }, 100);
-    cleanups.push(() => clearInterval(producer));
-
     const dir = tempDir();
     const dbPath = join(dir, 'db.sqlite');
-    const config = {
-      db: dbPath,
-      nodes: [chain.url],
-      chainId: chain.chainId,
-      broker: 'stakebts-broker',
-      startBlock: 1,
-      fundingAccounts: ['bittrex-deposit'],
-      bittrex: { baseUrl: bittrex.url, accounts: accounts.map((a, i) => ({ index: i + 1, depositMemo: a.depositTag })), timeoutMs: 5_000 },
-      // Bittrex first: every payment above the exchange minimum goes there, the 1 BTS receipts over the broker.
-      payout: { rails: ['bittrex1', 'broker', 'bittrex2'], timeoutMs: 10_000, concurrency: 4, cycleMs: 200, retryBackoffMs: 200, maxBackoffMs: 2_000 },
-      listener: { window: 32, pollMs: 100, callTimeoutMs: 5_000 },
-    };
-    const secrets = {
-      brokerActiveWif: broker.activeWif,
-      brokerMemoWif: broker.memoWif,
-      bittrex: accounts.map((a, i) => ({ index: (i + 1) as 1 | 2 | 3, apiKey: a.apiKey, apiSecret: a.apiSecret })),
-    };
-    const inFlight = () => {
+    const sendingNow = (): number => {
+      if (!existsSync(dbPath)) return 0;
       const db = openDatabase(dbPath, { readonly: true });
       try {
         return (db.prepare(`SELECT count(*) AS n FROM payouts WHERE state = 'sending'`).get() as { n: number }).n;
@@ -135,6 +108,69 @@ describe('payout engine under SIGKILL (crash test)', () => {
         db.close();
       }
     };
+    const dueNow = (): number => {
+      if (!existsSync(dbPath)) return 0;
+      const db = openDatabase(dbPath, { readonly: true });
+      try {
+        return (
+          db
+            .prepare(`SELECT count(*) AS n FROM payouts WHERE state = 'sending' OR (state = 'pending' AND next_attempt_at <= ?)`)
+            .get(Date.now()) as {
+            n: number;
+          }
+        ).n;
+      } catch {
+        return 0;
+      } finally {
+        db.close();
+      }
+    };
+    // Blocks: one simulated day every 100 ms; the stakes are sent in their blocks. A day per block is more than the
+    // longest tx expiration a node accepts (86 400 s), so while payments are due or being sent (head read → signed →
+    // broadcast) the chain holds still for up to 1.5 s, as a 3 s-block chain effectively does; beyond that it moves on
+    // regardless, so a killed daemon's in-flight tx really does expire.
+    let block = chain.headBlockNumber;
+    let heldSince = 0;
+    const producer = setInterval(() => {
+      if (dueNow() > 0) {
+        heldSince ||= Date.now();
+        if (Date.now() - heldSince < 1_500) return;
+      }
+      heldSince = 0;
+      for (const s of stakes.filter((x) => x.block === block)) {
+        chain.clientTransfer({ from: s.from, to: 'stakebts-broker', amountSats: s.amountSats, memo: s.memo }).catch((err: unknown) => {
+          scenarioErrors.push(String(err));
+        });
+      }
+      block = chain.produceBlocks(1);
+    }, 100);
+    cleanups.push(() => clearInterval(producer));
+
+    const config = {
+      db: dbPath,
+      nodes: [chain.url],
+      chainId: chain.chainId,
+      broker: 'stakebts-broker',
+      startBlock: 1,
+      fundingAccounts: ['bittrex-deposit'],
+      bittrex: { baseUrl: bittrex.url, accounts: accounts.map((a, i) => ({ index: i + 1, depositMemo: a.depositTag })), timeoutMs: 5_000 },
+      // Bittrex first: every payment above the exchange minimum goes there, the 1 BTS receipts over the broker.
+      payout: {
+        rails: ['bittrex1', 'broker', 'bittrex2'],
+        timeoutMs: 10_000,
+        concurrency: 4,
+        cycleMs: 200,
+        retryBackoffMs: 200,
+        maxBackoffMs: 2_000,
+      },
+      listener: { window: 32, pollMs: 100, callTimeoutMs: 5_000 },
+    };
+    const secrets = {
+      brokerActiveWif: broker.activeWif,
+      brokerMemoWif: broker.memoWif,
+      bittrex: accounts.map((a, i) => ({ index: (i + 1) as 1 | 2 | 3, apiKey: a.apiKey, apiSecret: a.apiSecret })),
+    };
+    const inFlight = sendingNow;
 
     const random = prng(20_240_601);
     let kills = 0;
@@ -160,13 +196,25 @@ describe('payout engine under SIGKILL (crash test)', () => {
     const last = forkDaemon({ config, secrets, logFile: join(dir, 'daemon.log') });
     cleanups.push(() => last.child.kill('SIGKILL'));
     await last.ready;
-    for (let t = 0; t < 2_400 && (receivedCount() < totalExpected || chain.headBlockNumber < 400); t++) await wait(100);
+    for (let t = 0; t < 1_200 && (receivedCount() < totalExpected || chain.headBlockNumber < 400); t++) await wait(100);
     await wait(2_000);
     last.child.kill('SIGTERM');
     await last.exited;
     clearInterval(producer);
 
     expect(scenarioErrors).toEqual([]);
+    {
+      const peek = openDatabase(dbPath, { readonly: true });
+      const unpaid = peek
+        .prepare(
+          `SELECT p.id, p.purpose, p.recipient, p.state, p.last_error, p.attempts,
+                  (SELECT group_concat(a.rail || ':' || a.state || ':' || coalesce(a.result, ''), ' | ') FROM payout_attempts a WHERE a.payout_id = p.id) AS tries
+             FROM payouts p WHERE p.state <> 'paid'`,
+        )
+        .all();
+      peek.close();
+      expect(unpaid).toEqual([]);
+    }
     expect(kills).toBeGreaterThanOrEqual(30);
     expect(killsWhileSending).toBeGreaterThanOrEqual(1);
     // Exactly once, per the simulators' ledgers.
@@ -177,7 +225,10 @@ describe('payout engine under SIGKILL (crash test)', () => {
     const withdrawals = [0, 1, 2].flatMap((i) => bittrex.ledger(i));
     expect(withdrawals.every((w) => w.status === 'COMPLETED')).toBe(true);
     expect(new Set(withdrawals.map((w) => w.clientWithdrawalId)).size).toBe(withdrawals.length);
-    const viaBittrex = [...expected.keys()].reduce((s, n) => s + chain.transfersTo(n).filter((t) => t.fromName === 'bittrex-deposit').length, 0);
+    const viaBittrex = [...expected.keys()].reduce(
+      (s, n) => s + chain.transfersTo(n).filter((t) => t.fromName === 'bittrex-deposit').length,
+      0,
+    );
     expect(withdrawals).toHaveLength(viaBittrex);
     expect(viaBittrex).toBeGreaterThan(0);
 
