@@ -24,6 +24,10 @@ export type HarnessOptions = {
   clients?: string[];
   managers?: string[];
   config?: Partial<ConfigInput>;
+  /** Bittrex client deadline. @default 10_000 */
+  bittrexTimeoutMs?: number;
+  /** Node URLs for the daemon side (e.g. through a faulty proxy). @default [chain.url] */
+  nodesFor?: (chainUrl: string) => Promise<string[]>;
 };
 
 /**
@@ -59,7 +63,7 @@ export async function startHarness(opts: HarnessOptions) {
   });
   const base: ConfigInput = {
     db: join(opts.dir, 'stakebts.sqlite'),
-    nodes: [chain.url],
+    nodes: opts.nodesFor ? await opts.nodesFor(chain.url) : [chain.url],
     chainId: chain.chainId,
     broker: 'broker',
     managers: opts.managers ?? [],
@@ -70,7 +74,7 @@ export async function startHarness(opts: HarnessOptions) {
       baseUrl: bittrex.url,
       depositAccount: 'bittrex-deposit',
       accounts: accounts.map((a, i) => ({ index: (i + 1) as 1 | 2 | 3, depositMemo: a.depositTag })),
-      timeoutMs: 10_000,
+      timeoutMs: opts.bittrexTimeoutMs ?? 10_000,
     },
     payout: { timeoutMs: 20_000, concurrency: 4, cycleMs: 1_000, retryBackoffMs: 100, maxBackoffMs: 1_000 },
     listener: { window: 16, pollMs: 100, callTimeoutMs: 10_000 },
