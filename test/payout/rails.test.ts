@@ -71,14 +71,14 @@ describe('payout engine: rails, failover and ambiguity', () => {
       dir: tempDir(),
       brokerBts: 0,
       bittrexBts: [100_000, 100_000, 100_000],
-      config: { payout: { timeoutMs: 1_500, concurrency: 2, cycleMs: 1_000, retryBackoffMs: 100, maxBackoffMs: 1_000 } },
+      config: { payout: { timeoutMs: 5_000, concurrency: 2, cycleMs: 1_000, retryBackoffMs: 100, maxBackoffMs: 1_000 } },
     });
     h.bittrex.inject({ kind: 'hang', path: '/withdrawals', method: 'POST', times: 1 });
     const id = refundIntent(h, 'bob', 3_000);
     const first = await h.step();
     expect(first.executed.ambiguous).toBe(1);
     expect(h.db.prepare('SELECT state FROM payouts WHERE id = ?').get(id)).toEqual({ state: 'unknown' });
-    expect(events(h, 'payout_attempt_unknown')[0].reason).toMatch(/killed after 1500 ms/);
+    expect(events(h, 'payout_attempt_unknown')[0].reason).toMatch(/killed after 5000 ms/);
 
     await h.until(() => payoutStates(h!.db).paid === 1, 10);
     for (let i = 0; i < 3; i++) await h.step();
@@ -114,7 +114,7 @@ describe('payout engine: rails, failover and ambiguity', () => {
   it('a chain worker hanging on broadcast is killed; the same signed tx is re-sent, never rebuilt, and pays once', async () => {
     h = await startHarness({
       dir: tempDir(),
-      config: { payout: { timeoutMs: 1_500, concurrency: 2, cycleMs: 1_000, retryBackoffMs: 100, maxBackoffMs: 1_000 } },
+      config: { payout: { timeoutMs: 5_000, concurrency: 2, cycleMs: 1_000, retryBackoffMs: 100, maxBackoffMs: 1_000 } },
     });
     h.chain.faults.hang = ['broadcast_transaction'];
     const id = refundIntent(h, 'alice', 700);
@@ -139,7 +139,7 @@ describe('payout engine: rails, failover and ambiguity', () => {
     h = await startHarness({
       dir: tempDir(),
       config: {
-        payout: { timeoutMs: 1_500, concurrency: 2, cycleMs: 1_000, retryBackoffMs: 100, maxBackoffMs: 1_000 },
+        payout: { timeoutMs: 5_000, concurrency: 2, cycleMs: 1_000, retryBackoffMs: 100, maxBackoffMs: 1_000 },
         listener: { window: 16, pollMs: 100, callTimeoutMs: 500 },
       },
     });
