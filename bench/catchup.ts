@@ -43,9 +43,16 @@ const transfersToBroker = Array.from({ length: STAKES }, (_, i) => ({
 type SimFacts = { url: string; chainId: string; head: number; broker: { id: string; memoWif: string } };
 
 async function startSimProcess(): Promise<{ facts: SimFacts; stop: () => void }> {
-  const child = fork(fileURLToPath(new URL('./chainSimProcess.ts', import.meta.url)), [], { execArgv: ['--import', 'tsx'], serialization: 'advanced' });
+  const child = fork(fileURLToPath(new URL('./chainSimProcess.ts', import.meta.url)), [], {
+    execArgv: ['--import', 'tsx'],
+    serialization: 'advanced',
+  });
   child.send({
-    options: { blockIntervalMs: 0, irreversibleLag: 0, syntheticHistory: { blocks, transfersToBroker, broker: 'stakebts-broker', seed: 7, opsPerBlock: 4 } },
+    options: {
+      blockIntervalMs: 0,
+      irreversibleLag: 0,
+      syntheticHistory: { blocks, transfersToBroker, broker: 'stakebts-broker', seed: 7, opsPerBlock: 4 },
+    },
     latencyMs,
     broker: 'stakebts-broker',
   });
@@ -62,7 +69,15 @@ async function run(label: string, scanWindow: number, upTo: number) {
   // Stop the scan at `upTo` by capping what the node reports as irreversible.
   const realGet = node.getDynamicGlobalProperties;
   node.getDynamicGlobalProperties = async () => ({ ...(await realGet()), lastIrreversibleBlockNum: upTo });
-  const scanner = new BlockScanner({ db, node, config, broker: sim.facts.broker, managerIds: new Set(), fundingIds: new Set(), window: scanWindow });
+  const scanner = new BlockScanner({
+    db,
+    node,
+    config,
+    broker: sim.facts.broker,
+    managerIds: new Set(),
+    fundingIds: new Set(),
+    window: scanWindow,
+  });
   const t0 = process.hrtime.bigint();
   const round = await scanner.scanOnce();
   const secs = Number(process.hrtime.bigint() - t0) / 1e9;
@@ -72,7 +87,9 @@ async function run(label: string, scanWindow: number, upTo: number) {
   db.close();
   rmSync(dir, { recursive: true, force: true });
   const rate = round.applied / secs;
-  console.log(`${label.padEnd(22)} window ${String(scanWindow).padStart(4)}  blocks ${String(round.applied).padStart(7)}  ${secs.toFixed(1).padStart(7)} s  ${rate.toFixed(0).padStart(6)} blocks/s  contracts ${contracts}`);
+  console.log(
+    `${label.padEnd(22)} window ${String(scanWindow).padStart(4)}  blocks ${String(round.applied).padStart(7)}  ${secs.toFixed(1).padStart(7)} s  ${rate.toFixed(0).padStart(6)} blocks/s  contracts ${contracts}`,
+  );
   return rate;
 }
 
@@ -80,4 +97,6 @@ console.log(`synthetic history: ${blocks} blocks, 4 ops/block, ${STAKES} stakes 
 const seq = await run('sequential (original)', 1, seqBlocks);
 const par = await run('pipelined (default)', window, blocks);
 const rssMb = process.resourceUsage().maxRSS / 1024;
-console.log(`speed-up ${(par / seq).toFixed(1)}x   peak RSS ${rssMb.toFixed(0)} MB (the scanner process; the simulator runs in its own process)`);
+console.log(
+  `speed-up ${(par / seq).toFixed(1)}x   peak RSS ${rssMb.toFixed(0)} MB (the scanner process; the simulator runs in its own process)`,
+);

@@ -57,6 +57,4 @@ bench('decryptMemo (cached key, success)', () => decryptMemo(memo, bob.wif));
 bench('decryptMemo (wrong nonce: all fallbacks tried)', () => decryptMemo({ ...memo, nonce: '1' }, bob.wif));
 bench('pub derivation, fresh WIF (node:crypto, uncached)', (i) => publicKeyFromWif(generateKeyPair(`fresh-${i}-${Math.random()}`).wif));
 bench('pub derivation, cached WIF', () => publicKeyFromWif(alice.wif));
-bench('pub derivation, bitsharesjs toPublicKey (reference)', (i) =>
-  PrivateKey.fromSeed(`ref-${i}`).toPublicKey().toPublicKeyString('BTS'),
-);
+bench('pub derivation, bitsharesjs toPublicKey (reference)', (i) => PrivateKey.fromSeed(`ref-${i}`).toPublicKey().toPublicKeyString('BTS'));

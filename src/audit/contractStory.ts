@@ -6,7 +6,6 @@ import type { ReceiptRow } from '../db/receipts.js';
 import { type ContractSummary, listContracts } from './listContracts.js';
 import { listPayouts } from './listPayouts.js';
 
-
 /** One line of a contract's timeline. */
 export type StoryEvent = {
   time: number;

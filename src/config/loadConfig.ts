@@ -18,7 +18,13 @@ export type LoadConfigOptions = {
 /** Environment overrides: the few keys a service manager commonly sets. */
 const ENV_KEYS: Record<string, (v: string) => [string, unknown]> = {
   STAKEBTS_DB: (v) => ['db', v],
-  STAKEBTS_NODES: (v) => ['nodes', v.split(',').map((s) => s.trim()).filter(Boolean)],
+  STAKEBTS_NODES: (v) => [
+    'nodes',
+    v
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  ],
   STAKEBTS_BROKER: (v) => ['broker', v],
   STAKEBTS_CHAIN_ID: (v) => ['chainId', v],
   STAKEBTS_KEYSTORE: (v) => ['keystore', v],

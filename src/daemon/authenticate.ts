@@ -23,7 +23,11 @@ export async function authenticate(node: NodeClient, config: Config, secrets: Da
   try {
     chainId = await node.getChainId();
   } catch (err) {
-    throw new BaseError('NODE_UNAVAILABLE', `No BitShares node answered (tried ${config.nodes.length} URL(s)); check "nodes" in the config.`, { cause: err });
+    throw new BaseError(
+      'NODE_UNAVAILABLE',
+      `No BitShares node answered (tried ${config.nodes.length} URL(s)); check "nodes" in the config.`,
+      { cause: err },
+    );
   }
   if (config.chainId && chainId !== config.chainId) {
     throw new BaseError('CHAIN_ID_MISMATCH', `The node is on chain ${chainId}, not the configured chain ${config.chainId}.`);
@@ -38,7 +42,10 @@ export async function authenticate(node: NodeClient, config: Config, secrets: Da
     throw new BaseError('AUTH_FAILED', `The active key in the keystore is not an active key of "${config.broker}" on chain.`);
   }
   if (activeWeight < broker.active.weightThreshold) {
-    throw new BaseError('AUTH_FAILED', `The active key in the keystore cannot sign alone for "${config.broker}" (weight ${activeWeight} < threshold ${broker.active.weightThreshold}).`);
+    throw new BaseError(
+      'AUTH_FAILED',
+      `The active key in the keystore cannot sign alone for "${config.broker}" (weight ${activeWeight} < threshold ${broker.active.weightThreshold}).`,
+    );
   }
   // A wrong memo key would read every client memo as undecryptable and refund every stake: refuse to start instead.
   if (!samePublicKey(broker.memoKey, memoPub)) {
@@ -58,14 +65,24 @@ export async function authenticate(node: NodeClient, config: Config, secrets: Da
   const bittrexBalances: Authenticated['bittrexBalances'] = [];
   for (const account of config.bittrex.accounts) {
     const creds = secrets.bittrex.find((b) => b.index === account.index);
-    if (!creds) throw new BaseError('AUTH_FAILED', `Bittrex account ${account.index} is configured but the keystore has no API key for it.`);
-    const client = createBittrexClient({ baseUrl: config.bittrex.baseUrl, apiKey: creds.apiKey, apiSecret: creds.apiSecret, timeoutMs: config.bittrex.timeoutMs });
+    if (!creds)
+      throw new BaseError('AUTH_FAILED', `Bittrex account ${account.index} is configured but the keystore has no API key for it.`);
+    const client = createBittrexClient({
+      baseUrl: config.bittrex.baseUrl,
+      apiKey: creds.apiKey,
+      apiSecret: creds.apiSecret,
+      timeoutMs: config.bittrex.timeoutMs,
+    });
     try {
       const balance = await client.getBalance('BTS');
       bittrexBalances.push({ index: account.index, availableSats: balance.available });
     } catch (err) {
       const code = (err as { bittrexCode?: string }).bittrexCode;
-      throw new BaseError('AUTH_FAILED', `Bittrex account ${account.index} refused a signed balance request${code ? ` (${code})` : ''}; check its API key.`, { cause: err });
+      throw new BaseError(
+        'AUTH_FAILED',
+        `Bittrex account ${account.index} refused a signed balance request${code ? ` (${code})` : ''}; check its API key.`,
+        { cause: err },
+      );
     }
   }
   return { chainId, broker, managerIds, fundingIds, bittrexBalances };

@@ -22,10 +22,7 @@ const startMessage = z.object({
   payouts: z.boolean().optional(),
 });
 
-export type DaemonProcessMessage =
-  | { cmd: 'ready'; pid: number }
-  | { cmd: 'error'; message: string }
-  | { cmd: 'stopped' };
+export type DaemonProcessMessage = { cmd: 'ready'; pid: number } | { cmd: 'error'; message: string } | { cmd: 'stopped' };
 
 let daemon: Daemon | undefined;
 const send = (m: DaemonProcessMessage) => process.send?.(m);
@@ -39,7 +36,7 @@ process.on('message', async (raw: unknown) => {
     daemon = await startDaemon({ config: parseConfig(config), secrets, logger, payouts: payouts ?? true });
     send({ cmd: 'ready', pid: process.pid });
   } catch (err) {
-    send({ cmd: 'error', message: err instanceof Error ? err.message.split('\n')[0] ?? 'error' : String(err) });
+    send({ cmd: 'error', message: err instanceof Error ? (err.message.split('\n')[0] ?? 'error') : String(err) });
     process.exitCode = 1;
     process.disconnect?.();
   }

@@ -50,7 +50,20 @@ export function insertContract(db: Database, c: NewContract, rows: ScheduleRow[]
      VALUES (?, ?, 'BTS', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   for (const r of rows) {
-    insertRow.run(contractId, c.user, r.amount, r.type, c.start, r.due, r.status === 'paid' ? r.due : null, r.status, c.block, c.trxInBlock, c.opInTrx, r.number);
+    insertRow.run(
+      contractId,
+      c.user,
+      r.amount,
+      r.type,
+      c.start,
+      r.due,
+      r.status === 'paid' ? r.due : null,
+      r.status,
+      c.block,
+      c.trxInBlock,
+      c.opInTrx,
+      r.number,
+    );
   }
   return contractId;
 }
@@ -61,10 +74,14 @@ const NOT_IN_PAYMENT = 'NOT EXISTS (SELECT 1 FROM payouts p WHERE p.stake_id = s
 /** Contracts of a user whose principal is still pending (and not being paid), with the rows a stop settles. */
 export function openContractsOf(db: Database, user: string): OpenContractRows[] {
   const principals = db
-    .prepare(`SELECT id, contract_id, amount FROM stakes WHERE user = ? AND type = 'principal' AND status = 'pending' AND ${NOT_IN_PAYMENT} ORDER BY contract_id`)
+    .prepare(
+      `SELECT id, contract_id, amount FROM stakes WHERE user = ? AND type = 'principal' AND status = 'pending' AND ${NOT_IN_PAYMENT} ORDER BY contract_id`,
+    )
     .all(user) as { id: number; contract_id: number; amount: number }[];
   const penalty = db.prepare(`SELECT id, amount FROM stakes WHERE contract_id = ? AND type = 'penalty' AND status = 'pending'`);
-  const interest = db.prepare(`SELECT id FROM stakes WHERE contract_id = ? AND type = 'interest' AND status = 'pending' AND ${NOT_IN_PAYMENT} ORDER BY number`);
+  const interest = db.prepare(
+    `SELECT id FROM stakes WHERE contract_id = ? AND type = 'interest' AND status = 'pending' AND ${NOT_IN_PAYMENT} ORDER BY number`,
+  );
   return principals.flatMap((p) => {
     const pen = penalty.get(p.contract_id) as { id: number; amount: number } | undefined;
     if (!pen) return [];
@@ -81,7 +98,9 @@ export function openContractsOf(db: Database, user: string): OpenContractRows[] 
 
 /** Number of open contracts (principal pending) of a user. */
 export function countOpenContracts(db: Database, user: string): number {
-  const row = db.prepare(`SELECT count(*) AS n FROM stakes WHERE user = ? AND type = 'principal' AND status = 'pending' AND ${NOT_IN_PAYMENT}`).get(user) as { n: number };
+  const row = db
+    .prepare(`SELECT count(*) AS n FROM stakes WHERE user = ? AND type = 'principal' AND status = 'pending' AND ${NOT_IN_PAYMENT}`)
+    .get(user) as { n: number };
   return row.n;
 }
 

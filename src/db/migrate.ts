@@ -13,13 +13,9 @@ export function migrate(db: Database, dir = MIGRATIONS_DIR): number[] {
   const files = readdirSync(dir)
     .filter((f) => /^\d{3}_.+\.sql$/.test(f))
     .sort();
-  const hasTable = db
-    .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'")
-    .get();
+  const hasTable = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").get();
   const applied = new Set<number>(
-    hasTable
-      ? (db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version)
-      : [],
+    hasTable ? (db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version) : [],
   );
   const done: number[] = [];
   for (const file of files) {
@@ -28,11 +24,7 @@ export function migrate(db: Database, dir = MIGRATIONS_DIR): number[] {
     const sql = readFileSync(`${dir}/${file}`, 'utf8');
     db.transaction(() => {
       db.exec(sql);
-      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
-        version,
-        file,
-        Date.now(),
-      );
+      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(version, file, Date.now());
     }).immediate();
     done.push(version);
   }

@@ -70,7 +70,9 @@ export function asDatabaseError(err: unknown): BaseError | null {
   const code = (err as { code?: unknown } | null)?.code;
   if (typeof code !== 'string' || !code.startsWith('SQLITE_')) return null;
   if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') {
-    return new BaseError('DB_LOCKED', 'The database is locked by another process (a writer holds it); try again when it is done.', { cause: err });
+    return new BaseError('DB_LOCKED', 'The database is locked by another process (a writer holds it); try again when it is done.', {
+      cause: err,
+    });
   }
   if (code === 'SQLITE_FULL') return new BaseError('DB_OPEN_FAILED', 'The disk holding the database is full.', { cause: err });
   if (code === 'SQLITE_READONLY') return new BaseError('DB_OPEN_FAILED', 'The database is read-only for this process.', { cause: err });

@@ -61,7 +61,20 @@ export function insertPayoutIntent(db: Database, p: NewPayout, now = Date.now())
          next_attempt_at, created_at, updated_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?) ON CONFLICT (source_key) DO NOTHING`,
     )
-    .run(randomUUID(), p.sourceKey, p.purpose, p.contractId, p.stakeId, p.recipient, p.recipientId, p.amountSats, p.memo, p.notBefore ?? 0, now, now);
+    .run(
+      randomUUID(),
+      p.sourceKey,
+      p.purpose,
+      p.contractId,
+      p.stakeId,
+      p.recipient,
+      p.recipientId,
+      p.amountSats,
+      p.memo,
+      p.notBefore ?? 0,
+      now,
+      now,
+    );
   if (info.changes === 1) return { id: Number(info.lastInsertRowid), created: true };
   const row = db.prepare('SELECT id FROM payouts WHERE source_key = ?').get(p.sourceKey) as { id: number };
   return { id: row.id, created: false };

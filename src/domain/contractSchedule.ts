@@ -34,7 +34,13 @@ export function contractSchedule(input: ContractScheduleInput, terms: Terms): Sc
   ];
   const interest = Number(applyBps(amount, terms.interestBps));
   for (let k = 1; k <= months; k++) {
-    rows.push({ type: 'interest', amount: interest, due: start + k * terms.monthMs, number: k, status: k <= monthsPaid ? 'paid' : 'pending' });
+    rows.push({
+      type: 'interest',
+      amount: interest,
+      due: start + k * terms.monthMs,
+      number: k,
+      status: k <= monthsPaid ? 'paid' : 'pending',
+    });
   }
   return rows;
 }

@@ -24,13 +24,7 @@ export type ParsedMemo =
   | { kind: 'funding' }
   | { kind: 'invalid'; reason: MemoInvalidReason };
 
-export type MemoInvalidReason =
-  | 'no_memo'
-  | 'memo_empty'
-  | 'memo_too_long'
-  | 'memo_not_utf8'
-  | 'memo_not_understood'
-  | 'memo_unknown_type';
+export type MemoInvalidReason = 'no_memo' | 'memo_empty' | 'memo_too_long' | 'memo_not_utf8' | 'memo_not_understood' | 'memo_unknown_type';
 
 /**
  * Reads a decrypted memo into an instruction. Accepted (whitespace and case ignored): a JSON object with a `type`

@@ -5,7 +5,15 @@
 
 const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
 
-export function contractReceiptMemo(p: { contractId: number; months: number; amountBts: number; start: number; block: number; trx: number; op: number }): string {
+export function contractReceiptMemo(p: {
+  contractId: number;
+  months: number;
+  amountBts: number;
+  start: number;
+  block: number;
+  trx: number;
+  op: number;
+}): string {
   return `stakebts contract ${p.contractId}: ${p.months} month stake of ${p.amountBts} BTS from ${iso(p.start)} (block ${p.block} trx ${p.trx} op ${p.op})`;
 }
 

@@ -41,7 +41,18 @@ export function importLegacyContracts(db: Database, text: string, terms: Terms, 
       const rows = contractSchedule({ amountBts: c.amountBts, months: c.months, start: c.start, monthsPaid: c.monthsPaid }, terms);
       const contractId = insertContract(
         db,
-        { sourceKey, user: c.user, userId: null, amountBts: c.amountBts, months: c.months, start: c.start, block: 0, trxInBlock: null, opInTrx: null, origin: 'import' },
+        {
+          sourceKey,
+          user: c.user,
+          userId: null,
+          amountBts: c.amountBts,
+          months: c.months,
+          start: c.start,
+          block: 0,
+          trxInBlock: null,
+          opInTrx: null,
+          origin: 'import',
+        },
         rows,
         now,
       );
@@ -52,7 +63,15 @@ export function importLegacyContracts(db: Database, text: string, terms: Terms, 
       appendReceipt(
         db,
         contractId,
-        { event: 'contract_imported', user: c.user, amount: c.amountBts, months: c.months, start: c.start, monthsPaid: c.monthsPaid, line: c.line },
+        {
+          event: 'contract_imported',
+          user: c.user,
+          amount: c.amountBts,
+          months: c.months,
+          start: c.start,
+          monthsPaid: c.monthsPaid,
+          line: c.line,
+        },
         now,
       );
       result.imported.push({ ...c, contractId });

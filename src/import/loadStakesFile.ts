@@ -15,7 +15,10 @@ export async function loadStakesFile(path = DEFAULT_STAKES_FILE): Promise<string
     const { tsImport } = await import('tsx/esm/api');
     mod = (await tsImport(pathToFileURL(file).href, import.meta.url)) as { STAKES?: unknown };
   } catch (err) {
-    throw new BaseError('IMPORT_INVALID', `The legacy contracts file ${file} could not be loaded: ${(err as Error).message.split('\n')[0]}`);
+    throw new BaseError(
+      'IMPORT_INVALID',
+      `The legacy contracts file ${file} could not be loaded: ${(err as Error).message.split('\n')[0]}`,
+    );
   }
   if (typeof mod.STAKES !== 'string') {
     throw new BaseError('IMPORT_INVALID', `The legacy contracts file ${file} must export a string STAKES.`);

@@ -36,14 +36,27 @@ export function applyBlock(block: PreparedBlock, ctx: ApplyContext): ApplyResult
  */
 function recordOutgoing(db: Database, op: OutgoingOp, blockTime: number): boolean {
   const attempt = op.txId
-    ? (db.prepare(`SELECT payout_id FROM payout_attempts WHERE idem_key = ? AND rail = 'broker'`).get(op.txId) as { payout_id: number } | undefined)
+    ? (db.prepare(`SELECT payout_id FROM payout_attempts WHERE idem_key = ? AND rail = 'broker'`).get(op.txId) as
+        | { payout_id: number }
+        | undefined)
     : undefined;
   const info = db
     .prepare(
       `INSERT INTO chain_transfers_out (block_num, trx_in_block, op_in_trx, tx_id, to_id, amount_sats, asset_id, block_time, payout_id, created_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
     )
-    .run(op.blockNum, op.trxInBlock, op.opInTrx, op.txId, op.toId, op.amountSats, op.assetId, blockTime, attempt?.payout_id ?? null, Date.now());
+    .run(
+      op.blockNum,
+      op.trxInBlock,
+      op.opInTrx,
+      op.txId,
+      op.toId,
+      op.amountSats,
+      op.assetId,
+      blockTime,
+      attempt?.payout_id ?? null,
+      Date.now(),
+    );
   if (info.changes === 0) return false;
   appendReceipt(db, 0, {
     event: 'broker_transfer_out',

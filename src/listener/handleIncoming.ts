@@ -51,7 +51,18 @@ export function handleIncoming(op: IncomingOp, block: PreparedBlock, ctx: Handle
       `INSERT INTO processed_ops (block_num, trx_in_block, op_in_trx, tx_id, from_id, amount_sats, asset_id, outcome, block_time, created_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
     )
-    .run(op.blockNum, op.trxInBlock, op.opInTrx, op.txId, op.fromId, op.amountSats, op.assetId, outcomeName(decision), block.blockTime, Date.now());
+    .run(
+      op.blockNum,
+      op.trxInBlock,
+      op.opInTrx,
+      op.txId,
+      op.fromId,
+      op.amountSats,
+      op.assetId,
+      outcomeName(decision),
+      block.blockTime,
+      Date.now(),
+    );
   if (claimed.changes === 0) return false;
 
   const facts = { user, userId: op.fromId, amountSats: op.amountSats, asset: op.assetId, ...where, txId: op.txId, memo: op.memoText };
@@ -68,11 +79,24 @@ export function handleIncoming(op: IncomingOp, block: PreparedBlock, ctx: Handle
       const rows = contractSchedule({ amountBts: decision.amountBts, months: decision.months, start: block.blockTime }, config.terms);
       const contractId = insertContract(
         db,
-        { sourceKey, user, userId: op.fromId, amountBts: decision.amountBts, months: decision.months, start: block.blockTime, block: op.blockNum, trxInBlock: op.trxInBlock, opInTrx: op.opInTrx, origin: 'chain' },
+        {
+          sourceKey,
+          user,
+          userId: op.fromId,
+          amountBts: decision.amountBts,
+          months: decision.months,
+          start: block.blockTime,
+          block: op.blockNum,
+          trxInBlock: op.trxInBlock,
+          opInTrx: op.opInTrx,
+          origin: 'chain',
+        },
         rows,
       );
       if (contractId === null) return true;
-      const receiptRow = db.prepare(`SELECT id FROM stakes WHERE contract_id = ? AND number = 0 AND type LIKE 'contract_%'`).get(contractId) as { id: number };
+      const receiptRow = db
+        .prepare(`SELECT id FROM stakes WHERE contract_id = ? AND number = 0 AND type LIKE 'contract_%'`)
+        .get(contractId) as { id: number };
       insertPayoutIntent(db, {
         sourceKey: `stake:${receiptRow.id}`,
         purpose: 'contract_receipt',
@@ -81,7 +105,15 @@ export function handleIncoming(op: IncomingOp, block: PreparedBlock, ctx: Handle
         recipient: user,
         recipientId: op.fromId,
         amountSats: btsToSats(config.terms.receiptAmount),
-        memo: contractReceiptMemo({ contractId, months: decision.months, amountBts: decision.amountBts, start: block.blockTime, ...where, trx: op.trxInBlock, op: op.opInTrx }),
+        memo: contractReceiptMemo({
+          contractId,
+          months: decision.months,
+          amountBts: decision.amountBts,
+          start: block.blockTime,
+          ...where,
+          trx: op.trxInBlock,
+          op: op.opInTrx,
+        }),
       });
       appendReceipt(db, contractId, {
         event: 'contract_opened',
@@ -110,7 +142,11 @@ export function handleIncoming(op: IncomingOp, block: PreparedBlock, ctx: Handle
         recipient: user,
         recipientId: op.fromId,
         amountSats: settlement.payoutSats,
-        memo: stopMemo({ contractIds: settlement.contractIds, principalBts: settlement.principalTotalBts, penaltyBts: settlement.penaltyTotalBts }),
+        memo: stopMemo({
+          contractIds: settlement.contractIds,
+          principalBts: settlement.principalTotalBts,
+          penaltyBts: settlement.penaltyTotalBts,
+        }),
       });
       for (const c of openContracts) {
         appendReceipt(db, c.contractId, {
@@ -123,21 +159,28 @@ export function handleIncoming(op: IncomingOp, block: PreparedBlock, ctx: Handle
           payoutId: payout.id,
         });
       }
-      appendReceipt(db, 0, { event: 'stop_settled', ...facts, contractIds: settlement.contractIds, payoutSats: settlement.payoutSats, payoutId: payout.id });
+      appendReceipt(db, 0, {
+        event: 'stop_settled',
+        ...facts,
+        contractIds: settlement.contractIds,
+        payoutSats: settlement.payoutSats,
+        payoutId: payout.id,
+      });
       return true;
     }
     case 'admin':
       handleAdmin(db, config, decision, { ...facts, sourceKey, brokerId: ctx.brokerId });
       return true;
     case 'admin_expired':
-      db.prepare(`INSERT INTO admin_actions (source_key, manager, action, amount_sats, account, outcome, created_at) VALUES (?, ?, ?, ?, NULL, 'expired', ?)`).run(
-        sourceKey,
-        user,
-        decision.type,
-        op.amountSats,
-        Date.now(),
-      );
-      appendReceipt(db, 0, { event: 'admin_expired', ...facts, action: decision.type, note: `older than ${config.terms.adminMaxAgeMs} ms when processed; not executed` });
+      db.prepare(
+        `INSERT INTO admin_actions (source_key, manager, action, amount_sats, account, outcome, created_at) VALUES (?, ?, ?, ?, NULL, 'expired', ?)`,
+      ).run(sourceKey, user, decision.type, op.amountSats, Date.now());
+      appendReceipt(db, 0, {
+        event: 'admin_expired',
+        ...facts,
+        action: decision.type,
+        note: `older than ${config.terms.adminMaxAgeMs} ms when processed; not executed`,
+      });
       return true;
     case 'invalid': {
       let payoutId: number | null = null;
@@ -150,10 +193,23 @@ export function handleIncoming(op: IncomingOp, block: PreparedBlock, ctx: Handle
           recipient: user,
           recipientId: op.fromId,
           amountSats: BigInt(decision.refundBts) * SATS_PER_BTS,
-          memo: refundMemo({ reason: decision.reason, feeBts: config.terms.invalidFee, block: op.blockNum, trx: op.trxInBlock, op: op.opInTrx }),
+          memo: refundMemo({
+            reason: decision.reason,
+            feeBts: config.terms.invalidFee,
+            block: op.blockNum,
+            trx: op.trxInBlock,
+            op: op.opInTrx,
+          }),
         }).id;
       }
-      appendReceipt(db, 0, { event: 'invalid', ...facts, reason: decision.reason, refundBts: decision.refundBts, keptSats: decision.keptSats, payoutId });
+      appendReceipt(db, 0, {
+        event: 'invalid',
+        ...facts,
+        reason: decision.reason,
+        refundBts: decision.refundBts,
+        keptSats: decision.keptSats,
+        payoutId,
+      });
       return true;
     }
   }
@@ -175,20 +231,12 @@ function handleAdmin(
 ): void {
   const now = Date.now();
   if (d.type === 'loan_to_broker') {
-    db.prepare(`INSERT INTO loans (source_key, manager, manager_id, amount_sats, block, created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`).run(
-      facts.sourceKey,
-      facts.user,
-      facts.userId,
-      facts.amountSats,
-      facts.block,
-      now,
-    );
-    db.prepare(`INSERT INTO admin_actions (source_key, manager, action, amount_sats, account, outcome, created_at) VALUES (?, ?, 'loan_to_broker', ?, NULL, 'recorded', ?)`).run(
-      facts.sourceKey,
-      facts.user,
-      facts.amountSats,
-      now,
-    );
+    db.prepare(
+      `INSERT INTO loans (source_key, manager, manager_id, amount_sats, block, created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+    ).run(facts.sourceKey, facts.user, facts.userId, facts.amountSats, facts.block, now);
+    db.prepare(
+      `INSERT INTO admin_actions (source_key, manager, action, amount_sats, account, outcome, created_at) VALUES (?, ?, 'loan_to_broker', ?, NULL, 'recorded', ?)`,
+    ).run(facts.sourceKey, facts.user, facts.amountSats, now);
     appendReceipt(db, 0, { event: 'loan_recorded', ...facts });
     return;
   }
@@ -196,15 +244,16 @@ function handleAdmin(
   const account = d.account ?? 0;
   const bittrex = config.bittrex.accounts.find((a) => a.index === account);
   if (!bittrex) {
-    db.prepare(`INSERT INTO admin_actions (source_key, manager, action, amount_sats, account, outcome, created_at) VALUES (?, ?, ?, ?, ?, 'refused', ?)`).run(
-      facts.sourceKey,
-      facts.user,
-      d.type,
-      amountSats,
+    db.prepare(
+      `INSERT INTO admin_actions (source_key, manager, action, amount_sats, account, outcome, created_at) VALUES (?, ?, ?, ?, ?, 'refused', ?)`,
+    ).run(facts.sourceKey, facts.user, d.type, amountSats, account, now);
+    appendReceipt(db, 0, {
+      event: 'admin_refused',
+      ...facts,
+      action: d.type,
       account,
-      now,
-    );
-    appendReceipt(db, 0, { event: 'admin_refused', ...facts, action: d.type, account, reason: `Bittrex account ${account} is not configured` });
+      reason: `Bittrex account ${account} is not configured`,
+    });
     return;
   }
   const toBroker = d.type === 'bittrex_to_broker';
@@ -219,14 +268,8 @@ function handleAdmin(
     amountSats,
     memo: toBroker ? FUNDING_MEMO : bittrex.depositMemo,
   });
-  db.prepare(`INSERT INTO admin_actions (source_key, manager, action, amount_sats, account, outcome, payout_id, created_at) VALUES (?, ?, ?, ?, ?, 'queued', ?, ?)`).run(
-    facts.sourceKey,
-    facts.user,
-    d.type,
-    amountSats,
-    account,
-    payout.id,
-    now,
-  );
+  db.prepare(
+    `INSERT INTO admin_actions (source_key, manager, action, amount_sats, account, outcome, payout_id, created_at) VALUES (?, ?, ?, ?, ?, 'queued', ?, ?)`,
+  ).run(facts.sourceKey, facts.user, d.type, amountSats, account, payout.id, now);
   appendReceipt(db, 0, { event: 'admin_queued', ...facts, action: d.type, account, amountSats, payoutId: payout.id });
 }

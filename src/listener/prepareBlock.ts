@@ -81,7 +81,12 @@ const MAX_RECEIPT_MEMO = 256;
 function readMemo(raw: unknown, memoWif: string): { memo: ParsedMemo | { kind: 'undecryptable' }; memoText: string | null } {
   if (raw === undefined || raw === null) return { memo: parseMemo(null), memoText: null };
   const m = raw as { from?: unknown; to?: unknown; nonce?: unknown; message?: unknown };
-  if (typeof m.from !== 'string' || typeof m.to !== 'string' || typeof m.message !== 'string' || (typeof m.nonce !== 'string' && typeof m.nonce !== 'number')) {
+  if (
+    typeof m.from !== 'string' ||
+    typeof m.to !== 'string' ||
+    typeof m.message !== 'string' ||
+    (typeof m.nonce !== 'string' && typeof m.nonce !== 'number')
+  ) {
     return { memo: { kind: 'undecryptable' }, memoText: null };
   }
   const result = decryptMemo({ from: m.from, to: m.to, nonce: m.nonce, message: m.message }, memoWif);

@@ -38,12 +38,7 @@ export const MIN_PASSWORD_LENGTH = 8;
  * @throws BaseError KEYSTORE_EXISTS (target exists, no overwrite), KEY_INVALID (bad payload), USAGE (weak password)
  * @example await writeKeystore('./stakebts.keystore.json', payload, password)
  */
-export async function writeKeystore(
-  path: string,
-  payload: Payload,
-  password: string,
-  options: WriteKeystoreOptions = {},
-): Promise<void> {
+export async function writeKeystore(path: string, payload: Payload, password: string, options: WriteKeystoreOptions = {}): Promise<void> {
   const { kdf = DEFAULT_KDF, overwrite = false, created = new Date().toISOString() } = options;
   // 1. validate
   const kdfParsed = kdfParamsSchema.safeParse(kdf);

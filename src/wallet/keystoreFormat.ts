@@ -77,9 +77,7 @@ export const bittrexIndexSchema = z.union([z.literal(1), z.literal(2), z.literal
 export const plainPayloadSchema = z
   .object({
     broker: z.object({ account: accountNameSchema, activeWif: secretString, memoWif: secretString }).strict(),
-    bittrex: z
-      .array(z.object({ index: bittrexIndexSchema, apiKey: secretString, apiSecret: secretString }).strict())
-      .max(3),
+    bittrex: z.array(z.object({ index: bittrexIndexSchema, apiKey: secretString, apiSecret: secretString }).strict()).max(3),
   })
   .strict()
   .refine((p) => new Set(p.bittrex.map((b) => b.index)).size === p.bittrex.length, {

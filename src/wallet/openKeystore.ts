@@ -38,11 +38,9 @@ export async function openKeystore(path: string, password: string): Promise<Payl
         keystoreAad({ kdf: { ...kdf, salt: file.kdf.salt }, created: file.created }),
       );
     } catch (err) {
-      throw new BaseError(
-        'KEYSTORE_INVALID',
-        `The keystore at ${path} is damaged or was altered: its contents do not authenticate.`,
-        { cause: err },
-      );
+      throw new BaseError('KEYSTORE_INVALID', `The keystore at ${path} is damaged or was altered: its contents do not authenticate.`, {
+        cause: err,
+      });
     }
   } finally {
     key.fill(0);

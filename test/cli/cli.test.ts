@@ -30,7 +30,10 @@ describe('stakebts CLI (compiled, as a user runs it)', () => {
     expect(run(['import', '--file', file], dir).out).toMatch(/imported 0 contract\(s\), 3 already present/);
 
     const json = run(['audit', 'receipts', '--json'], dir);
-    const lines = json.out.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = json.out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.map((l) => l.msg.event)).toEqual(['contract_imported', 'contract_imported', 'contract_imported']);
     const bob = run(['audit', 'receipts', '--user', 'bob.staker', '--json'], dir).out.trim().split('\n');
     expect(bob).toHaveLength(1);
@@ -39,7 +42,9 @@ describe('stakebts CLI (compiled, as a user runs it)', () => {
     // The message holds commas and quotes: CSV must quote and double them.
     expect(csv[1]).toMatch(/^1,1,[^,]+,contract_imported,"\{""event"":""contract_imported"",/);
     expect(run(['audit', 'receipts', '--since', '2999-01-01', '--json'], dir).out).toBe('');
-    const table = run(['audit', 'receipts'], dir).out.split('\n').filter((l) => l.startsWith('│'));
+    const table = run(['audit', 'receipts'], dir)
+      .out.split('\n')
+      .filter((l) => l.startsWith('│'));
     expect(new Set(table.map((l) => l.length)).size).toBe(1); // aligned columns
     expect(run(['audit', 'verify'], dir).out).toMatch(/receipt chain intact: 3 receipt\(s\)/);
   });

@@ -47,7 +47,11 @@ describe('config', () => {
   it('reads the file, then the environment, then overrides', () => {
     const path = join(tempDir(), 'c.json');
     writeFileSync(path, JSON.stringify({ broker: 'from-file', db: 'a.sqlite', managers: ['boss'] }));
-    const c = loadConfig({ path, env: { STAKEBTS_DB: 'b.sqlite', STAKEBTS_NODES: 'ws://a:1, ws://b:2' }, overrides: { broker: 'from-flag' } });
+    const c = loadConfig({
+      path,
+      env: { STAKEBTS_DB: 'b.sqlite', STAKEBTS_NODES: 'ws://a:1, ws://b:2' },
+      overrides: { broker: 'from-flag' },
+    });
     expect([c.broker, c.db, c.nodes, c.managers]).toEqual(['from-flag', 'b.sqlite', ['ws://a:1', 'ws://b:2'], ['boss']]);
   });
   it('explains a missing or broken file in one sentence', () => {

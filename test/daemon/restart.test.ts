@@ -34,7 +34,15 @@ describe('daemon killed mid catch-up', () => {
     if (!broker) throw new Error('no broker');
     const dir = tempDir();
     const dbPath = join(dir, 'db.sqlite');
-    const config = { db: dbPath, nodes: [sim.url], chainId: sim.chainId, broker: 'stakebts-broker', startBlock: 1, fundingAccounts: [], listener: { window: 64 } };
+    const config = {
+      db: dbPath,
+      nodes: [sim.url],
+      chainId: sim.chainId,
+      broker: 'stakebts-broker',
+      startBlock: 1,
+      fundingAccounts: [],
+      listener: { window: 64 },
+    };
     const secrets = { brokerActiveWif: broker.activeWif, brokerMemoWif: broker.memoWif, bittrex: [] };
 
     let kills = 0;
@@ -74,7 +82,10 @@ describe('daemon killed mid catch-up', () => {
     expect(cursorsAtKill).toEqual([...cursorsAtKill].sort((a, b) => a - b));
     expect(new Set(mid).size).toBeGreaterThanOrEqual(3);
     expect(readCursor(db)?.blockNum).toBe(BLOCKS);
-    const ops = db.prepare('SELECT block_num, outcome FROM processed_ops ORDER BY block_num').all() as { block_num: number; outcome: string }[];
+    const ops = db.prepare('SELECT block_num, outcome FROM processed_ops ORDER BY block_num').all() as {
+      block_num: number;
+      outcome: string;
+    }[];
     expect(ops.map((o) => o.block_num)).toEqual(transfersToBroker.map((t) => t.block));
     expect(ops.filter((o) => o.outcome === 'new_contract')).toHaveLength(32);
     expect(db.prepare('SELECT count(*) AS n FROM contracts').get()).toEqual({ n: 32 });

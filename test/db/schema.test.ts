@@ -20,7 +20,18 @@ function seeded() {
   const db = openDatabase(path);
   const contractId = insertContract(
     db,
-    { sourceKey: 'op:10:0:0', user: 'alice', userId: '1.2.100', amountBts: 25_000, months: 3, start: 1_000, block: 10, trxInBlock: 0, opInTrx: 0, origin: 'chain' },
+    {
+      sourceKey: 'op:10:0:0',
+      user: 'alice',
+      userId: '1.2.100',
+      amountBts: 25_000,
+      months: 3,
+      start: 1_000,
+      block: 10,
+      trxInBlock: 0,
+      opInTrx: 0,
+      origin: 'chain',
+    },
     contractSchedule({ amountBts: 25_000, months: 3, start: 1_000 }, terms),
   );
   if (contractId === null) throw new Error('not inserted');
@@ -38,7 +49,9 @@ function seeded() {
     VALUES (?, 1, 'broker', 'k1', '{}', 'intent', 0, 0)`).run(payout.id);
   db.prepare(`INSERT INTO processed_ops VALUES (10, 0, 0, NULL, '1.2.100', 1, '1.3.0', 'new_contract', 0, 0)`).run();
   db.prepare(`INSERT INTO loans (source_key, manager, amount_sats, created_at) VALUES ('op:1:0:0', 'boss', 5, 0)`).run();
-  db.prepare(`INSERT INTO admin_actions (source_key, manager, action, amount_sats, outcome, created_at) VALUES ('op:2:0:0', 'boss', 'x', 5, 'done', 0)`).run();
+  db.prepare(
+    `INSERT INTO admin_actions (source_key, manager, action, amount_sats, outcome, created_at) VALUES ('op:2:0:0', 'boss', 'x', 5, 'done', 0)`,
+  ).run();
   db.prepare(`INSERT INTO chain_transfers_out VALUES (11, 0, 0, 'ab', '1.2.100', 5, '1.3.0', 0, NULL, 0)`).run();
   writeCursor(db, { blockNum: 10, blockTime: 1_000 });
   appendReceipt(db, contractId, { event: 'contract_opened', user: 'alice' });
@@ -46,12 +59,26 @@ function seeded() {
   return { db, path, contractId };
 }
 
-const TABLES = ['chain_transfers_out', 'schema_migrations', 'cursor', 'processed_ops', 'contracts', 'stakes', 'payouts', 'payout_attempts', 'receipts', 'loans', 'admin_actions'];
+const TABLES = [
+  'chain_transfers_out',
+  'schema_migrations',
+  'cursor',
+  'processed_ops',
+  'contracts',
+  'stakes',
+  'payouts',
+  'payout_attempts',
+  'receipts',
+  'loans',
+  'admin_actions',
+];
 
 describe('schema', () => {
   it('lists exactly the tables guarded here (a new table must get its DELETE trigger)', () => {
     const { db } = seeded();
-    const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
+    const tables = (
+      db.prepare("SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string }[]
+    ).map((r) => r.name);
     expect(tables).toEqual([...TABLES].sort());
   });
   it.each(TABLES)('refuses DELETE on %s', (table) => {
@@ -94,7 +121,16 @@ describe('schema', () => {
   });
   it('writes payout intents once per source key', () => {
     const { db, contractId } = seeded();
-    const p = { sourceKey: 'stake:2', purpose: 'interest' as const, contractId, stakeId: 2, recipient: 'alice', recipientId: null, amountSats: 5n, memo: 'x' };
+    const p = {
+      sourceKey: 'stake:2',
+      purpose: 'interest' as const,
+      contractId,
+      stakeId: 2,
+      recipient: 'alice',
+      recipientId: null,
+      amountSats: 5n,
+      memo: 'x',
+    };
     const a = insertPayoutIntent(db, p);
     const b = insertPayoutIntent(db, { ...p, amountSats: 6n });
     expect(a.created).toBe(true);
@@ -110,11 +146,15 @@ describe('receipt hash chain', () => {
     expect(rows[0]?.prev_hash).toBe('genesis');
     for (let i = 1; i < rows.length; i++) expect(rows[i]?.prev_hash).toBe(rows[i - 1]?.hash);
     expect(verifyReceiptChain(db)).toEqual({ ok: true, count: 22 });
-    expect(JSON.parse((db.prepare('SELECT msg FROM receipts ORDER BY id DESC LIMIT 1').get() as { msg: string }).msg).big).toBe('100000000000000000000');
+    expect(JSON.parse((db.prepare('SELECT msg FROM receipts ORDER BY id DESC LIMIT 1').get() as { msg: string }).msg).big).toBe(
+      '100000000000000000000',
+    );
   });
   it('refuses an insert that does not link to the last receipt', () => {
     const { db } = seeded();
-    expect(() => db.prepare(`INSERT INTO receipts (nonce, now, msg, prev_hash, hash) VALUES (0, 0, '{}', 'genesis', 'x')`).run()).toThrow(/does not link/);
+    expect(() => db.prepare(`INSERT INTO receipts (nonce, now, msg, prev_hash, hash) VALUES (0, 0, '{}', 'genesis', 'x')`).run()).toThrow(
+      /does not link/,
+    );
   });
   it('names the receipt whose bytes were altered behind the triggers', () => {
     const { db, path } = seeded();
@@ -135,7 +175,9 @@ describe('indexes', () => {
     const { db } = seeded();
     const plan = (sql: string) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((r) => r.detail).join(' | ');
     expect(plan(`SELECT * FROM stakes WHERE status = 'pending' AND due <= 5`)).toMatch(/USING INDEX stakes_due_pending/);
-    expect(plan(`SELECT * FROM stakes WHERE user = 'alice' AND type = 'principal' AND status = 'pending'`)).toMatch(/USING INDEX stakes_user/);
+    expect(plan(`SELECT * FROM stakes WHERE user = 'alice' AND type = 'principal' AND status = 'pending'`)).toMatch(
+      /USING INDEX stakes_user/,
+    );
     expect(plan(`SELECT * FROM payouts WHERE state = 'pending' AND next_attempt_at <= 5`)).toMatch(/USING INDEX payouts_state/);
     expect(plan(`SELECT * FROM receipts WHERE nonce = 3`)).toMatch(/USING INDEX receipts_nonce/);
     expect(plan(`SELECT * FROM receipts WHERE now >= 1 AND now <= 2`)).toMatch(/USING INDEX receipts_now/);
@@ -145,7 +187,9 @@ describe('indexes', () => {
 
 describe('openDatabase and the daemon lock', () => {
   it('says in one sentence that the directory is missing', () => {
-    expect(() => openDatabase(join(tempDir(), 'nope', 'db.sqlite'))).toThrow(/^The database directory .*nope does not exist; create it or set "db" in the config\.$/);
+    expect(() => openDatabase(join(tempDir(), 'nope', 'db.sqlite'))).toThrow(
+      /^The database directory .*nope does not exist; create it or set "db" in the config\.$/,
+    );
   });
   it('refuses a file that is not a database', () => {
     const path = join(tempDir(), 'text.sqlite');
@@ -175,6 +219,8 @@ describe('openDatabase and the daemon lock', () => {
     expect(verifyReceiptChain(reader)).toEqual({ ok: true, count: 2 });
     db.exec('COMMIT');
     expect(verifyReceiptChain(reader)).toEqual({ ok: true, count: 3 });
-    expect(() => reader.prepare(`INSERT INTO loans (source_key, manager, amount_sats, created_at) VALUES ('z','z',1,0)`).run()).toThrow(/readonly/);
+    expect(() => reader.prepare(`INSERT INTO loans (source_key, manager, amount_sats, created_at) VALUES ('z','z',1,0)`).run()).toThrow(
+      /readonly/,
+    );
   });
 });

@@ -51,12 +51,22 @@ describe('classifyTransfer', () => {
     expect(classify(2_500_090_000n, 'six_months')).toMatchObject({ action: 'new_contract', amountBts: 25_000, fractionSats: 90_000n });
   });
   it('3. an amount not in the list is invalid and refunded minus the fee', () => {
-    expect(classify(BTS(25_001), 'six_months')).toEqual({ action: 'invalid', reason: 'amount_not_allowed', refundBts: 24_951, keptSats: BTS(50) });
+    expect(classify(BTS(25_001), 'six_months')).toEqual({
+      action: 'invalid',
+      reason: 'amount_not_allowed',
+      refundBts: 24_951,
+      keptSats: BTS(50),
+    });
     expect(classify(BTS(24_999), 'six_months')).toMatchObject({ action: 'invalid', reason: 'amount_not_allowed' });
   });
   it('4. stop with open contracts settles; without is invalid', () => {
     expect(classify(BTS(1), 'stop', { senderOpenContracts: 2 })).toEqual({ action: 'stop' });
-    expect(classify(BTS(100), 'stop')).toEqual({ action: 'invalid', reason: 'stop_without_open_contract', refundBts: 50, keptSats: BTS(50) });
+    expect(classify(BTS(100), 'stop')).toEqual({
+      action: 'invalid',
+      reason: 'stop_without_open_contract',
+      refundBts: 50,
+      keptSats: BTS(50),
+    });
   });
   it('5. manager types from a manager are admin actions', () => {
     expect(classify(BTS(1), '{"type":"bittrex_to_broker","amount":500,"account":2}', { senderIsManager: true })).toEqual({
@@ -85,7 +95,10 @@ describe('classifyTransfer', () => {
   it('5. an admin instruction older than the limit when processed is expired, not executed', () => {
     const memo = '{"type":"bittrex_to_broker","amount":500,"account":1}';
     expect(classify(BTS(1), memo, { senderIsManager: true, now: T0 + 3_600_000 })).toMatchObject({ action: 'admin' });
-    expect(classify(BTS(1), memo, { senderIsManager: true, now: T0 + 3_600_001 })).toEqual({ action: 'admin_expired', type: 'bittrex_to_broker' });
+    expect(classify(BTS(1), memo, { senderIsManager: true, now: T0 + 3_600_001 })).toEqual({
+      action: 'admin_expired',
+      type: 'bittrex_to_broker',
+    });
   });
   it('6. a manager type from a stranger is invalid', () => {
     expect(classify(BTS(500), '{"type":"bittrex_to_broker","amount":500,"account":1}')).toEqual({
@@ -104,6 +117,11 @@ describe('classifyTransfer', () => {
     expect(classify(BTS(25_000), memo)).toEqual({ action: 'invalid', reason, refundBts: 24_950, keptSats: BTS(50) });
   });
   it('6. a small invalid transfer is kept without refund', () => {
-    expect(classify(BTS(60), 'hello there!')).toEqual({ action: 'invalid', reason: 'memo_not_understood', refundBts: 0, keptSats: BTS(60) });
+    expect(classify(BTS(60), 'hello there!')).toEqual({
+      action: 'invalid',
+      reason: 'memo_not_understood',
+      refundBts: 0,
+      keptSats: BTS(60),
+    });
   });
 });

@@ -9,7 +9,12 @@ describe('settleStop', () => {
   it('pays Σ(principal − penalty) plus everything sent with the stop', () => {
     const s = settleStop(
       [
-        { contractId: 1, principal: { id: 11, amount: 100_000 }, penalty: { id: 12, amount: 15_000 }, pendingInterest: [{ id: 13 }, { id: 14 }] },
+        {
+          contractId: 1,
+          principal: { id: 11, amount: 100_000 },
+          penalty: { id: 12, amount: 15_000 },
+          pendingInterest: [{ id: 13 }, { id: 14 }],
+        },
         { contractId: 2, principal: { id: 21, amount: 25_000 }, penalty: { id: 22, amount: 3_750 }, pendingInterest: [] },
       ],
       123_456n,

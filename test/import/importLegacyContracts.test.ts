@@ -43,7 +43,9 @@ describe('legacy import', () => {
       { type: 'interest', number: 3, amount: 2_000, due: D + 3 * M, status: 'pending', processed: null },
     ]);
     expect(count(db, 'stakes')).toBe(6 + 15 + 9);
-    expect(db.prepare(`SELECT count(*) AS n FROM stakes WHERE contract_id = 2 AND type = 'interest' AND status = 'paid'`).get()).toEqual({ n: 12 });
+    expect(db.prepare(`SELECT count(*) AS n FROM stakes WHERE contract_id = 2 AND type = 'interest' AND status = 'paid'`).get()).toEqual({
+      n: 12,
+    });
     // Nothing is sent for an import: no payout intent at all.
     expect(count(db, 'payouts')).toBe(0);
     expect(count(db, 'receipts')).toBe(3);

@@ -84,7 +84,14 @@ describe('listener under node faults', () => {
       },
     });
     cleanups.push(() => node.close());
-    const scanner = new BlockScanner({ db, node, config, broker: { id: broker.id, memoWif: broker.memoWif }, managerIds: new Set(), fundingIds: new Set() });
+    const scanner = new BlockScanner({
+      db,
+      node,
+      config,
+      broker: { id: broker.id, memoWif: broker.memoWif },
+      managerIds: new Set(),
+      fundingIds: new Set(),
+    });
 
     // Transport failures may end a round early; the next round resumes from the committed cursor.
     let rounds = 0;
@@ -92,7 +99,10 @@ describe('listener under node faults', () => {
       await scanner.scanOnce().catch(() => undefined);
     }
     expect(readCursor(db)?.blockNum).toBe(BLOCKS);
-    const ops = db.prepare('SELECT block_num, outcome FROM processed_ops ORDER BY block_num').all() as { block_num: number; outcome: string }[];
+    const ops = db.prepare('SELECT block_num, outcome FROM processed_ops ORDER BY block_num').all() as {
+      block_num: number;
+      outcome: string;
+    }[];
     expect(ops.map((o) => o.block_num)).toEqual(transfersToBroker.map((t) => t.block));
     const contracts = (db.prepare('SELECT count(*) AS n FROM contracts').get() as { n: number }).n;
     expect(contracts).toBe(ops.filter((o) => o.outcome === 'new_contract').length);

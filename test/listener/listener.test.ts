@@ -20,14 +20,18 @@ const rows = (cid: number) =>
     number: number;
     status: string;
   }[];
-const payouts = () => fx.db.prepare('SELECT purpose, recipient, amount_sats, state, source_key FROM payouts ORDER BY id').all() as {
-  purpose: string;
-  recipient: string;
-  amount_sats: number;
-  state: string;
-  source_key: string;
-}[];
-const events = () => (fx.db.prepare('SELECT msg FROM receipts ORDER BY id').all() as { msg: string }[]).map((r) => JSON.parse(r.msg) as Record<string, unknown>);
+const payouts = () =>
+  fx.db.prepare('SELECT purpose, recipient, amount_sats, state, source_key FROM payouts ORDER BY id').all() as {
+    purpose: string;
+    recipient: string;
+    amount_sats: number;
+    state: string;
+    source_key: string;
+  }[];
+const events = () =>
+  (fx.db.prepare('SELECT msg FROM receipts ORDER BY id').all() as { msg: string }[]).map(
+    (r) => JSON.parse(r.msg) as Record<string, unknown>,
+  );
 
 describe('listener against the node simulator', () => {
   it.each([
@@ -40,7 +44,14 @@ describe('listener against the node simulator', () => {
     await fx.sim.clientTransfer({ from: 'alice', to: 'stakebts-broker', amountSats: BTS(50_000), memo: JSON.stringify({ type }) });
     await fx.settle();
     const [onChain] = fx.sim.transfersTo('stakebts-broker');
-    const contract = fx.db.prepare('SELECT * FROM contracts').get() as { id: number; start: number; user: string; block: number; amount: number; months: number };
+    const contract = fx.db.prepare('SELECT * FROM contracts').get() as {
+      id: number;
+      start: number;
+      user: string;
+      block: number;
+      amount: number;
+      months: number;
+    };
     // The contract starts at the timestamp of the block holding the stake (UTC ms), per the simulator's own ledger.
     expect(contract).toMatchObject({ user: 'alice', amount: 50_000, months, block: onChain?.blockNum, start: onChain?.timeMs });
     const S = contract.start;
@@ -48,10 +59,22 @@ describe('listener against the node simulator', () => {
       { type: `contract_${months}`, amount: 1, due: S, number: 0, status: 'pending' },
       { type: 'principal', amount: 50_000, due: S + months * M, number: 0, status: 'pending' },
       { type: 'penalty', amount: 7_500, due: S + months * M, number: 0, status: 'pending' },
-      ...Array.from({ length: months }, (_, i) => ({ type: 'interest', amount: 4_000, due: S + (i + 1) * M, number: i + 1, status: 'pending' })),
+      ...Array.from({ length: months }, (_, i) => ({
+        type: 'interest',
+        amount: 4_000,
+        due: S + (i + 1) * M,
+        number: i + 1,
+        status: 'pending',
+      })),
     ]);
     expect(payouts()).toEqual([
-      { purpose: 'contract_receipt', recipient: 'alice', amount_sats: 100_000, state: 'pending', source_key: expect.stringMatching(/^stake:\d+$/) },
+      {
+        purpose: 'contract_receipt',
+        recipient: 'alice',
+        amount_sats: 100_000,
+        state: 'pending',
+        source_key: expect.stringMatching(/^stake:\d+$/),
+      },
     ]);
     const opened = events().find((e) => e.event === 'contract_opened');
     expect(opened).toMatchObject({ user: 'alice', contractId: contract.id, months, amountBts: 50_000, start: S, type });
@@ -70,7 +93,11 @@ describe('listener against the node simulator', () => {
     const stops = payouts().filter((p) => p.purpose === 'stop');
     expect(stops).toHaveLength(1);
     expect(stops[0]?.amount_sats).toBe(Number((85_000n + 21_250n) * 100_000n + 123_456n));
-    const statuses = fx.db.prepare(`SELECT type, status, count(*) AS n FROM stakes WHERE type != 'contract_12' AND type != 'contract_3' GROUP BY type, status ORDER BY type, status`).all();
+    const statuses = fx.db
+      .prepare(
+        `SELECT type, status, count(*) AS n FROM stakes WHERE type != 'contract_12' AND type != 'contract_3' GROUP BY type, status ORDER BY type, status`,
+      )
+      .all();
     expect(statuses).toEqual([
       { type: 'interest', status: 'aborted', n: 15 },
       { type: 'penalty', status: 'paid', n: 2 },
@@ -79,7 +106,11 @@ describe('listener against the node simulator', () => {
     // The second stop finds nothing open: invalid, refunded minus the fee.
     const refund = payouts().filter((p) => p.purpose === 'refund');
     expect(refund).toEqual([expect.objectContaining({ recipient: 'bob', amount_sats: Number(BTS(50)) })]);
-    expect(events().filter((e) => e.event === 'invalid').map((e) => e.reason)).toEqual(['stop_without_open_contract']);
+    expect(
+      events()
+        .filter((e) => e.event === 'invalid')
+        .map((e) => e.reason),
+    ).toEqual(['stop_without_open_contract']);
   });
 
   it('gives each bad transfer its documented outcome and keeps scanning', async () => {
@@ -92,12 +123,24 @@ describe('listener against the node simulator', () => {
     await fx.sim.clientTransfer({ from: 'carol', to: 'stakebts-broker', amountSats: 5_000n, memo: 'six_months', assetId: '1.3.121' });
     // Encrypted to a key that is not the broker's memo key (a stale key): undecryptable.
     const stale = encryptMemo({ fromWif: carol.memoWif, toPub: carol.activePub, text: 'six_months' });
-    await fx.sim.clientTransfer({ from: 'carol', to: 'stakebts-broker', amountSats: BTS(25_000), rawMemo: { ...stale, to: broker.memoPub } });
-    await fx.sim.clientTransfer({ from: 'carol', to: 'stakebts-broker', amountSats: BTS(500), memo: '{"type":"bittrex_to_broker","amount":500,"account":1}' });
+    await fx.sim.clientTransfer({
+      from: 'carol',
+      to: 'stakebts-broker',
+      amountSats: BTS(25_000),
+      rawMemo: { ...stale, to: broker.memoPub },
+    });
+    await fx.sim.clientTransfer({
+      from: 'carol',
+      to: 'stakebts-broker',
+      amountSats: BTS(500),
+      memo: '{"type":"bittrex_to_broker","amount":500,"account":1}',
+    });
     await fx.sim.clientTransfer({ from: 'carol', to: 'stakebts-broker', amountSats: BTS(55) });
     await fx.sim.clientTransfer({ from: 'carol', to: 'stakebts-broker', amountSats: BTS(25_000), plainMemo: '{"type":"three_months"}' });
     await fx.settle();
-    const outcomes = (fx.db.prepare('SELECT outcome FROM processed_ops ORDER BY block_num, trx_in_block, op_in_trx').all() as { outcome: string }[]).map((r) => r.outcome);
+    const outcomes = (
+      fx.db.prepare('SELECT outcome FROM processed_ops ORDER BY block_num, trx_in_block, op_in_trx').all() as { outcome: string }[]
+    ).map((r) => r.outcome);
     expect(outcomes).toEqual([
       'invalid:memo_unknown_type',
       'invalid:amount_not_allowed',
@@ -120,9 +163,11 @@ describe('listener against the node simulator', () => {
   it('replays nothing: a second scanner over the same blocks changes nothing', async () => {
     fx = await startListenerFixture(tempDir());
     client(fx.sim, 'dave');
-    for (let i = 0; i < 5; i++) await fx.sim.clientTransfer({ from: 'dave', to: 'stakebts-broker', amountSats: BTS(25_000), memo: 'three_months' });
+    for (let i = 0; i < 5; i++)
+      await fx.sim.clientTransfer({ from: 'dave', to: 'stakebts-broker', amountSats: BTS(25_000), memo: 'three_months' });
     await fx.settle();
-    const count = () => fx.db.prepare('SELECT (SELECT count(*) FROM stakes) s, (SELECT count(*) FROM receipts) r, (SELECT count(*) FROM payouts) p').get();
+    const count = () =>
+      fx.db.prepare('SELECT (SELECT count(*) FROM stakes) s, (SELECT count(*) FROM receipts) r, (SELECT count(*) FROM payouts) p').get();
     const before = count();
     // Force a replay of already-applied blocks by handing the new scanner's blocks straight to apply.
     const { applyBlock } = await import('../../src/listener/applyBlock.js');
@@ -131,7 +176,15 @@ describe('listener against the node simulator', () => {
       const block = await fx.node.getBlock(n);
       if (!block) continue;
       const prepared = prepareBlock(block, { brokerId: fx.broker.id, brokerMemoWif: fx.broker.memoWif });
-      const r = applyBlock(prepared, { db: fx.db, config: fx.config, brokerId: fx.broker.id, managerIds: new Set(), fundingIds: new Set(), names: new Map(), now: block.timestampMs });
+      const r = applyBlock(prepared, {
+        db: fx.db,
+        config: fx.config,
+        brokerId: fx.broker.id,
+        managerIds: new Set(),
+        fundingIds: new Set(),
+        names: new Map(),
+        now: block.timestampMs,
+      });
       expect(r.handled).toBe(0);
     }
     expect(count()).toEqual(before);

@@ -5,9 +5,7 @@ import { isError } from '../../src/errors/BaseError.js';
 import { assertNotOwnerKey } from '../../src/wallet/assertNotOwnerKey.js';
 
 type KeyVector = { id: string; private_key_wif?: string; public_key: string };
-const vectors: KeyVector[] = JSON.parse(
-  readFileSync(new URL('../fixtures/vectors/keys.json', import.meta.url), 'utf8'),
-).vectors;
+const vectors: KeyVector[] = JSON.parse(readFileSync(new URL('../fixtures/vectors/keys.json', import.meta.url), 'utf8')).vectors;
 const graphene = vectors.find((v) => v.id === 'graphene-test-key');
 if (!graphene?.private_key_wif) throw new Error('keys.json lacks graphene-test-key');
 
@@ -44,8 +42,6 @@ describe('assertNotOwnerKey', () => {
   test('matches across address prefixes (upstream vector: GPH form on chain, BTS form derived)', () => {
     const derived = publicKeyFromWif(graphene.private_key_wif as string);
     expect(derived).toBe(`BTS${graphene.public_key.slice(3)}`);
-    expect(() => assertNotOwnerKey(derived, { owner: { key_auths: [[graphene.public_key, 1]] } })).toThrow(
-      /owner key/,
-    );
+    expect(() => assertNotOwnerKey(derived, { owner: { key_auths: [[graphene.public_key, 1]] } })).toThrow(/owner key/);
   });
 });

@@ -79,20 +79,24 @@ describe('assertNoPasswordInArgvOrEnv', () => {
     expectNoSecrets(errorText(err), ['PLANTEDargvSecret']);
   });
 
-  test.each(['STAKEBTS_PASSWORD', 'STAKEBTS_KEYSTORE_PASSWORD', 'stakebts_password', 'PASSWORD', 'KEYSTORE_PASSWORD', 'STAKEBTS_PASSPHRASE'])(
-    'env %s is refused, naming the variable, not the value',
-    (name) => {
-      let err: unknown;
-      try {
-        assertNoPasswordInArgvOrEnv(node, { PATH: '/usr/bin', [name]: 'PLANTEDenvSecret' });
-      } catch (e) {
-        err = e;
-      }
-      expect(isError(err, 'PASSWORD_SOURCE_REFUSED')).toBe(true);
-      expect((err as Error).message).toContain(name);
-      expectNoSecrets(errorText(err), ['PLANTEDenvSecret']);
-    },
-  );
+  test.each([
+    'STAKEBTS_PASSWORD',
+    'STAKEBTS_KEYSTORE_PASSWORD',
+    'stakebts_password',
+    'PASSWORD',
+    'KEYSTORE_PASSWORD',
+    'STAKEBTS_PASSPHRASE',
+  ])('env %s is refused, naming the variable, not the value', (name) => {
+    let err: unknown;
+    try {
+      assertNoPasswordInArgvOrEnv(node, { PATH: '/usr/bin', [name]: 'PLANTEDenvSecret' });
+    } catch (e) {
+      err = e;
+    }
+    expect(isError(err, 'PASSWORD_SOURCE_REFUSED')).toBe(true);
+    expect((err as Error).message).toContain(name);
+    expectNoSecrets(errorText(err), ['PLANTEDenvSecret']);
+  });
 
   test('allowed: --password-file, the prompt, and unrelated variables', () => {
     expect(() =>

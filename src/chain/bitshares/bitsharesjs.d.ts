@@ -39,13 +39,7 @@ declare module 'bitsharesjs' {
 
   export const Aes: {
     encrypt_with_checksum(priv: PrivateKey, pub: PublicKey | string, nonce: string, message: Buffer | string): Buffer;
-    decrypt_with_checksum(
-      priv: PrivateKey,
-      pub: PublicKey | string,
-      nonce: string,
-      message: Buffer | string,
-      legacy?: boolean,
-    ): Buffer;
+    decrypt_with_checksum(priv: PrivateKey, pub: PublicKey | string, nonce: string, message: Buffer | string, legacy?: boolean): Buffer;
   };
 
   export const TransactionHelper: {

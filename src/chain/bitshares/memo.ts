@@ -63,7 +63,9 @@ function ecdhX(d: Buffer, theirPub33: Buffer): Buffer {
  */
 function aesParams(x: Buffer, nonce: string): { key: Buffer; iv: Buffer } {
   const S = createHash('sha512').update(x).digest('hex');
-  const seed = createHash('sha512').update(nonce + S).digest();
+  const seed = createHash('sha512')
+    .update(nonce + S)
+    .digest();
   return { key: seed.subarray(0, 32), iv: seed.subarray(32, 48) };
 }
 

@@ -8,9 +8,7 @@ import { transactionDigest } from './txId.js';
  */
 function isCanonical(c: Buffer): boolean {
   const b = (i: number) => c[i] ?? 0;
-  return (
-    !(b(1) & 0x80) && !(b(1) === 0 && !(b(2) & 0x80)) && !(b(33) & 0x80) && !(b(33) === 0 && !(b(34) & 0x80))
-  );
+  return !(b(1) & 0x80) && !(b(1) === 0 && !(b(2) & 0x80)) && !(b(33) & 0x80) && !(b(33) === 0 && !(b(34) & 0x80));
 }
 
 /**

@@ -1,44 +1,36 @@
-import type { Logger } from "pino";
-import { z } from "zod";
-import { silentLogger } from "../../log.js";
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import { silentLogger } from '../../log.js';
+import { createFallbackRpc, type FallbackRpc, type FallbackRpcOptions, type RpcResponseInfo } from '../rpc/index.js';
 import {
-	createFallbackRpc,
-	type FallbackRpc,
-	type FallbackRpcOptions,
-	type RpcResponseInfo,
-} from "../rpc/index.js";
-import {
-	type AssetAmount,
-	accountSchema,
-	assetAmountSchema,
-	assetSchema,
-	blockSchema,
-	type ChainAccount,
-	type ChainAsset,
-	type DynamicGlobalProperties,
-	dynamicGlobalPropertiesSchema,
-	fcTime,
-	type OperationHistory,
-	operationHistorySchema,
-	type RawBlock,
-} from "./schemas.js";
+  type AssetAmount,
+  accountSchema,
+  assetAmountSchema,
+  assetSchema,
+  blockSchema,
+  type ChainAccount,
+  type ChainAsset,
+  type DynamicGlobalProperties,
+  dynamicGlobalPropertiesSchema,
+  fcTime,
+  type OperationHistory,
+  operationHistorySchema,
+  type RawBlock,
+} from './schemas.js';
 
 export type NodeClientOptions = {
-	/** Node URLs in order of preference. */
-	urls: readonly string[];
-	/** Refuse nodes on another chain. */
-	expectedChainId?: string;
-	/** Per-call deadline. @default 10_000 */
-	callTimeoutMs?: number;
-	/** @default silentLogger */
-	logger?: Logger;
-	/** Metrics hook, one call per attempt. */
-	onResponse?: (info: RpcResponseInfo) => void;
-	/** Lower-level transport options (keep-alive, reconnect, cooldown). */
-	rpc?: Omit<
-		FallbackRpcOptions,
-		"expectedChainId" | "timeoutMs" | "logger" | "onResponse"
-	>;
+  /** Node URLs in order of preference. */
+  urls: readonly string[];
+  /** Refuse nodes on another chain. */
+  expectedChainId?: string;
+  /** Per-call deadline. @default 10_000 */
+  callTimeoutMs?: number;
+  /** @default silentLogger */
+  logger?: Logger;
+  /** Metrics hook, one call per attempt. */
+  onResponse?: (info: RpcResponseInfo) => void;
+  /** Lower-level transport options (keep-alive, reconnect, cooldown). */
+  rpc?: Omit<FallbackRpcOptions, 'expectedChainId' | 'timeoutMs' | 'logger' | 'onResponse'>;
 };
 
 /** Typed, validated access to the node calls stakebts uses. */
@@ -54,152 +46,108 @@ const chainIdSchema = z.string().regex(/^[0-9a-f]{64}$/);
  * @example const node = createNodeClient({ urls: ['wss://node/ws'], expectedChainId }); await node.getDynamicGlobalProperties();
  */
 export function createNodeClient(options: NodeClientOptions) {
-	const {
-		urls,
-		expectedChainId,
-		callTimeoutMs = 10_000,
-		logger = silentLogger,
-		onResponse,
-		rpc: rpcOptions = {},
-	} = options;
-	const rpc: FallbackRpc = createFallbackRpc(urls, {
-		...rpcOptions,
-		timeoutMs: callTimeoutMs,
-		logger,
-		...(expectedChainId ? { expectedChainId } : {}),
-		...(onResponse ? { onResponse } : {}),
-	});
+  const { urls, expectedChainId, callTimeoutMs = 10_000, logger = silentLogger, onResponse, rpc: rpcOptions = {} } = options;
+  const rpc: FallbackRpc = createFallbackRpc(urls, {
+    ...rpcOptions,
+    timeoutMs: callTimeoutMs,
+    logger,
+    ...(expectedChainId ? { expectedChainId } : {}),
+    ...(onResponse ? { onResponse } : {}),
+  });
 
-	const db = <T>(
-		method: string,
-		params: unknown[],
-		schema: z.ZodType<T>,
-	): Promise<T> =>
-		rpc.request({
-			api: "database",
-			method,
-			params,
-			parse: (raw) => schema.parse(raw),
-		});
+  const db = <T>(method: string, params: unknown[], schema: z.ZodType<T>): Promise<T> =>
+    rpc.request({
+      api: 'database',
+      method,
+      params,
+      parse: (raw) => schema.parse(raw),
+    });
 
-	return {
-		rpc,
+  return {
+    rpc,
 
-		/** Chain id of the answering node (already checked against `expectedChainId`). */
-		getChainId: (): Promise<string> => db("get_chain_id", [], chainIdSchema),
+    /** Chain id of the answering node (already checked against `expectedChainId`). */
+    getChainId: (): Promise<string> => db('get_chain_id', [], chainIdSchema),
 
-		/** Head, head id, chain time (UTC ms) and last irreversible block. */
-		getDynamicGlobalProperties: (): Promise<DynamicGlobalProperties> =>
-			db("get_dynamic_global_properties", [], dynamicGlobalPropertiesSchema),
+    /** Head, head id, chain time (UTC ms) and last irreversible block. */
+    getDynamicGlobalProperties: (): Promise<DynamicGlobalProperties> =>
+      db('get_dynamic_global_properties', [], dynamicGlobalPropertiesSchema),
 
-		/** A block, or null when unknown or in the future. Operations stay raw JSON. */
-		getBlock: (blockNum: number): Promise<RawBlock | null> =>
-			db(
-				"get_block",
-				[blockNum],
-				blockSchema.nullable().transform((b): RawBlock | null =>
-					b === null
-						? null
-						: {
-								blockNum,
-								timestamp: b.timestamp,
-								timestampMs: fcTime.parse(b.timestamp),
-								previous: b.previous,
-								witness: b.witness,
-								blockId: b.block_id,
-								transactions: b.transactions,
-							},
-				),
-			),
+    /** A block, or null when unknown or in the future. Operations stay raw JSON. */
+    getBlock: (blockNum: number): Promise<RawBlock | null> =>
+      db(
+        'get_block',
+        [blockNum],
+        blockSchema.nullable().transform((b): RawBlock | null =>
+          b === null
+            ? null
+            : {
+                blockNum,
+                timestamp: b.timestamp,
+                timestampMs: fcTime.parse(b.timestamp),
+                previous: b.previous,
+                witness: b.witness,
+                blockId: b.block_id,
+                transactions: b.transactions,
+              },
+        ),
+      ),
 
-		/** Account by name, or null. */
-		getAccountByName: (name: string): Promise<ChainAccount | null> =>
-			db("get_account_by_name", [name], accountSchema.nullable()),
+    /** Account by name, or null. */
+    getAccountByName: (name: string): Promise<ChainAccount | null> => db('get_account_by_name', [name], accountSchema.nullable()),
 
-		/** Accounts by id or name, null for unknown ones, in input order (never subscribes). */
-		getAccounts: (
-			idsOrNames: readonly string[],
-		): Promise<(ChainAccount | null)[]> =>
-			db(
-				"get_accounts",
-				[idsOrNames, false],
-				z.array(accountSchema.nullable()),
-			),
+    /** Accounts by id or name, null for unknown ones, in input order (never subscribes). */
+    getAccounts: (idsOrNames: readonly string[]): Promise<(ChainAccount | null)[]> =>
+      db('get_accounts', [idsOrNames, false], z.array(accountSchema.nullable())),
 
-		/** Assets by symbol, null for unknown ones. */
-		lookupAssetSymbols: (
-			symbols: readonly string[],
-		): Promise<(ChainAsset | null)[]> =>
-			db("lookup_asset_symbols", [symbols], z.array(assetSchema.nullable())),
+    /** Assets by symbol, null for unknown ones. */
+    lookupAssetSymbols: (symbols: readonly string[]): Promise<(ChainAsset | null)[]> =>
+      db('lookup_asset_symbols', [symbols], z.array(assetSchema.nullable())),
 
-		/** Balances in satoshis, keyed by asset id; assets the node omits read as 0n. */
-		getAccountBalances: async (
-			account: string,
-			assetIds: readonly string[],
-		): Promise<Record<string, bigint>> => {
-			const list = await db(
-				"get_account_balances",
-				[account, assetIds],
-				z.array(assetAmountSchema),
-			);
-			const out: Record<string, bigint> = Object.fromEntries(
-				assetIds.map((id) => [id, 0n]),
-			);
-			for (const b of list) out[b.assetId] = b.amount;
-			return out;
-		},
+    /** Balances in satoshis, keyed by asset id; assets the node omits read as 0n. */
+    getAccountBalances: async (account: string, assetIds: readonly string[]): Promise<Record<string, bigint>> => {
+      const list = await db('get_account_balances', [account, assetIds], z.array(assetAmountSchema));
+      const out: Record<string, bigint> = Object.fromEntries(assetIds.map((id) => [id, 0n]));
+      for (const b of list) out[b.assetId] = b.amount;
+      return out;
+    },
 
-		/** One asset's balance in satoshis. @default assetId '1.3.0' */
-		getAccountBalance: async (
-			account: string,
-			assetId = "1.3.0",
-		): Promise<bigint> => {
-			const list = await db(
-				"get_account_balances",
-				[account, [assetId]],
-				z.array(assetAmountSchema),
-			);
-			return list.find((b) => b.assetId === assetId)?.amount ?? 0n;
-		},
+    /** One asset's balance in satoshis. @default assetId '1.3.0' */
+    getAccountBalance: async (account: string, assetId = '1.3.0'): Promise<bigint> => {
+      const list = await db('get_account_balances', [account, [assetId]], z.array(assetAmountSchema));
+      return list.find((b) => b.assetId === assetId)?.amount ?? 0n;
+    },
 
-		/** Required fee per operation (`[[opType, op], …]`) paid in `assetId`. */
-		getRequiredFees: (
-			ops: readonly unknown[],
-			assetId = "1.3.0",
-		): Promise<AssetAmount[]> =>
-			db("get_required_fees", [ops, assetId], z.array(assetAmountSchema)),
+    /** Required fee per operation (`[[opType, op], …]`) paid in `assetId`. */
+    getRequiredFees: (ops: readonly unknown[], assetId = '1.3.0'): Promise<AssetAmount[]> =>
+      db('get_required_fees', [ops, assetId], z.array(assetAmountSchema)),
 
-		/**
-		 * Sends a signed transaction. Resolves when the node accepted it into its pending pool; confirm by
-		 * scanning blocks. Not failed over once sent: a timeout here means "outcome unknown".
-		 */
-		broadcastTransaction: async (signedTx: unknown): Promise<void> => {
-			await rpc.request({
-				api: "network_broadcast",
-				method: "broadcast_transaction",
-				params: [signedTx],
-				idempotent: false,
-			});
-		},
+    /**
+     * Sends a signed transaction. Resolves when the node accepted it into its pending pool; confirm by
+     * scanning blocks. Not failed over once sent: a timeout here means "outcome unknown".
+     */
+    broadcastTransaction: async (signedTx: unknown): Promise<void> => {
+      await rpc.request({
+        api: 'network_broadcast',
+        method: 'broadcast_transaction',
+        params: [signedTx],
+        idempotent: false,
+      });
+    },
 
-		/**
-		 * Account history (history api), most recent first: operations with ids in (stop, start], at most `limit`.
-		 * @default stop '1.11.0', limit 100, start '1.11.0' (= most recent)
-		 */
-		getAccountHistory: (
-			accountId: string,
-			stop = "1.11.0",
-			limit = 100,
-			start = "1.11.0",
-		): Promise<OperationHistory[]> =>
-			rpc.request({
-				api: "history",
-				method: "get_account_history",
-				params: [accountId, stop, limit, start],
-				parse: (raw) => z.array(operationHistorySchema).parse(raw),
-			}),
+    /**
+     * Account history (history api), most recent first: operations with ids in (stop, start], at most `limit`.
+     * @default stop '1.11.0', limit 100, start '1.11.0' (= most recent)
+     */
+    getAccountHistory: (accountId: string, stop = '1.11.0', limit = 100, start = '1.11.0'): Promise<OperationHistory[]> =>
+      rpc.request({
+        api: 'history',
+        method: 'get_account_history',
+        params: [accountId, stop, limit, start],
+        parse: (raw) => z.array(operationHistorySchema).parse(raw),
+      }),
 
-		/** Closes every node connection. Idempotent. */
-		close: (): Promise<void> => rpc.close(),
-	};
+    /** Closes every node connection. Idempotent. */
+    close: (): Promise<void> => rpc.close(),
+  };
 }

@@ -1,14 +1,14 @@
 export {
-	createNodeClient,
-	type NodeClient,
-	type NodeClientOptions,
-} from "./createNodeClient.js";
+  createNodeClient,
+  type NodeClient,
+  type NodeClientOptions,
+} from './createNodeClient.js';
 export type {
-	AssetAmount,
-	ChainAccount,
-	ChainAsset,
-	DynamicGlobalProperties,
-	OperationHistory,
-	RawBlock,
-	RawTransaction,
-} from "./schemas.js";
+  AssetAmount,
+  ChainAccount,
+  ChainAsset,
+  DynamicGlobalProperties,
+  OperationHistory,
+  RawBlock,
+  RawTransaction,
+} from './schemas.js';

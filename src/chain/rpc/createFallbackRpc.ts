@@ -1,64 +1,59 @@
-import type { Logger } from "pino";
-import { BaseError, isError } from "../../errors/BaseError.js";
-import { silentLogger } from "../../log.js";
-import { wait } from "../../utils/promise/wait.js";
-import {
-	createWsRpc,
-	type RpcRequest,
-	type WsRpc,
-	type WsRpcOptions,
-} from "./createWsRpc.js";
-import { isTransportError, RpcTransportError } from "./errors.js";
+import type { Logger } from 'pino';
+import { BaseError, isError } from '../../errors/BaseError.js';
+import { silentLogger } from '../../log.js';
+import { wait } from '../../utils/promise/wait.js';
+import { createWsRpc, type RpcRequest, type WsRpc, type WsRpcOptions } from './createWsRpc.js';
+import { isTransportError, RpcTransportError } from './errors.js';
 
 /** One result reported to the metrics hook. */
 export type RpcResponseInfo = {
-	/** Sanitised node URL. */
-	url: string;
-	method: string;
-	/** Duration of this attempt in ms. */
-	ms: number;
-	ok: boolean;
-	error?: unknown;
+  /** Sanitised node URL. */
+  url: string;
+  method: string;
+  /** Duration of this attempt in ms. */
+  ms: number;
+  ok: boolean;
+  error?: unknown;
 };
 
 export type FallbackRequest<T> = RpcRequest & {
-	/**
-	 * Validates/converts the result. A throw means the node sent something unusable: counted as a
-	 * transport failure of that node and failed over.
-	 */
-	parse?: (raw: unknown) => T;
-	/**
-	 * False for calls with side effects (broadcast): fail over only when the request provably never
-	 * reached the node; a timeout or drop after sending is thrown so the caller can reconcile.
-	 * @default true
-	 */
-	idempotent?: boolean;
+  /**
+   * Validates/converts the result. A throw means the node sent something unusable: counted as a
+   * transport failure of that node and failed over.
+   */
+  parse?: (raw: unknown) => T;
+  /**
+   * False for calls with side effects (broadcast): fail over only when the request provably never
+   * reached the node; a timeout or drop after sending is thrown so the caller can reconcile.
+   * @default true
+   */
+  idempotent?: boolean;
 };
 
-export type FallbackRpcOptions = Omit<WsRpcOptions, "logger"> & {
-	/** Full passes over the node list after the first one. @default 1 */
-	retryCount?: number;
-	/** Delay before a retry pass (doubled per pass). @default 150 */
-	retryDelayMs?: number;
-	/** A node that failed is tried last for this long. @default 5_000 */
-	cooldownMs?: number;
-	/** A node on the wrong chain is skipped for this long. @default 60_000 */
-	refuseMs?: number;
-	/** Metrics hook, called once per attempt. */
-	onResponse?: (info: RpcResponseInfo) => void;
-	/** Builds the per-URL client (tests inject options). @default createWsRpc */
-	createTransport?: (url: string, options: WsRpcOptions) => WsRpc;
-	/** @default silentLogger */
-	logger?: Logger;
+export type FallbackRpcOptions = Omit<WsRpcOptions, 'logger'> & {
+  /** Full passes over the node list after the first one. @default 1 */
+  retryCount?: number;
+  /** Delay before a retry pass (doubled per pass). @default 150 */
+  retryDelayMs?: number;
+  /** A node that failed is tried last for this long. @default 5_000 */
+  cooldownMs?: number;
+  /** A node on the wrong chain is skipped for this long. @default 60_000 */
+  refuseMs?: number;
+  /** Metrics hook, called once per attempt. */
+  onResponse?: (info: RpcResponseInfo) => void;
+  /** Builds the per-URL client (tests inject options). @default createWsRpc */
+  createTransport?: (url: string, options: WsRpcOptions) => WsRpc;
+  /** @default silentLogger */
+  logger?: Logger;
 };
 
 export type FallbackRpc = {
-	config: { type: "fallback"; urls: string[] };
-	/** The per-URL clients, in configured order. */
-	transports: readonly WsRpc[];
-	request<T = unknown>(req: FallbackRequest<T>): Promise<T>;
-	/** Closes every client. Idempotent. */
-	close(): Promise<void>;
+  config: { type: 'fallback'; urls: string[] };
+  /** The per-URL clients, in configured order. */
+  transports: readonly WsRpc[];
+  request<T = unknown>(req: FallbackRequest<T>): Promise<T>;
+  /** Closes every client. Idempotent. */
+  close(): Promise<void>;
 };
 
 type NodeState = { transport: WsRpc; downUntil: number; failures: number };
@@ -73,158 +68,146 @@ type NodeState = { transport: WsRpc; downUntil: number; failures: number };
  * @param options - see {@link FallbackRpcOptions}
  * @example const rpc = createFallbackRpc(['wss://a/ws', 'wss://b/ws'], { expectedChainId: MAINNET });
  */
-export function createFallbackRpc(
-	urls: readonly string[],
-	options: FallbackRpcOptions = {},
-): FallbackRpc {
-	const {
-		retryCount = 1,
-		retryDelayMs = 150,
-		cooldownMs = 5_000,
-		refuseMs = 60_000,
-		onResponse,
-		createTransport = createWsRpc,
-		logger = silentLogger,
-		...wsOptions
-	} = options;
-	if (urls.length === 0)
-		throw new BaseError("CONFIG_INVALID", "At least one node URL is required");
-	const log = logger.child({ mod: "rpc-fallback" });
-	const nodes: NodeState[] = urls.map((u) => ({
-		transport: createTransport(u, { ...wsOptions, logger }),
-		downUntil: 0,
-		failures: 0,
-	}));
-	let current = 0; // sticky: keep using the node that last answered
-	let closed: Promise<void> | null = null;
+export function createFallbackRpc(urls: readonly string[], options: FallbackRpcOptions = {}): FallbackRpc {
+  const {
+    retryCount = 1,
+    retryDelayMs = 150,
+    cooldownMs = 5_000,
+    refuseMs = 60_000,
+    onResponse,
+    createTransport = createWsRpc,
+    logger = silentLogger,
+    ...wsOptions
+  } = options;
+  if (urls.length === 0) throw new BaseError('CONFIG_INVALID', 'At least one node URL is required');
+  const log = logger.child({ mod: 'rpc-fallback' });
+  const nodes: NodeState[] = urls.map((u) => ({
+    transport: createTransport(u, { ...wsOptions, logger }),
+    downUntil: 0,
+    failures: 0,
+  }));
+  let current = 0; // sticky: keep using the node that last answered
+  let closed: Promise<void> | null = null;
 
-	/** Healthy nodes first, starting at the current one; cooling-down nodes last (soonest back first). */
-	function order(): number[] {
-		const now = Date.now();
-		const idx = nodes.map((_, i) => (current + i) % nodes.length);
-		const healthy = idx.filter((i) => nodes[i]!.downUntil <= now);
-		const cooling = idx
-			.filter((i) => nodes[i]!.downUntil > now)
-			.sort((a, b) => nodes[a]!.downUntil - nodes[b]!.downUntil);
-		return [...healthy, ...cooling];
-	}
+  /** Healthy nodes first, starting at the current one; cooling-down nodes last (soonest back first). */
+  function order(): number[] {
+    const now = Date.now();
+    const idx = nodes.map((_, i) => (current + i) % nodes.length);
+    const healthy = idx.filter((i) => nodes[i]!.downUntil <= now);
+    const cooling = idx.filter((i) => nodes[i]!.downUntil > now).sort((a, b) => nodes[a]!.downUntil - nodes[b]!.downUntil);
+    return [...healthy, ...cooling];
+  }
 
-	function report(info: RpcResponseInfo): void {
-		try {
-			onResponse?.(info);
-		} catch (err) {
-			log.warn({ err }, "onResponse hook threw");
-		}
-	}
+  function report(info: RpcResponseInfo): void {
+    try {
+      onResponse?.(info);
+    } catch (err) {
+      log.warn({ err }, 'onResponse hook threw');
+    }
+  }
 
-	async function request<T>(req: FallbackRequest<T>): Promise<T> {
-		const { parse, idempotent = true, ...rpcReq } = req;
-		let lastError: unknown;
-		let allMismatch = true;
-		for (let pass = 0; pass <= retryCount; pass++) {
-			if (closed) break;
-			if (pass > 0) await wait((1 << (pass - 1)) * retryDelayMs);
-			for (const i of order()) {
-				const node = nodes[i]!;
-				const url = node.transport.config.url;
-				const started = performance.now();
-				let raw: unknown;
-				try {
-					raw = await node.transport.request(rpcReq);
-				} catch (error) {
-					report({
-						url,
-						method: req.method,
-						ms: performance.now() - started,
-						ok: false,
-						error,
-					});
-					if (isError(error, "CHAIN_ID_MISMATCH")) {
-						node.downUntil = Date.now() + refuseMs;
-						log.error({ url }, "node refused: wrong chain id");
-						lastError = error;
-						continue;
-					}
-					allMismatch = false;
-					if (!isTransportError(error)) throw error; // deterministic: same answer everywhere
-					if (!idempotent && error.requestSent) throw error; // may have been acted on: caller reconciles
-					node.failures++;
-					node.downUntil =
-						Date.now() + Math.min(cooldownMs * node.failures, cooldownMs * 6);
-					log.debug(
-						{ url, method: req.method, code: error.code },
-						"node failed; trying the next one",
-					);
-					lastError = error;
-					continue;
-				}
-				let value: T;
-				try {
-					value = parse ? parse(raw) : (raw as T);
-				} catch (cause) {
-					const error = new RpcTransportError({
-						code: "NODE_UNAVAILABLE",
-						url,
-						method: req.method,
-						requestSent: true,
-						message: `Node ${url} sent an unusable result for ${req.method}`,
-						cause,
-					});
-					report({
-						url,
-						method: req.method,
-						ms: performance.now() - started,
-						ok: false,
-						error,
-					});
-					allMismatch = false;
-					if (!idempotent) throw error;
-					node.failures++;
-					node.downUntil = Date.now() + cooldownMs;
-					lastError = error;
-					continue;
-				}
-				report({
-					url,
-					method: req.method,
-					ms: performance.now() - started,
-					ok: true,
-				});
-				node.failures = 0;
-				node.downUntil = 0;
-				current = i;
-				return value;
-			}
-		}
-		if (allMismatch && lastError) throw lastError;
-		throw new BaseError("NODE_UNAVAILABLE", `No node answered ${req.method}`, {
-			metaMessages: [
-				`Nodes: ${nodes.map((n) => n.transport.config.url).join(", ")}`,
-			],
-			cause: lastError ?? new Error("client closed"),
-		});
-	}
+  async function request<T>(req: FallbackRequest<T>): Promise<T> {
+    const { parse, idempotent = true, ...rpcReq } = req;
+    let lastError: unknown;
+    let allMismatch = true;
+    for (let pass = 0; pass <= retryCount; pass++) {
+      if (closed) break;
+      if (pass > 0) await wait((1 << (pass - 1)) * retryDelayMs);
+      for (const i of order()) {
+        const node = nodes[i]!;
+        const url = node.transport.config.url;
+        const started = performance.now();
+        let raw: unknown;
+        try {
+          raw = await node.transport.request(rpcReq);
+        } catch (error) {
+          report({
+            url,
+            method: req.method,
+            ms: performance.now() - started,
+            ok: false,
+            error,
+          });
+          if (isError(error, 'CHAIN_ID_MISMATCH')) {
+            node.downUntil = Date.now() + refuseMs;
+            log.error({ url }, 'node refused: wrong chain id');
+            lastError = error;
+            continue;
+          }
+          allMismatch = false;
+          if (!isTransportError(error)) throw error; // deterministic: same answer everywhere
+          if (!idempotent && error.requestSent) throw error; // may have been acted on: caller reconciles
+          node.failures++;
+          node.downUntil = Date.now() + Math.min(cooldownMs * node.failures, cooldownMs * 6);
+          log.debug({ url, method: req.method, code: error.code }, 'node failed; trying the next one');
+          lastError = error;
+          continue;
+        }
+        let value: T;
+        try {
+          value = parse ? parse(raw) : (raw as T);
+        } catch (cause) {
+          const error = new RpcTransportError({
+            code: 'NODE_UNAVAILABLE',
+            url,
+            method: req.method,
+            requestSent: true,
+            message: `Node ${url} sent an unusable result for ${req.method}`,
+            cause,
+          });
+          report({
+            url,
+            method: req.method,
+            ms: performance.now() - started,
+            ok: false,
+            error,
+          });
+          allMismatch = false;
+          if (!idempotent) throw error;
+          node.failures++;
+          node.downUntil = Date.now() + cooldownMs;
+          lastError = error;
+          continue;
+        }
+        report({
+          url,
+          method: req.method,
+          ms: performance.now() - started,
+          ok: true,
+        });
+        node.failures = 0;
+        node.downUntil = 0;
+        current = i;
+        return value;
+      }
+    }
+    if (allMismatch && lastError) throw lastError;
+    throw new BaseError('NODE_UNAVAILABLE', `No node answered ${req.method}`, {
+      metaMessages: [`Nodes: ${nodes.map((n) => n.transport.config.url).join(', ')}`],
+      cause: lastError ?? new Error('client closed'),
+    });
+  }
 
-	function close(): Promise<void> {
-		closed ??= (async () => {
-			for (const n of nodes) {
-				try {
-					await n.transport.close();
-				} catch (err) {
-					log.warn({ err, url: n.transport.config.url }, "close failed");
-				}
-			}
-		})();
-		return closed;
-	}
+  function close(): Promise<void> {
+    closed ??= (async () => {
+      for (const n of nodes) {
+        try {
+          await n.transport.close();
+        } catch (err) {
+          log.warn({ err, url: n.transport.config.url }, 'close failed');
+        }
+      }
+    })();
+    return closed;
+  }
 
-	return {
-		config: {
-			type: "fallback",
-			urls: nodes.map((n) => n.transport.config.url),
-		},
-		transports: nodes.map((n) => n.transport),
-		request,
-		close,
-	};
+  return {
+    config: {
+      type: 'fallback',
+      urls: nodes.map((n) => n.transport.config.url),
+    },
+    transports: nodes.map((n) => n.transport),
+    request,
+    close,
+  };
 }

@@ -1,10 +1,10 @@
-import { BaseError, type ErrorCode } from "../../errors/BaseError.js";
+import { BaseError, type ErrorCode } from '../../errors/BaseError.js';
 
 /** JSON-RPC error object as fc sends it. `data` is absent on plain JSON-RPC errors such as -32601. */
 export type FcErrorObject = {
-	code?: number;
-	message?: string;
-	data?: { code?: number; name?: string; message?: string; stack?: unknown };
+  code?: number;
+  message?: string;
+  data?: { code?: number; name?: string; message?: string; stack?: unknown };
 };
 
 /**
@@ -12,31 +12,28 @@ export type FcErrorObject = {
  * the same answer, so it is thrown, never failed over. Branch on `fcName` / `fcCode`, never on text.
  */
 export class RpcNodeError extends BaseError {
-	override name = "RpcNodeError";
-	/** fc exception name (`assert_exception`, `tx_missing_active_auth`), or `jsonrpc_<code>` without data. */
-	readonly fcName: string;
-	/** fc exception code (`data.code`), else the top-level JSON-RPC code. */
-	readonly fcCode: number | undefined;
-	readonly method: string;
-	readonly url: string;
+  override name = 'RpcNodeError';
+  /** fc exception name (`assert_exception`, `tx_missing_active_auth`), or `jsonrpc_<code>` without data. */
+  readonly fcName: string;
+  /** fc exception code (`data.code`), else the top-level JSON-RPC code. */
+  readonly fcCode: number | undefined;
+  readonly method: string;
+  readonly url: string;
 
-	constructor(args: { url: string; method: string; error: FcErrorObject }) {
-		const { url, method, error } = args;
-		const fcName = error.data?.name ?? `jsonrpc_${error.code ?? "unknown"}`;
-		const fcCode = error.data?.code ?? error.code;
-		const text = String(error.data?.message ?? error.message ?? "").slice(
-			0,
-			500,
-		);
-		super("RPC_ERROR", `Node rejected ${method}: ${fcName}`, {
-			metaMessages: [`URL: ${url}`, `fc code: ${fcCode ?? "none"}`],
-			...(text ? { details: text } : {}),
-		});
-		this.fcName = fcName;
-		this.fcCode = fcCode;
-		this.method = method;
-		this.url = url;
-	}
+  constructor(args: { url: string; method: string; error: FcErrorObject }) {
+    const { url, method, error } = args;
+    const fcName = error.data?.name ?? `jsonrpc_${error.code ?? 'unknown'}`;
+    const fcCode = error.data?.code ?? error.code;
+    const text = String(error.data?.message ?? error.message ?? '').slice(0, 500);
+    super('RPC_ERROR', `Node rejected ${method}: ${fcName}`, {
+      metaMessages: [`URL: ${url}`, `fc code: ${fcCode ?? 'none'}`],
+      ...(text ? { details: text } : {}),
+    });
+    this.fcName = fcName;
+    this.fcCode = fcCode;
+    this.method = method;
+    this.url = url;
+  }
 }
 
 /**
@@ -44,52 +41,38 @@ export class RpcNodeError extends BaseError {
  * Safe to fail over when `requestSent` is false; when true, the node may have acted on the request.
  */
 export class RpcTransportError extends BaseError {
-	override name = "RpcTransportError";
-	readonly url: string;
-	readonly method: string;
-	/** True when the request may have reached the node (its outcome is unknown). */
-	readonly requestSent: boolean;
+  override name = 'RpcTransportError';
+  readonly url: string;
+  readonly method: string;
+  /** True when the request may have reached the node (its outcome is unknown). */
+  readonly requestSent: boolean;
 
-	constructor(args: {
-		code: Extract<
-			ErrorCode,
-			"NODE_TIMEOUT" | "NODE_CLOSED" | "NODE_UNAVAILABLE"
-		>;
-		url: string;
-		method: string;
-		requestSent: boolean;
-		message: string;
-		cause?: unknown;
-	}) {
-		super(args.code, args.message, {
-			metaMessages: [`URL: ${args.url}`, `Method: ${args.method}`],
-			...(args.cause === undefined ? {} : { cause: args.cause }),
-		});
-		this.url = args.url;
-		this.method = args.method;
-		this.requestSent = args.requestSent;
-	}
+  constructor(args: {
+    code: Extract<ErrorCode, 'NODE_TIMEOUT' | 'NODE_CLOSED' | 'NODE_UNAVAILABLE'>;
+    url: string;
+    method: string;
+    requestSent: boolean;
+    message: string;
+    cause?: unknown;
+  }) {
+    super(args.code, args.message, {
+      metaMessages: [`URL: ${args.url}`, `Method: ${args.method}`],
+      ...(args.cause === undefined ? {} : { cause: args.cause }),
+    });
+    this.url = args.url;
+    this.method = args.method;
+    this.requestSent = args.requestSent;
+  }
 }
 
 /** A transport failure: worth trying another node. */
 export function isTransportError(err: unknown): err is RpcTransportError {
-	return err instanceof RpcTransportError;
+  return err instanceof RpcTransportError;
 }
 
 /** Chain-id mismatch, naming both ids (ids are public, never secret). */
-export function chainIdMismatch(
-	url: string,
-	expected: string,
-	actual: string,
-): BaseError {
-	return new BaseError(
-		"CHAIN_ID_MISMATCH",
-		`Node ${url} is on chain ${actual}, expected ${expected}`,
-		{
-			metaMessages: [
-				`expected chain id: ${expected}`,
-				`node chain id: ${actual}`,
-			],
-		},
-	);
+export function chainIdMismatch(url: string, expected: string, actual: string): BaseError {
+  return new BaseError('CHAIN_ID_MISMATCH', `Node ${url} is on chain ${actual}, expected ${expected}`, {
+    metaMessages: [`expected chain id: ${expected}`, `node chain id: ${actual}`],
+  });
 }

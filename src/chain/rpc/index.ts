@@ -1,23 +1,23 @@
 export {
-	createFallbackRpc,
-	type FallbackRequest,
-	type FallbackRpc,
-	type FallbackRpcOptions,
-	type RpcResponseInfo,
-} from "./createFallbackRpc.js";
+  createFallbackRpc,
+  type FallbackRequest,
+  type FallbackRpc,
+  type FallbackRpcOptions,
+  type RpcResponseInfo,
+} from './createFallbackRpc.js';
 export {
-	type ApiName,
-	createWsRpc,
-	type RpcRequest,
-	type SessionInfo,
-	type WsRpc,
-	type WsRpcOptions,
-} from "./createWsRpc.js";
+  type ApiName,
+  createWsRpc,
+  type RpcRequest,
+  type SessionInfo,
+  type WsRpc,
+  type WsRpcOptions,
+} from './createWsRpc.js';
 export {
-	chainIdMismatch,
-	type FcErrorObject,
-	isTransportError,
-	RpcNodeError,
-	RpcTransportError,
-} from "./errors.js";
-export { sanitizeUrl } from "./sanitizeUrl.js";
+  chainIdMismatch,
+  type FcErrorObject,
+  isTransportError,
+  RpcNodeError,
+  RpcTransportError,
+} from './errors.js';
+export { sanitizeUrl } from './sanitizeUrl.js';

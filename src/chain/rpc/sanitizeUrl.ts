@@ -7,17 +7,17 @@
  * @example sanitizeUrl('wss://user:pw@node.example/ws?key=abc') // 'wss://node.example/ws?key=***'
  */
 export function sanitizeUrl(url: string): string {
-	let u: URL;
-	try {
-		u = new URL(url);
-	} catch {
-		return "<invalid url>";
-	}
-	u.username = "";
-	u.password = "";
-	for (const key of [...u.searchParams.keys()]) u.searchParams.set(key, "***");
-	return u
-		.toString()
-		.replace(/\/$/, "")
-		.replace(/%2A%2A%2A/g, "***");
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return '<invalid url>';
+  }
+  u.username = '';
+  u.password = '';
+  for (const key of [...u.searchParams.keys()]) u.searchParams.set(key, '***');
+  return u
+    .toString()
+    .replace(/\/$/, '')
+    .replace(/%2A%2A%2A/g, '***');
 }

@@ -21,7 +21,11 @@ export function importCommand(): Command {
       const db = openDatabase(config.db);
       try {
         const result = importLegacyContracts(db, text, config.terms, { dryRun: opts.dryRun === true });
-        const table = new Table({ head: ['line', 'user', 'amount BTS', 'months', 'paid', 'start (UTC)', 'result'], style: { head: [], border: [] }, chars: COMPACT });
+        const table = new Table({
+          head: ['line', 'user', 'amount BTS', 'months', 'paid', 'start (UTC)', 'result'],
+          style: { head: [], border: [] },
+          chars: COMPACT,
+        });
         const rows = [
           ...result.imported.map((c) => ({ ...c, result: result.dryRun ? 'would import' : `imported as contract ${c.contractId}` })),
           ...result.alreadyPresent.map((c) => ({ ...c, result: 'already imported' })),

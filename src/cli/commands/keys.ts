@@ -105,9 +105,7 @@ async function listAction(opts: KeystoreOpts & { passwordFile?: string; json?: b
   // Check the file (exists, 0600, well formed) before asking for a password.
   const description = await describeKeystore(opts.keystore);
   const pw =
-    opts.passwordFile !== undefined
-      ? await readPasswordFile(opts.passwordFile)
-      : await promptPassword({ message: 'Keystore password' });
+    opts.passwordFile !== undefined ? await readPasswordFile(opts.passwordFile) : await promptPassword({ message: 'Keystore password' });
   const facts = publicFacts(await openKeystore(opts.keystore, pw));
   if (opts.json) {
     process.stdout.write(`${JSON.stringify({ keystore: description, ...facts }, null, 2)}\n`);
@@ -152,9 +150,7 @@ function printFacts(d: KeystoreDescription, facts: PublicFacts): void {
     `broker     ${facts.broker.account}`,
     `  active   ${facts.broker.activePublicKey}`,
     `  memo     ${facts.broker.memoPublicKey}`,
-    ...(facts.bittrex.length === 0
-      ? ['bittrex    (none)']
-      : facts.bittrex.map((b) => `bittrex ${b.index}  API key ${b.apiKey}`)),
+    ...(facts.bittrex.length === 0 ? ['bittrex    (none)'] : facts.bittrex.map((b) => `bittrex ${b.index}  API key ${b.apiKey}`)),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 }

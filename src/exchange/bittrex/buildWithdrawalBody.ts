@@ -20,7 +20,8 @@ const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
  */
 export function buildWithdrawalBody(params: NewWithdrawalParameters): string {
   const { quantity, cryptoAddress, cryptoAddressTag, clientWithdrawalId } = params;
-  if (typeof quantity !== 'bigint' || quantity <= 0n) throw new BaseError('INVALID_AMOUNT', 'Withdrawal quantity must be a positive bigint');
+  if (typeof quantity !== 'bigint' || quantity <= 0n)
+    throw new BaseError('INVALID_AMOUNT', 'Withdrawal quantity must be a positive bigint');
   if (!UUID_RE.test(clientWithdrawalId)) throw new BaseError('USAGE', 'clientWithdrawalId must be a uuid');
   if (cryptoAddress.trim() === '') throw new BaseError('USAGE', 'cryptoAddress is required');
   const body: Record<string, string> = {

@@ -72,7 +72,12 @@ export function createBittrexClient(options: BittrexClientOptions) {
     if (res.status >= 200 && res.status < 300) {
       const parsed = schema.safeParse(res.json);
       if (!parsed.success) {
-        throw new BittrexApiError({ code: 'EXCHANGE_BAD_RESPONSE', shortMessage: 'Unexpected Bittrex response shape', request: what, httpStatus: res.status });
+        throw new BittrexApiError({
+          code: 'EXCHANGE_BAD_RESPONSE',
+          shortMessage: 'Unexpected Bittrex response shape',
+          request: what,
+          httpStatus: res.status,
+        });
       }
       return parsed.data;
     }

@@ -1,4 +1,4 @@
-import { createPrng } from './createPrng.js';
+import { prng } from '../../utils/prng.js';
 
 /** Where a fault applies: every request unless `path` (prefix below `/v3`) or `method` narrows it. */
 type Scope = { path?: string; method?: string };
@@ -29,7 +29,7 @@ export type FaultBook = {
 
 /** Keeps the injected faults and decides, with a seeded PRNG, whether each one fires. */
 export function createFaultBook(seed: number): FaultBook {
-  const random = createPrng(seed);
+  const random = prng(seed);
   let faults: Array<{ fault: BittrexFault; left: number }> = [];
 
   function applies(fault: BittrexFault, ctx: FaultContext): boolean {

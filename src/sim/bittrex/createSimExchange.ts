@@ -81,7 +81,13 @@ export function createSimExchange(options: SimExchangeOptions) {
   /** Validated POST: dedupe first (an existing id wins over every other check), then fee/minimum/funds. */
   function createWithdrawal(
     a: SimAccount,
-    input: { quantity: bigint; cryptoAddress: string; cryptoAddressTag: string; clientWithdrawalId: string | null; forceInsufficient: boolean },
+    input: {
+      quantity: bigint;
+      cryptoAddress: string;
+      cryptoAddressTag: string;
+      clientWithdrawalId: string | null;
+      forceInsufficient: boolean;
+    },
   ): { ok: true; withdrawal: SimWithdrawal } | { ok: false; error: SimError } {
     if (input.clientWithdrawalId !== null) {
       const existing = a.byClientId.get(input.clientWithdrawalId);
@@ -161,7 +167,9 @@ export function createSimExchange(options: SimExchangeOptions) {
   }
 
   function openWithdrawals(): SimWithdrawal[] {
-    return accounts.flatMap((a) => a.withdrawals.filter((w) => w.status === 'REQUESTED' || w.status === 'AUTHORIZED' || w.status === 'PENDING'));
+    return accounts.flatMap((a) =>
+      a.withdrawals.filter((w) => w.status === 'REQUESTED' || w.status === 'AUTHORIZED' || w.status === 'PENDING'),
+    );
   }
 
   return {

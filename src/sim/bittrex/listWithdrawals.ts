@@ -6,7 +6,8 @@ const badRequest = (data: Record<string, unknown>): SimError => ({ status: 400, 
 /** `GET /withdrawals/open`: createdAt desc, optional status/currency filters, capped at 1000 without paging. */
 export function listOpen(all: SimWithdrawal[], q: URLSearchParams): { ok: true; items: SimWithdrawal[] } | { ok: false; error: SimError } {
   const status = q.get('status');
-  if (status !== null && !OPEN_STATUSES.has(status)) return { ok: false, error: badRequest({ status: ['Invalid open withdrawal status.'] }) };
+  if (status !== null && !OPEN_STATUSES.has(status))
+    return { ok: false, error: badRequest({ status: ['Invalid open withdrawal status.'] }) };
   const currency = q.get('currencySymbol');
   const items = all
     .filter((w) => OPEN_STATUSES.has(w.status) && (status === null || w.status === status) && (currency === null || currency === 'BTS'))
@@ -20,7 +21,8 @@ function parseDate(name: string, text: string | null): { ok: true; ms: number | 
   if (text === null) return { ok: true, ms: undefined };
   const ms = Date.parse(text);
   if (!Number.isFinite(ms)) return { ok: false, error: badRequest({ [name]: ['The value is not a valid date.'] }) };
-  if (ms % 1000 !== 0) return { ok: false, error: badRequest({ [name]: ['Precision beyond 1 second is not supported on this date field.'] }) };
+  if (ms % 1000 !== 0)
+    return { ok: false, error: badRequest({ [name]: ['Precision beyond 1 second is not supported on this date field.'] }) };
   return { ok: true, ms };
 }
 
@@ -28,7 +30,10 @@ function parseDate(name: string, text: string | null): { ok: true; ms: number | 
  * `GET /withdrawals/closed`: completedAt desc, `startDate`/`endDate` on completedAt, pageSize 1–200 (100),
  * nextPageToken = id of the last item seen (items after it), previousPageToken = id of the first (items before it).
  */
-export function listClosed(all: SimWithdrawal[], q: URLSearchParams): { ok: true; items: SimWithdrawal[] } | { ok: false; error: SimError } {
+export function listClosed(
+  all: SimWithdrawal[],
+  q: URLSearchParams,
+): { ok: true; items: SimWithdrawal[] } | { ok: false; error: SimError } {
   const status = q.get('status');
   if (status !== null && status !== 'COMPLETED' && status !== 'CANCELLED') {
     return { ok: false, error: badRequest({ status: ['Invalid closed withdrawal status.'] }) };

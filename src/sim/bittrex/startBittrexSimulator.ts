@@ -81,7 +81,8 @@ export async function startBittrexSimulator(options: BittrexSimulatorOptions): P
     txFeeSats,
     now,
     ...(sendOnChain === undefined ? {} : { sendOnChain }),
-    onSendError: (w, err) => log.warn({ withdrawalId: w.id, err: err instanceof Error ? err.message : String(err) }, 'sendOnChain failed; stays PENDING'),
+    onSendError: (w, err) =>
+      log.warn({ withdrawalId: w.id, err: err instanceof Error ? err.message : String(err) }, 'sendOnChain failed; stays PENDING'),
   });
   const faults = createFaultBook(seed);
   const rate = new Map<string, { minute: number; count: number }>();
@@ -154,7 +155,8 @@ export async function startBittrexSimulator(options: BittrexSimulatorOptions): P
 
     // 2. Public endpoints.
     if (method === 'GET' && path === '/ping') return { status: 200, body: { serverTime: Math.floor(now() / 1000) * 1000 } };
-    if (method === 'GET' && path === '/currencies') return { status: 200, body: [renderCurrency(txFeeSats, exchange.currencyOnline(), depositAccountName)] };
+    if (method === 'GET' && path === '/currencies')
+      return { status: 200, body: [renderCurrency(txFeeSats, exchange.currencyOnline(), depositAccountName)] };
     if (method === 'GET' && path.startsWith('/currencies/')) {
       if (path.slice(12).toUpperCase() !== 'BTS') return err(404, 'CURRENCY_DOES_NOT_EXIST');
       return { status: 200, body: renderCurrency(txFeeSats, exchange.currencyOnline(), depositAccountName) };

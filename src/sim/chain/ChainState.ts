@@ -1,41 +1,38 @@
-import {
-	generateKeyPair,
-	publicKeyFromWif,
-} from "../../chain/bitshares/index.js";
-import { fcInt, fcTime, hashHex, makeBlockId } from "./fcJson.js";
-import type { AccountRecord, AssetRecord } from "./objects.js";
-import { SyntheticHistory } from "./SyntheticHistory.js";
-import type { ChainSimOptions, LedgerTransfer, SimAccount } from "./types.js";
-import { SIM_CHAIN_ID } from "./types.js";
+import { generateKeyPair, publicKeyFromWif } from '../../chain/bitshares/index.js';
+import { fcInt, fcTime, hashHex, makeBlockId } from './fcJson.js';
+import type { AccountRecord, AssetRecord } from './objects.js';
+import { SyntheticHistory } from './SyntheticHistory.js';
+import type { ChainSimOptions, LedgerTransfer, SimAccount } from './types.js';
+import { SIM_CHAIN_ID } from './types.js';
 
 /** A transaction accepted into the pending pool (balances already applied, as a node's pending state). */
 export type PendingTx = {
-	txId: string;
-	tx: Record<string, unknown>;
-	expirationSec: number;
-	transfers: Array<Omit<LedgerTransfer, "blockNum" | "trxInBlock" | "timeMs">>;
-	onIncluded: Array<(info: { blockNum: number; trxNum: number }) => void>;
+  txId: string;
+  tx: Record<string, unknown>;
+  expirationSec: number;
+  transfers: Array<Omit<LedgerTransfer, 'blockNum' | 'trxInBlock' | 'timeMs'>>;
+  onIncluded: Array<(info: { blockNum: number; trxNum: number }) => void>;
 };
 
 /** Where an included transaction sits. */
 export type IncludedTx = {
-	blockNum: number;
-	trxNum: number;
-	tx: Record<string, unknown>;
-	expirationSec: number;
+  blockNum: number;
+  trxNum: number;
+  tx: Record<string, unknown>;
+  expirationSec: number;
 };
 
 export type OpHistoryEntry = {
-	id: string;
-	op: unknown;
-	result: unknown;
-	block_num: number;
-	trx_in_block: number;
-	op_in_trx: number;
-	virtual_op: number;
+  id: string;
+  op: unknown;
+  result: unknown;
+  block_num: number;
+  trx_in_block: number;
+  op_in_trx: number;
+  virtual_op: number;
 };
 
-const ZERO_ID = "0".repeat(40);
+const ZERO_ID = '0'.repeat(40);
 
 /**
  * The simulated chain's state: accounts, assets, balances (bigint inside), blocks (synthetic ones
@@ -43,299 +40,270 @@ const ZERO_ID = "0".repeat(40);
  * Pure state: no sockets here.
  */
 export class ChainState {
-	readonly chainId: string;
-	blockTimeMs: number;
-	irreversibleLag: number;
-	readonly transferFee: bigint;
-	readonly pricePerKbyte: bigint;
-	readonly genesisTimeMs: number;
-	readonly synthetic: SyntheticHistory | null = null;
+  readonly chainId: string;
+  blockTimeMs: number;
+  irreversibleLag: number;
+  readonly transferFee: bigint;
+  readonly pricePerKbyte: bigint;
+  readonly genesisTimeMs: number;
+  readonly synthetic: SyntheticHistory | null = null;
 
-	readonly accounts = new Map<string, AccountRecord>(); // by id
-	readonly accountIdByName = new Map<string, string>();
-	readonly simAccounts = new Map<string, SimAccount>(); // by name, with keys
-	readonly assets = new Map<string, AssetRecord>();
-	private readonly balances = new Map<string, Map<string, bigint>>();
-	private nextAccountNum = 100;
+  readonly accounts = new Map<string, AccountRecord>(); // by id
+  readonly accountIdByName = new Map<string, string>();
+  readonly simAccounts = new Map<string, SimAccount>(); // by name, with keys
+  readonly assets = new Map<string, AssetRecord>();
+  private readonly balances = new Map<string, Map<string, bigint>>();
+  private nextAccountNum = 100;
 
-	head: number;
-	headTimeMs: number;
-	private readonly liveBlocks = new Map<number, Record<string, unknown>>();
-	pending: PendingTx[] = [];
-	readonly known = new Map<string, IncludedTx | "pending">();
-	readonly ledger: LedgerTransfer[] = [];
-	readonly opHistory: OpHistoryEntry[] = [];
-	readonly accountHistory = new Map<string, number[]>(); // account id → indexes into opHistory
+  head: number;
+  headTimeMs: number;
+  private readonly liveBlocks = new Map<number, Record<string, unknown>>();
+  pending: PendingTx[] = [];
+  readonly known = new Map<string, IncludedTx | 'pending'>();
+  readonly ledger: LedgerTransfer[] = [];
+  readonly opHistory: OpHistoryEntry[] = [];
+  readonly accountHistory = new Map<string, number[]>(); // account id → indexes into opHistory
 
-	constructor(options: ChainSimOptions) {
-		this.chainId = options.chainId ?? SIM_CHAIN_ID;
-		this.blockTimeMs = options.blockTimeMs ?? 3_000;
-		this.irreversibleLag = options.irreversibleLag ?? 2;
-		this.transferFee = options.transferFeeSats ?? 45_000n;
-		this.pricePerKbyte = options.pricePerKbyteSats ?? 15_000n;
-		const base = options.syntheticHistory?.blocks ?? 0;
-		this.genesisTimeMs =
-			options.genesisTimeMs ??
-			Math.floor(Date.now() / 1000) * 1000 - (base + 1) * this.blockTimeMs;
-		this.assets.set("1.3.0", {
-			id: "1.3.0",
-			symbol: "BTS",
-			precision: 5,
-			maxSupply: 360_057_050_210_207n,
-		});
-		this.assets.set("1.3.121", {
-			id: "1.3.121",
-			symbol: "USD",
-			precision: 4,
-			maxSupply: 1_000_000_000_000_000n,
-		});
-		this.head = 0;
-		this.headTimeMs = this.genesisTimeMs;
-		const sh = options.syntheticHistory;
-		if (sh) {
-			const broker =
-				this.accountIdByName.get(sh.broker ?? "broker") ??
-				this.createAccount(sh.broker ?? "broker").id;
-			const brokerRec = this.accounts.get(broker)!;
-			const planted = (sh.transfersToBroker ?? []).map((t) => {
-				const from = this.simAccounts.get(t.from) ?? this.createAccount(t.from);
-				return {
-					block: t.block,
-					fromId: from.id,
-					fromMemoWif: from.memoWif,
-					toId: broker,
-					toMemoPub: brokerRec.memoPub,
-					amountSats: t.amountSats,
-					feeSats: this.transferFee,
-					...(t.memo === undefined ? {} : { memo: t.memo }),
-				};
-			});
-			this.synthetic = new SyntheticHistory({
-				blocks: sh.blocks,
-				opsPerBlock: sh.opsPerBlock ?? 4,
-				seed: sh.seed ?? 1,
-				salt: this.chainId,
-				genesisTimeMs: this.genesisTimeMs,
-				blockTimeMs: this.blockTimeMs,
-				planted,
-			});
-			for (const p of this.synthetic.placed) {
-				this.credit(p.toId, "1.3.0", p.amountSats);
-				this.ledger.push({
-					blockNum: p.block,
-					trxInBlock: p.trxInBlock,
-					opInTrx: 0,
-					txId: p.txId,
-					from: p.fromId,
-					fromName: this.accounts.get(p.fromId)?.name,
-					to: p.toId,
-					toName: brokerRec.name,
-					amountSats: p.amountSats,
-					assetId: "1.3.0",
-					feeSats: p.feeSats,
-					memo: p.memoJson,
-					timeMs: p.timeMs,
-				});
-			}
-			this.ledger.sort(
-				(a, b) => a.blockNum - b.blockNum || a.trxInBlock - b.trxInBlock,
-			);
-			this.head = sh.blocks;
-			this.headTimeMs = this.synthetic.timeMs(sh.blocks);
-		}
-	}
+  constructor(options: ChainSimOptions) {
+    this.chainId = options.chainId ?? SIM_CHAIN_ID;
+    this.blockTimeMs = options.blockTimeMs ?? 3_000;
+    this.irreversibleLag = options.irreversibleLag ?? 2;
+    this.transferFee = options.transferFeeSats ?? 45_000n;
+    this.pricePerKbyte = options.pricePerKbyteSats ?? 15_000n;
+    const base = options.syntheticHistory?.blocks ?? 0;
+    this.genesisTimeMs = options.genesisTimeMs ?? Math.floor(Date.now() / 1000) * 1000 - (base + 1) * this.blockTimeMs;
+    this.assets.set('1.3.0', {
+      id: '1.3.0',
+      symbol: 'BTS',
+      precision: 5,
+      maxSupply: 360_057_050_210_207n,
+    });
+    this.assets.set('1.3.121', {
+      id: '1.3.121',
+      symbol: 'USD',
+      precision: 4,
+      maxSupply: 1_000_000_000_000_000n,
+    });
+    this.head = 0;
+    this.headTimeMs = this.genesisTimeMs;
+    const sh = options.syntheticHistory;
+    if (sh) {
+      const broker = this.accountIdByName.get(sh.broker ?? 'broker') ?? this.createAccount(sh.broker ?? 'broker').id;
+      const brokerRec = this.accounts.get(broker)!;
+      const planted = (sh.transfersToBroker ?? []).map((t) => {
+        const from = this.simAccounts.get(t.from) ?? this.createAccount(t.from);
+        return {
+          block: t.block,
+          fromId: from.id,
+          fromMemoWif: from.memoWif,
+          toId: broker,
+          toMemoPub: brokerRec.memoPub,
+          amountSats: t.amountSats,
+          feeSats: this.transferFee,
+          ...(t.memo === undefined ? {} : { memo: t.memo }),
+        };
+      });
+      this.synthetic = new SyntheticHistory({
+        blocks: sh.blocks,
+        opsPerBlock: sh.opsPerBlock ?? 4,
+        seed: sh.seed ?? 1,
+        salt: this.chainId,
+        genesisTimeMs: this.genesisTimeMs,
+        blockTimeMs: this.blockTimeMs,
+        planted,
+      });
+      for (const p of this.synthetic.placed) {
+        this.credit(p.toId, '1.3.0', p.amountSats);
+        this.ledger.push({
+          blockNum: p.block,
+          trxInBlock: p.trxInBlock,
+          opInTrx: 0,
+          txId: p.txId,
+          from: p.fromId,
+          fromName: this.accounts.get(p.fromId)?.name,
+          to: p.toId,
+          toName: brokerRec.name,
+          amountSats: p.amountSats,
+          assetId: '1.3.0',
+          feeSats: p.feeSats,
+          memo: p.memoJson,
+          timeMs: p.timeMs,
+        });
+      }
+      this.ledger.sort((a, b) => a.blockNum - b.blockNum || a.trxInBlock - b.trxInBlock);
+      this.head = sh.blocks;
+      this.headTimeMs = this.synthetic.timeMs(sh.blocks);
+    }
+  }
 
-	get lib(): number {
-		return Math.max(0, this.head - this.irreversibleLag);
-	}
+  get lib(): number {
+    return Math.max(0, this.head - this.irreversibleLag);
+  }
 
-	blockId(n: number): string {
-		return n <= 0 ? ZERO_ID : makeBlockId(this.chainId, n);
-	}
+  blockId(n: number): string {
+    return n <= 0 ? ZERO_ID : makeBlockId(this.chainId, n);
+  }
 
-	/** Block n in get_block's shape, or null when unknown or in the future. */
-	block(n: number): Record<string, unknown> | null {
-		if (!Number.isInteger(n) || n < 1 || n > this.head) return null;
-		if (this.synthetic && n <= this.synthetic.blocks)
-			return this.synthetic.block(n);
-		return this.liveBlocks.get(n) ?? null;
-	}
+  /** Block n in get_block's shape, or null when unknown or in the future. */
+  block(n: number): Record<string, unknown> | null {
+    if (!Number.isInteger(n) || n < 1 || n > this.head) return null;
+    if (this.synthetic && n <= this.synthetic.blocks) return this.synthetic.block(n);
+    return this.liveBlocks.get(n) ?? null;
+  }
 
-	/** Creates an account with deterministic test keys (from `seed`, default the name) or the given WIFs. */
-	createAccount(
-		name: string,
-		opts: { seed?: string; activeWif?: string; memoWif?: string } = {},
-	): SimAccount {
-		if (!/^[a-z][a-z0-9.-]{1,62}$/.test(name))
-			throw new Error(`invalid account name: ${name}`);
-		if (this.accountIdByName.has(name))
-			throw new Error(`account exists: ${name}`);
-		const seed = opts.seed ?? name;
-		const activeWif = opts.activeWif ?? generateKeyPair(`${seed}/active`).wif;
-		const memoWif = opts.memoWif ?? generateKeyPair(`${seed}/memo`).wif;
-		const id = `1.2.${this.nextAccountNum++}`;
-		const acc: SimAccount = {
-			id,
-			name,
-			activeWif,
-			memoWif,
-			activePub: publicKeyFromWif(activeWif),
-			memoPub: publicKeyFromWif(memoWif),
-		};
-		this.accounts.set(id, {
-			id,
-			name,
-			ownerPub: acc.activePub,
-			activePub: acc.activePub,
-			memoPub: acc.memoPub,
-		});
-		this.accountIdByName.set(name, id);
-		this.simAccounts.set(name, acc);
-		return acc;
-	}
+  /** Creates an account with deterministic test keys (from `seed`, default the name) or the given WIFs. */
+  createAccount(name: string, opts: { seed?: string; activeWif?: string; memoWif?: string } = {}): SimAccount {
+    if (!/^[a-z][a-z0-9.-]{1,62}$/.test(name)) throw new Error(`invalid account name: ${name}`);
+    if (this.accountIdByName.has(name)) throw new Error(`account exists: ${name}`);
+    const seed = opts.seed ?? name;
+    const activeWif = opts.activeWif ?? generateKeyPair(`${seed}/active`).wif;
+    const memoWif = opts.memoWif ?? generateKeyPair(`${seed}/memo`).wif;
+    const id = `1.2.${this.nextAccountNum++}`;
+    const acc: SimAccount = {
+      id,
+      name,
+      activeWif,
+      memoWif,
+      activePub: publicKeyFromWif(activeWif),
+      memoPub: publicKeyFromWif(memoWif),
+    };
+    this.accounts.set(id, {
+      id,
+      name,
+      ownerPub: acc.activePub,
+      activePub: acc.activePub,
+      memoPub: acc.memoPub,
+    });
+    this.accountIdByName.set(name, id);
+    this.simAccounts.set(name, acc);
+    return acc;
+  }
 
-	/** Account by id ("1.2.x") or name. */
-	findAccount(idOrName: unknown): AccountRecord | undefined {
-		if (typeof idOrName !== "string") return undefined;
-		if (/^1\.2\.\d+$/.test(idOrName)) return this.accounts.get(idOrName);
-		const id = this.accountIdByName.get(idOrName);
-		return id ? this.accounts.get(id) : undefined;
-	}
+  /** Account by id ("1.2.x") or name. */
+  findAccount(idOrName: unknown): AccountRecord | undefined {
+    if (typeof idOrName !== 'string') return undefined;
+    if (/^1\.2\.\d+$/.test(idOrName)) return this.accounts.get(idOrName);
+    const id = this.accountIdByName.get(idOrName);
+    return id ? this.accounts.get(id) : undefined;
+  }
 
-	findAsset(idOrSymbol: unknown): AssetRecord | undefined {
-		if (typeof idOrSymbol !== "string") return undefined;
-		if (this.assets.has(idOrSymbol)) return this.assets.get(idOrSymbol);
-		return [...this.assets.values()].find((a) => a.symbol === idOrSymbol);
-	}
+  findAsset(idOrSymbol: unknown): AssetRecord | undefined {
+    if (typeof idOrSymbol !== 'string') return undefined;
+    if (this.assets.has(idOrSymbol)) return this.assets.get(idOrSymbol);
+    return [...this.assets.values()].find((a) => a.symbol === idOrSymbol);
+  }
 
-	balance(accountId: string, assetId = "1.3.0"): bigint {
-		return this.balances.get(accountId)?.get(assetId) ?? 0n;
-	}
+  balance(accountId: string, assetId = '1.3.0'): bigint {
+    return this.balances.get(accountId)?.get(assetId) ?? 0n;
+  }
 
-	allBalances(accountId: string): Map<string, bigint> {
-		return this.balances.get(accountId) ?? new Map();
-	}
+  allBalances(accountId: string): Map<string, bigint> {
+    return this.balances.get(accountId) ?? new Map();
+  }
 
-	credit(accountId: string, assetId: string, amount: bigint): void {
-		let m = this.balances.get(accountId);
-		if (!m) {
-			m = new Map();
-			this.balances.set(accountId, m);
-		}
-		m.set(assetId, (m.get(assetId) ?? 0n) + amount);
-	}
+  credit(accountId: string, assetId: string, amount: bigint): void {
+    let m = this.balances.get(accountId);
+    if (!m) {
+      m = new Map();
+      this.balances.set(accountId, m);
+    }
+    m.set(assetId, (m.get(assetId) ?? 0n) + amount);
+  }
 
-	/** Required transfer fee: base + price_per_kbyte × packed memo size / 1024 (as the node's data fee). */
-	transferFeeFor(memo: unknown): bigint {
-		if (memo === undefined || memo === null || typeof memo !== "object")
-			return this.transferFee;
-		const message = (memo as { message?: unknown }).message;
-		const len =
-			typeof message === "string" ? Math.floor(message.length / 2) : 0;
-		const varint = len < 0x80 ? 1 : len < 0x4000 ? 2 : 3;
-		const size = BigInt(33 + 33 + 8 + varint + len);
-		return this.transferFee + (size * this.pricePerKbyte) / 1024n;
-	}
+  /** Required transfer fee: base + price_per_kbyte × packed memo size / 1024 (as the node's data fee). */
+  transferFeeFor(memo: unknown): bigint {
+    if (memo === undefined || memo === null || typeof memo !== 'object') return this.transferFee;
+    const message = (memo as { message?: unknown }).message;
+    const len = typeof message === 'string' ? Math.floor(message.length / 2) : 0;
+    const varint = len < 0x80 ? 1 : len < 0x4000 ? 2 : 3;
+    const size = BigInt(33 + 33 + 8 + varint + len);
+    return this.transferFee + (size * this.pricePerKbyte) / 1024n;
+  }
 
-	/** Adds an accepted transaction to the pending pool (balances were applied by the caller). */
-	addPending(p: PendingTx): void {
-		this.pending.push(p);
-		this.known.set(p.txId, "pending");
-	}
+  /** Adds an accepted transaction to the pending pool (balances were applied by the caller). */
+  addPending(p: PendingTx): void {
+    this.pending.push(p);
+    this.known.set(p.txId, 'pending');
+  }
 
-	/** Produces the next block with every pending transaction; returns its number. */
-	produceBlock(): number {
-		const n = this.head + 1;
-		const timeMs = this.headTimeMs + this.blockTimeMs;
-		const txs = this.pending;
-		this.pending = [];
-		const transactions = txs.map((p) => ({
-			...p.tx,
-			operation_results: p.transfers.map(() => [0, {}]),
-		}));
-		const block = {
-			previous: this.blockId(n - 1),
-			timestamp: fcTime(timeMs),
-			witness: `1.6.${(n % 21) + 1}`,
-			transaction_merkle_root: txs.length
-				? hashHex(this.chainId, "merkle", ...txs.map((t) => t.txId)).slice(
-						0,
-						40,
-					)
-				: ZERO_ID,
-			extensions: [],
-			witness_signature: `1f${hashHex(this.chainId, "ws", n)}${hashHex(this.chainId, "ws2", n)}`,
-			transactions,
-			block_id: this.blockId(n),
-			signing_key:
-				this.simAccounts.values().next().value?.activePub ??
-				"BTS1111111111111111111111111111111114T1Anm",
-			transaction_ids: txs.map((t) => t.txId),
-		};
-		this.liveBlocks.set(n, block);
-		this.head = n;
-		this.headTimeMs = timeMs;
-		txs.forEach((p, trxNum) => {
-			this.known.set(p.txId, {
-				blockNum: n,
-				trxNum,
-				tx: p.tx,
-				expirationSec: p.expirationSec,
-			});
-			const ops = (p.tx.operations as unknown[]) ?? [];
-			p.transfers.forEach((t, opInTrx) => {
-				this.ledger.push({ ...t, blockNum: n, trxInBlock: trxNum, timeMs });
-				const idx = this.opHistory.length;
-				this.opHistory.push({
-					id: `1.11.${idx + 1}`,
-					op: ops[opInTrx],
-					result: [0, {}],
-					block_num: n,
-					trx_in_block: trxNum,
-					op_in_trx: opInTrx,
-					virtual_op: idx + 1,
-				});
-				for (const acc of new Set([t.from, t.to])) {
-					const list = this.accountHistory.get(acc) ?? [];
-					list.push(idx);
-					this.accountHistory.set(acc, list);
-				}
-			});
-			for (const cb of p.onIncluded) {
-				try {
-					cb({ blockNum: n, trxNum });
-				} catch {
-					// a waiter's failure must not stop block production
-				}
-			}
-		});
-		return n;
-	}
+  /** Produces the next block with every pending transaction; returns its number. */
+  produceBlock(): number {
+    const n = this.head + 1;
+    const timeMs = this.headTimeMs + this.blockTimeMs;
+    const txs = this.pending;
+    this.pending = [];
+    const transactions = txs.map((p) => ({
+      ...p.tx,
+      operation_results: p.transfers.map(() => [0, {}]),
+    }));
+    const block = {
+      previous: this.blockId(n - 1),
+      timestamp: fcTime(timeMs),
+      witness: `1.6.${(n % 21) + 1}`,
+      transaction_merkle_root: txs.length ? hashHex(this.chainId, 'merkle', ...txs.map((t) => t.txId)).slice(0, 40) : ZERO_ID,
+      extensions: [],
+      witness_signature: `1f${hashHex(this.chainId, 'ws', n)}${hashHex(this.chainId, 'ws2', n)}`,
+      transactions,
+      block_id: this.blockId(n),
+      signing_key: this.simAccounts.values().next().value?.activePub ?? 'BTS1111111111111111111111111111111114T1Anm',
+      transaction_ids: txs.map((t) => t.txId),
+    };
+    this.liveBlocks.set(n, block);
+    this.head = n;
+    this.headTimeMs = timeMs;
+    txs.forEach((p, trxNum) => {
+      this.known.set(p.txId, {
+        blockNum: n,
+        trxNum,
+        tx: p.tx,
+        expirationSec: p.expirationSec,
+      });
+      const ops = (p.tx.operations as unknown[]) ?? [];
+      p.transfers.forEach((t, opInTrx) => {
+        this.ledger.push({ ...t, blockNum: n, trxInBlock: trxNum, timeMs });
+        const idx = this.opHistory.length;
+        this.opHistory.push({
+          id: `1.11.${idx + 1}`,
+          op: ops[opInTrx],
+          result: [0, {}],
+          block_num: n,
+          trx_in_block: trxNum,
+          op_in_trx: opInTrx,
+          virtual_op: idx + 1,
+        });
+        for (const acc of new Set([t.from, t.to])) {
+          const list = this.accountHistory.get(acc) ?? [];
+          list.push(idx);
+          this.accountHistory.set(acc, list);
+        }
+      });
+      for (const cb of p.onIncluded) {
+        try {
+          cb({ blockNum: n, trxNum });
+        } catch {
+          // a waiter's failure must not stop block production
+        }
+      }
+    });
+    return n;
+  }
 
-	/** Account history as the history api serves it: most recent first, ids in (stop, start]. */
-	history(
-		accountId: string,
-		stop: number,
-		limit: number,
-		start: number,
-	): OpHistoryEntry[] {
-		const list = this.accountHistory.get(accountId) ?? [];
-		const out: OpHistoryEntry[] = [];
-		for (let i = list.length - 1; i >= 0 && out.length < limit; i--) {
-			const idx = list[i]!;
-			const num = idx + 1; // operation ids start at 1.11.1
-			if (start !== 0 && num > start) continue;
-			if (num <= stop) break;
-			out.push(this.opHistory[idx]!);
-		}
-		return out;
-	}
+  /** Account history as the history api serves it: most recent first, ids in (stop, start]. */
+  history(accountId: string, stop: number, limit: number, start: number): OpHistoryEntry[] {
+    const list = this.accountHistory.get(accountId) ?? [];
+    const out: OpHistoryEntry[] = [];
+    for (let i = list.length - 1; i >= 0 && out.length < limit; i--) {
+      const idx = list[i]!;
+      const num = idx + 1; // operation ids start at 1.11.1
+      if (start !== 0 && num > start) continue;
+      if (num <= stop) break;
+      out.push(this.opHistory[idx]!);
+    }
+    return out;
+  }
 
-	/** fc JSON of an amount: `{amount, asset_id}`. */
-	static amount(
-		amount: bigint,
-		assetId: string,
-	): { amount: number | string; asset_id: string } {
-		return { amount: fcInt(amount), asset_id: assetId };
-	}
+  /** fc JSON of an amount: `{amount, asset_id}`. */
+  static amount(amount: bigint, assetId: string): { amount: number | string; asset_id: string } {
+    return { amount: fcInt(amount), asset_id: assetId };
+  }
 }

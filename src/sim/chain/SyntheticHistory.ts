@@ -1,50 +1,39 @@
-import {
-	type ChainMemo,
-	encryptMemo,
-	generateKeyPair,
-	transactionId,
-} from "../../chain/bitshares/index.js";
-import {
-	fcInt,
-	fcTime,
-	hashHex,
-	makeBlockId,
-	refBlockPrefix,
-} from "./fcJson.js";
-import { mixSeed, prng, randomHex } from "./prng.js";
+import { type ChainMemo, encryptMemo, generateKeyPair, transactionId } from '../../chain/bitshares/index.js';
+import { fcInt, fcTime, hashHex, makeBlockId, refBlockPrefix } from './fcJson.js';
+import { mixSeed, prng, randomHex } from '../../utils/prng.js';
 
 /** A transfer to the broker planted in synthetic history, resolved to ids and keys. */
 export type PlantedTransfer = {
-	block: number;
-	fromId: string;
-	fromMemoWif: string;
-	toId: string;
-	toMemoPub: string;
-	amountSats: bigint;
-	feeSats: bigint;
-	memo?: string;
+  block: number;
+  fromId: string;
+  fromMemoWif: string;
+  toId: string;
+  toMemoPub: string;
+  amountSats: bigint;
+  feeSats: bigint;
+  memo?: string;
 };
 
 /** Where a planted transfer landed, with its final JSON facts. */
 export type PlacedTransfer = PlantedTransfer & {
-	trxInBlock: number;
-	txId: string;
-	memoJson: ChainMemo | undefined;
-	timeMs: number;
+  trxInBlock: number;
+  txId: string;
+  memoJson: ChainMemo | undefined;
+  timeMs: number;
 };
 
 export type SyntheticHistoryConfig = {
-	blocks: number;
-	opsPerBlock: number;
-	seed: number;
-	/** Salt for block ids (the chain id), so TaPoS refs match `blockId()`. */
-	salt: string;
-	genesisTimeMs: number;
-	blockTimeMs: number;
-	planted: PlantedTransfer[];
+  blocks: number;
+  opsPerBlock: number;
+  seed: number;
+  /** Salt for block ids (the chain id), so TaPoS refs match `blockId()`. */
+  salt: string;
+  genesisTimeMs: number;
+  blockTimeMs: number;
+  planted: PlantedTransfer[];
 };
 
-const ZERO_ID = "0".repeat(40);
+const ZERO_ID = '0'.repeat(40);
 
 /**
  * Pre-existing history served lazily: block n is generated from (seed, n) on request, never stored,
@@ -52,191 +41,164 @@ const ZERO_ID = "0".repeat(40);
  * planted broker transfers (memo encrypted once, up front) sit at deterministic positions.
  */
 export class SyntheticHistory {
-	readonly blocks: number;
-	private readonly planted = new Map<
-		number,
-		Array<{ tx: Record<string, unknown>; txId: string; pos: number }>
-	>();
-	readonly placed: PlacedTransfer[] = [];
-	private readonly memoKeys: [string, string];
+  readonly blocks: number;
+  private readonly planted = new Map<number, Array<{ tx: Record<string, unknown>; txId: string; pos: number }>>();
+  readonly placed: PlacedTransfer[] = [];
+  private readonly memoKeys: [string, string];
 
-	constructor(private readonly cfg: SyntheticHistoryConfig) {
-		this.blocks = cfg.blocks;
-		this.memoKeys = [
-			generateKeyPair(`synthetic-a-${cfg.seed}`).pub,
-			generateKeyPair(`synthetic-b-${cfg.seed}`).pub,
-		];
-		for (const p of cfg.planted) {
-			if (!(p.block >= 1 && p.block <= cfg.blocks))
-				throw new Error(
-					`planted transfer block ${p.block} outside 1..${cfg.blocks}`,
-				);
-			const rand = prng(
-				mixSeed(cfg.seed ^ 0x5eed, p.block + this.placed.length),
-			);
-			const memoJson =
-				p.memo === undefined
-					? undefined
-					: encryptMemo({
-							fromWif: p.fromMemoWif,
-							toPub: p.toMemoPub,
-							text: p.memo,
-							nonce: String(BigInt(Math.floor(rand() * 2 ** 48)) * 256n + 7n),
-						});
-			const op: Record<string, unknown> = {
-				fee: { amount: fcInt(p.feeSats), asset_id: "1.3.0" },
-				from: p.fromId,
-				to: p.toId,
-				amount: { amount: fcInt(p.amountSats), asset_id: "1.3.0" },
-				...(memoJson
-					? { memo: { ...memoJson, nonce: fcInt(BigInt(memoJson.nonce)) } }
-					: {}),
-				extensions: [],
-			};
-			const tx = this.txShell(p.block, [[0, op]], randomHex(rand, 65));
-			const txId =
-				transactionId(tx) ??
-				hashHex(cfg.salt, "planted", p.block, this.placed.length).slice(0, 40);
-			const list = this.planted.get(p.block) ?? [];
-			const pos = Math.floor(rand() * (cfg.opsPerBlock + list.length + 1));
-			list.push({ tx, txId, pos });
-			this.planted.set(p.block, list);
-			this.placed.push({
-				...p,
-				trxInBlock: -1,
-				txId,
-				memoJson,
-				timeMs: this.timeMs(p.block),
-			});
-		}
-		// Resolve final positions by laying the blocks out once.
-		for (const placed of this.placed) {
-			const ids = this.layout(placed.block).ids;
-			placed.trxInBlock = ids.indexOf(placed.txId);
-		}
-	}
+  constructor(private readonly cfg: SyntheticHistoryConfig) {
+    this.blocks = cfg.blocks;
+    this.memoKeys = [generateKeyPair(`synthetic-a-${cfg.seed}`).pub, generateKeyPair(`synthetic-b-${cfg.seed}`).pub];
+    for (const p of cfg.planted) {
+      if (!(p.block >= 1 && p.block <= cfg.blocks)) throw new Error(`planted transfer block ${p.block} outside 1..${cfg.blocks}`);
+      const rand = prng(mixSeed(cfg.seed ^ 0x5eed, p.block + this.placed.length));
+      const memoJson =
+        p.memo === undefined
+          ? undefined
+          : encryptMemo({
+              fromWif: p.fromMemoWif,
+              toPub: p.toMemoPub,
+              text: p.memo,
+              nonce: String(BigInt(Math.floor(rand() * 2 ** 48)) * 256n + 7n),
+            });
+      const op: Record<string, unknown> = {
+        fee: { amount: fcInt(p.feeSats), asset_id: '1.3.0' },
+        from: p.fromId,
+        to: p.toId,
+        amount: { amount: fcInt(p.amountSats), asset_id: '1.3.0' },
+        ...(memoJson ? { memo: { ...memoJson, nonce: fcInt(BigInt(memoJson.nonce)) } } : {}),
+        extensions: [],
+      };
+      const tx = this.txShell(p.block, [[0, op]], randomHex(rand, 65));
+      const txId = transactionId(tx) ?? hashHex(cfg.salt, 'planted', p.block, this.placed.length).slice(0, 40);
+      const list = this.planted.get(p.block) ?? [];
+      const pos = Math.floor(rand() * (cfg.opsPerBlock + list.length + 1));
+      list.push({ tx, txId, pos });
+      this.planted.set(p.block, list);
+      this.placed.push({
+        ...p,
+        trxInBlock: -1,
+        txId,
+        memoJson,
+        timeMs: this.timeMs(p.block),
+      });
+    }
+    // Resolve final positions by laying the blocks out once.
+    for (const placed of this.placed) {
+      const ids = this.layout(placed.block).ids;
+      placed.trxInBlock = ids.indexOf(placed.txId);
+    }
+  }
 
-	timeMs(n: number): number {
-		return this.cfg.genesisTimeMs + n * this.cfg.blockTimeMs;
-	}
+  timeMs(n: number): number {
+    return this.cfg.genesisTimeMs + n * this.cfg.blockTimeMs;
+  }
 
-	blockId(n: number): string {
-		return makeBlockId(this.cfg.salt, n);
-	}
+  blockId(n: number): string {
+    return makeBlockId(this.cfg.salt, n);
+  }
 
-	private txShell(
-		n: number,
-		operations: unknown[],
-		sig: string,
-	): Record<string, unknown> {
-		const ref = Math.max(1, n - 1);
-		return {
-			ref_block_num: ref & 0xffff,
-			ref_block_prefix: refBlockPrefix(this.blockId(ref)),
-			expiration: fcTime(this.timeMs(n) + 60_000),
-			operations,
-			extensions: [],
-			signatures: [sig],
-		};
-	}
+  private txShell(n: number, operations: unknown[], sig: string): Record<string, unknown> {
+    const ref = Math.max(1, n - 1);
+    return {
+      ref_block_num: ref & 0xffff,
+      ref_block_prefix: refBlockPrefix(this.blockId(ref)),
+      expiration: fcTime(this.timeMs(n) + 60_000),
+      operations,
+      extensions: [],
+      signatures: [sig],
+    };
+  }
 
-	private layout(n: number): { txs: Record<string, unknown>[]; ids: string[] } {
-		const { opsPerBlock, salt } = this.cfg;
-		const rand = prng(mixSeed(this.cfg.seed, n));
-		const txs: Record<string, unknown>[] = [];
-		const ids: string[] = [];
-		for (let i = 0; i < opsPerBlock; i++) {
-			const fee = {
-				amount: 40_000 + Math.floor(rand() * 20_000),
-				asset_id: "1.3.0",
-			};
-			const a = `1.2.${1_000_000 + Math.floor(rand() * 1_000_000)}`;
-			let op: unknown;
-			let result: unknown;
-			if (rand() < 0.75) {
-				const usd = rand() < 0.2;
-				const big = rand() < 0.1;
-				const amount = big
-					? fcInt(BigInt(Math.floor(rand() * 1e12)) + 0x100000000n)
-					: 1 + Math.floor(rand() * 1e9);
-				const withMemo = rand() < 0.5;
-				op = [
-					0,
-					{
-						fee,
-						from: a,
-						to: `1.2.${1_000_000 + Math.floor(rand() * 1_000_000)}`,
-						amount: { amount, asset_id: usd ? "1.3.121" : "1.3.0" },
-						...(withMemo
-							? {
-									memo: {
-										from: this.memoKeys[0],
-										to: this.memoKeys[1],
-										nonce: `${1_000_000_000_000 + Math.floor(rand() * 1e14)}`,
-										message: randomHex(rand, 32),
-									},
-								}
-							: {}),
-						extensions: [],
-					},
-				];
-				result = [0, {}];
-			} else {
-				op = [
-					1,
-					{
-						fee,
-						seller: a,
-						amount_to_sell: {
-							amount: 1 + Math.floor(rand() * 1e8),
-							asset_id: "1.3.0",
-						},
-						min_to_receive: {
-							amount: 1 + Math.floor(rand() * 1e6),
-							asset_id: "1.3.121",
-						},
-						expiration: fcTime(this.timeMs(n) + 86_400_000 * 30),
-						fill_or_kill: false,
-						extensions: [],
-					},
-				];
-				result = [1, `1.7.${n * 16 + i}`];
-			}
-			txs.push({
-				...this.txShell(
-					n,
-					[op],
-					hashHex(salt, "sig", n, i) + hashHex(salt, "sig2", n, i).slice(0, 66),
-				),
-				operation_results: [result],
-			});
-			ids.push(hashHex(salt, "tx", n, i).slice(0, 40));
-		}
-		for (const p of this.planted.get(n) ?? []) {
-			const pos = Math.min(p.pos, txs.length);
-			txs.splice(pos, 0, { ...p.tx, operation_results: [[0, {}]] });
-			ids.splice(pos, 0, p.txId);
-		}
-		return { txs, ids };
-	}
+  private layout(n: number): { txs: Record<string, unknown>[]; ids: string[] } {
+    const { opsPerBlock, salt } = this.cfg;
+    const rand = prng(mixSeed(this.cfg.seed, n));
+    const txs: Record<string, unknown>[] = [];
+    const ids: string[] = [];
+    for (let i = 0; i < opsPerBlock; i++) {
+      const fee = {
+        amount: 40_000 + Math.floor(rand() * 20_000),
+        asset_id: '1.3.0',
+      };
+      const a = `1.2.${1_000_000 + Math.floor(rand() * 1_000_000)}`;
+      let op: unknown;
+      let result: unknown;
+      if (rand() < 0.75) {
+        const usd = rand() < 0.2;
+        const big = rand() < 0.1;
+        const amount = big ? fcInt(BigInt(Math.floor(rand() * 1e12)) + 0x100000000n) : 1 + Math.floor(rand() * 1e9);
+        const withMemo = rand() < 0.5;
+        op = [
+          0,
+          {
+            fee,
+            from: a,
+            to: `1.2.${1_000_000 + Math.floor(rand() * 1_000_000)}`,
+            amount: { amount, asset_id: usd ? '1.3.121' : '1.3.0' },
+            ...(withMemo
+              ? {
+                  memo: {
+                    from: this.memoKeys[0],
+                    to: this.memoKeys[1],
+                    nonce: `${1_000_000_000_000 + Math.floor(rand() * 1e14)}`,
+                    message: randomHex(rand, 32),
+                  },
+                }
+              : {}),
+            extensions: [],
+          },
+        ];
+        result = [0, {}];
+      } else {
+        op = [
+          1,
+          {
+            fee,
+            seller: a,
+            amount_to_sell: {
+              amount: 1 + Math.floor(rand() * 1e8),
+              asset_id: '1.3.0',
+            },
+            min_to_receive: {
+              amount: 1 + Math.floor(rand() * 1e6),
+              asset_id: '1.3.121',
+            },
+            expiration: fcTime(this.timeMs(n) + 86_400_000 * 30),
+            fill_or_kill: false,
+            extensions: [],
+          },
+        ];
+        result = [1, `1.7.${n * 16 + i}`];
+      }
+      txs.push({
+        ...this.txShell(n, [op], hashHex(salt, 'sig', n, i) + hashHex(salt, 'sig2', n, i).slice(0, 66)),
+        operation_results: [result],
+      });
+      ids.push(hashHex(salt, 'tx', n, i).slice(0, 40));
+    }
+    for (const p of this.planted.get(n) ?? []) {
+      const pos = Math.min(p.pos, txs.length);
+      txs.splice(pos, 0, { ...p.tx, operation_results: [[0, {}]] });
+      ids.splice(pos, 0, p.txId);
+    }
+    return { txs, ids };
+  }
 
-	/** Block n (1..blocks) in get_block's shape, generated now. */
-	block(n: number): Record<string, unknown> {
-		const { txs, ids } = this.layout(n);
-		const salt = this.cfg.salt;
-		return {
-			previous: n > 1 ? this.blockId(n - 1) : ZERO_ID,
-			timestamp: fcTime(this.timeMs(n)),
-			witness: `1.6.${(n % 21) + 1}`,
-			transaction_merkle_root: txs.length
-				? hashHex(salt, "merkle", n).slice(0, 40)
-				: ZERO_ID,
-			extensions: [],
-			witness_signature: `1f${hashHex(salt, "ws", n)}${hashHex(salt, "ws2", n)}`,
-			transactions: txs,
-			block_id: this.blockId(n),
-			signing_key: this.memoKeys[0],
-			transaction_ids: ids,
-		};
-	}
+  /** Block n (1..blocks) in get_block's shape, generated now. */
+  block(n: number): Record<string, unknown> {
+    const { txs, ids } = this.layout(n);
+    const salt = this.cfg.salt;
+    return {
+      previous: n > 1 ? this.blockId(n - 1) : ZERO_ID,
+      timestamp: fcTime(this.timeMs(n)),
+      witness: `1.6.${(n % 21) + 1}`,
+      transaction_merkle_root: txs.length ? hashHex(salt, 'merkle', n).slice(0, 40) : ZERO_ID,
+      extensions: [],
+      witness_signature: `1f${hashHex(salt, 'ws', n)}${hashHex(salt, 'ws2', n)}`,
+      transactions: txs,
+      block_id: this.blockId(n),
+      signing_key: this.memoKeys[0],
+      transaction_ids: ids,
+    };
+  }
 }

@@ -1,48 +1,41 @@
-import { createHash } from "node:crypto";
+import { createHash } from 'node:crypto';
 
 /** fc JSON for an integer: a number up to 0xffffffff, a decimal string above (as a real node sends it). */
 export function fcInt(v: bigint | number): number | string {
-	const b = typeof v === "bigint" ? v : BigInt(v);
-	return b >= 0n && b <= 0xffffffffn ? Number(b) : b.toString();
+  const b = typeof v === 'bigint' ? v : BigInt(v);
+  return b >= 0n && b <= 0xffffffffn ? Number(b) : b.toString();
 }
 
 /** fc time: UTC `YYYY-MM-DDTHH:MM:SS`, no fraction, no `Z`. */
 export function fcTime(ms: number): string {
-	return new Date(ms).toISOString().slice(0, 19);
+  return new Date(ms).toISOString().slice(0, 19);
 }
 
 /** Parses fc time (with or without `Z`) to unix seconds; NaN when invalid. */
 export function parseFcTimeSec(s: unknown): number {
-	if (
-		typeof s !== "string" ||
-		!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z?$/.test(s)
-	)
-		return Number.NaN;
-	return Date.parse(s.endsWith("Z") ? s : `${s}Z`) / 1000;
+  if (typeof s !== 'string' || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z?$/.test(s)) return Number.NaN;
+  return Date.parse(s.endsWith('Z') ? s : `${s}Z`) / 1000;
 }
 
 /** Reads an fc integer (number or decimal string) as bigint; null when it is not one. */
 export function readInt(v: unknown): bigint | null {
-	if (typeof v === "number" && Number.isSafeInteger(v)) return BigInt(v);
-	if (typeof v === "string" && /^-?\d{1,20}$/.test(v)) return BigInt(v);
-	if (typeof v === "bigint") return v;
-	return null;
+  if (typeof v === 'number' && Number.isSafeInteger(v)) return BigInt(v);
+  if (typeof v === 'string' && /^-?\d{1,20}$/.test(v)) return BigInt(v);
+  if (typeof v === 'bigint') return v;
+  return null;
 }
 
 /** Hex of sha256 over the parts, for deterministic fake ids and signatures. */
 export function hashHex(...parts: Array<string | number>): string {
-	return createHash("sha256").update(parts.join("|")).digest("hex");
+  return createHash('sha256').update(parts.join('|')).digest('hex');
 }
 
 /** Block id as a node makes it: 4 bytes big-endian block number, then 16 bytes of hash. */
 export function makeBlockId(salt: string, blockNum: number): string {
-	return (
-		blockNum.toString(16).padStart(8, "0") +
-		hashHex(salt, blockNum).slice(0, 32)
-	);
+  return blockNum.toString(16).padStart(8, '0') + hashHex(salt, blockNum).slice(0, 32);
 }
 
 /** TaPoS prefix of a block id: bytes 4..8 read little-endian. */
 export function refBlockPrefix(blockId: string): number {
-	return Buffer.from(blockId, "hex").readUInt32LE(4);
+  return Buffer.from(blockId, 'hex').readUInt32LE(4);
 }

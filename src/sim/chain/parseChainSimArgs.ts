@@ -1,6 +1,6 @@
-import { parseArgs } from "node:util";
-import { BaseError } from "../../errors/BaseError.js";
-import type { ChainSimOptions } from "./types.js";
+import { parseArgs } from 'node:util';
+import { BaseError } from '../../errors/BaseError.js';
+import type { ChainSimOptions } from './types.js';
 
 /**
  * Parses `stakebts sim chain` flags into simulator options.
@@ -10,69 +10,57 @@ import type { ChainSimOptions } from "./types.js";
  * @example parseChainSimArgs(['--port', '8090', '--block-interval-ms', '1000'])
  */
 export function parseChainSimArgs(argv: readonly string[]): ChainSimOptions {
-	let values: Record<string, string | undefined>;
-	try {
-		({ values } = parseArgs({
-			args: [...argv],
-			strict: true,
-			allowPositionals: false,
-			options: {
-				port: { type: "string" },
-				host: { type: "string" },
-				"chain-id": { type: "string" },
-				"block-interval-ms": { type: "string" },
-				"block-time-ms": { type: "string" },
-				"irreversible-lag": { type: "string" },
-				"synthetic-blocks": { type: "string" },
-				"ops-per-block": { type: "string" },
-				seed: { type: "string" },
-			},
-		}) as { values: Record<string, string | undefined> });
-	} catch (cause) {
-		throw new BaseError("USAGE", (cause as Error).message, { cause });
-	}
-	const int = (
-		name: string,
-		min: number,
-		max = Number.MAX_SAFE_INTEGER,
-	): number | undefined => {
-		const v = values[name];
-		if (v === undefined) return undefined;
-		const n = Number(v);
-		if (!Number.isSafeInteger(n) || n < min || n > max)
-			throw new BaseError(
-				"USAGE",
-				`--${name} must be an integer in ${min}..${max}`,
-			);
-		return n;
-	};
-	const opts: ChainSimOptions = {
-		port: int("port", 0, 65_535) ?? 8090,
-		blockIntervalMs: int("block-interval-ms", 0) ?? 3_000,
-	};
-	if (values.host !== undefined) opts.host = values.host;
-	const chainId = values["chain-id"];
-	if (chainId !== undefined) {
-		if (!/^[0-9a-f]{64}$/.test(chainId))
-			throw new BaseError(
-				"USAGE",
-				"--chain-id must be 64 lowercase hex characters",
-			);
-		opts.chainId = chainId;
-	}
-	const blockTimeMs = int("block-time-ms", 1);
-	if (blockTimeMs !== undefined) opts.blockTimeMs = blockTimeMs;
-	const lag = int("irreversible-lag", 0);
-	if (lag !== undefined) opts.irreversibleLag = lag;
-	const blocks = int("synthetic-blocks", 1);
-	if (blocks !== undefined) {
-		const opsPerBlock = int("ops-per-block", 0, 1000);
-		const seed = int("seed", 0);
-		opts.syntheticHistory = {
-			blocks,
-			...(opsPerBlock === undefined ? {} : { opsPerBlock }),
-			...(seed === undefined ? {} : { seed }),
-		};
-	}
-	return opts;
+  let values: Record<string, string | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        'chain-id': { type: 'string' },
+        'block-interval-ms': { type: 'string' },
+        'block-time-ms': { type: 'string' },
+        'irreversible-lag': { type: 'string' },
+        'synthetic-blocks': { type: 'string' },
+        'ops-per-block': { type: 'string' },
+        seed: { type: 'string' },
+      },
+    }) as { values: Record<string, string | undefined> });
+  } catch (cause) {
+    throw new BaseError('USAGE', (cause as Error).message, { cause });
+  }
+  const int = (name: string, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined => {
+    const v = values[name];
+    if (v === undefined) return undefined;
+    const n = Number(v);
+    if (!Number.isSafeInteger(n) || n < min || n > max) throw new BaseError('USAGE', `--${name} must be an integer in ${min}..${max}`);
+    return n;
+  };
+  const opts: ChainSimOptions = {
+    port: int('port', 0, 65_535) ?? 8090,
+    blockIntervalMs: int('block-interval-ms', 0) ?? 3_000,
+  };
+  if (values.host !== undefined) opts.host = values.host;
+  const chainId = values['chain-id'];
+  if (chainId !== undefined) {
+    if (!/^[0-9a-f]{64}$/.test(chainId)) throw new BaseError('USAGE', '--chain-id must be 64 lowercase hex characters');
+    opts.chainId = chainId;
+  }
+  const blockTimeMs = int('block-time-ms', 1);
+  if (blockTimeMs !== undefined) opts.blockTimeMs = blockTimeMs;
+  const lag = int('irreversible-lag', 0);
+  if (lag !== undefined) opts.irreversibleLag = lag;
+  const blocks = int('synthetic-blocks', 1);
+  if (blocks !== undefined) {
+    const opsPerBlock = int('ops-per-block', 0, 1000);
+    const seed = int('seed', 0);
+    opts.syntheticHistory = {
+      blocks,
+      ...(opsPerBlock === undefined ? {} : { opsPerBlock }),
+      ...(seed === undefined ? {} : { seed }),
+    };
+  }
+  return opts;
 }

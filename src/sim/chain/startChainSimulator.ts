@@ -1,71 +1,48 @@
-import type { AddressInfo } from "node:net";
-import { type WebSocket, WebSocketServer } from "ws";
-import { clientTransfer as applyClientTransfer } from "./acceptTransaction.js";
-import { ChainState } from "./ChainState.js";
-import {
-	type ConnectionApis,
-	dispatchCall,
-	MethodNotFound,
-} from "./dispatchCall.js";
-import { FcError } from "./FcError.js";
-import { mixSeed, prng } from "./prng.js";
-import type {
-	ChainSimFaults,
-	ChainSimOptions,
-	ClientTransferParameters,
-	LedgerTransfer,
-	SimAccount,
-} from "./types.js";
+import type { AddressInfo } from 'node:net';
+import { type WebSocket, WebSocketServer } from 'ws';
+import { clientTransfer as applyClientTransfer } from './acceptTransaction.js';
+import { ChainState } from './ChainState.js';
+import { type ConnectionApis, dispatchCall, MethodNotFound } from './dispatchCall.js';
+import { FcError } from './FcError.js';
+import { mixSeed, prng } from '../../utils/prng.js';
+import type { ChainSimFaults, ChainSimOptions, ClientTransferParameters, LedgerTransfer, SimAccount } from './types.js';
 
 /** One client connection, with its own fault overrides. */
 export type SimConnection = {
-	id: number;
-	/** Overrides of the global faults for this connection only. */
-	faults: ChainSimFaults;
-	calls: number;
-	terminate(): void;
+  id: number;
+  /** Overrides of the global faults for this connection only. */
+  faults: ChainSimFaults;
+  calls: number;
+  terminate(): void;
 };
 
 export type ChainSimulator = {
-	url: string;
-	port: number;
-	chainId: string;
-	/** Global faults; mutate at run time. */
-	faults: ChainSimFaults;
-	connections(): SimConnection[];
-	readonly headBlockNumber: number;
-	readonly lastIrreversibleBlockNumber: number;
-	/** Chain time of the head block, UTC ms. */
-	readonly headTimeMs: number;
-	produceBlocks(n?: number): number;
-	createAccount(
-		name: string,
-		opts?: { seed?: string; activeWif?: string; memoWif?: string },
-	): SimAccount;
-	account(name: string): SimAccount | undefined;
-	fund(name: string, sats: bigint, assetId?: string): void;
-	balance(name: string, assetId?: string): bigint;
-	clientTransfer(
-		p: ClientTransferParameters,
-	): Promise<{ blockNum?: number; txId: string }>;
-	transfersTo(name: string): LedgerTransfer[];
-	transfersFrom(name: string): LedgerTransfer[];
-	/** Block number holding a transaction, if included. */
-	txBlock(txId: string): number | undefined;
-	/** The state itself, for advanced tests. */
-	state: ChainState;
-	close(): Promise<void>;
+  url: string;
+  port: number;
+  chainId: string;
+  /** Global faults; mutate at run time. */
+  faults: ChainSimFaults;
+  connections(): SimConnection[];
+  readonly headBlockNumber: number;
+  readonly lastIrreversibleBlockNumber: number;
+  /** Chain time of the head block, UTC ms. */
+  readonly headTimeMs: number;
+  produceBlocks(n?: number): number;
+  createAccount(name: string, opts?: { seed?: string; activeWif?: string; memoWif?: string }): SimAccount;
+  account(name: string): SimAccount | undefined;
+  fund(name: string, sats: bigint, assetId?: string): void;
+  balance(name: string, assetId?: string): bigint;
+  clientTransfer(p: ClientTransferParameters): Promise<{ blockNum?: number; txId: string }>;
+  transfersTo(name: string): LedgerTransfer[];
+  transfersFrom(name: string): LedgerTransfer[];
+  /** Block number holding a transaction, if included. */
+  txBlock(txId: string): number | undefined;
+  /** The state itself, for advanced tests. */
+  state: ChainState;
+  close(): Promise<void>;
 };
 
-const GARBAGE = [
-	"not json at all",
-	'{"id":',
-	"[1,2,3]",
-	'{"id":"x","result":1}',
-	"\u0000\u0001",
-	'{"jsonrpc":"2.0"}',
-	"null",
-];
+const GARBAGE = ['not json at all', '{"id":', '[1,2,3]', '{"id":"x","result":1}', '\u0000\u0001', '{"jsonrpc":"2.0"}', 'null'];
 
 /**
  * Starts a BitShares node simulator: a WebSocket server on 127.0.0.1 speaking the node's JSON-RPC
@@ -75,203 +52,182 @@ const GARBAGE = [
  * @param options - see {@link ChainSimOptions}
  * @example const sim = await startChainSimulator({ blockIntervalMs: 0 }); sim.createAccount('broker');
  */
-export async function startChainSimulator(
-	options: ChainSimOptions = {},
-): Promise<ChainSimulator> {
-	const state = new ChainState(options);
-	if (state.head === 0) state.produceBlock(); // a chain always has a head block to reference (TaPoS)
-	const faults: ChainSimFaults = { ...(options.faults ?? {}) };
-	const conns = new Map<WebSocket, SimConnection>();
-	const rand = prng(mixSeed(options.syntheticHistory?.seed ?? 7, 99));
-	let nextConnId = 1;
-	const waiters = new Map<string, Array<(n: number) => void>>();
+export async function startChainSimulator(options: ChainSimOptions = {}): Promise<ChainSimulator> {
+  const state = new ChainState(options);
+  if (state.head === 0) state.produceBlock(); // a chain always has a head block to reference (TaPoS)
+  const faults: ChainSimFaults = { ...(options.faults ?? {}) };
+  const conns = new Map<WebSocket, SimConnection>();
+  const rand = prng(mixSeed(options.syntheticHistory?.seed ?? 7, 99));
+  let nextConnId = 1;
+  const waiters = new Map<string, Array<(n: number) => void>>();
 
-	const wss = new WebSocketServer({
-		host: options.host ?? "127.0.0.1",
-		port: options.port ?? 0,
-		perMessageDeflate: false,
-		verifyClient: (_info, cb) =>
-			faults.refuseConnections
-				? cb(false, 503, "refused by simulator")
-				: cb(true),
-	});
-	wss.on("error", () => {}); // server errors surface through listen below
-	await new Promise<void>((resolve, reject) => {
-		wss.once("listening", resolve);
-		wss.once("error", reject);
-	});
-	const port = (wss.address() as AddressInfo).port;
+  const wss = new WebSocketServer({
+    host: options.host ?? '127.0.0.1',
+    port: options.port ?? 0,
+    perMessageDeflate: false,
+    verifyClient: (_info, cb) => (faults.refuseConnections ? cb(false, 503, 'refused by simulator') : cb(true)),
+  });
+  wss.on('error', () => {}); // server errors surface through listen below
+  await new Promise<void>((resolve, reject) => {
+    wss.once('listening', resolve);
+    wss.once('error', reject);
+  });
+  const port = (wss.address() as AddressInfo).port;
 
-	wss.on("connection", (ws) => {
-		const apis: ConnectionApis = { byId: new Map(), byName: new Map() };
-		const conn: SimConnection = {
-			id: nextConnId++,
-			faults: {},
-			calls: 0,
-			terminate: () => ws.terminate(),
-		};
-		conns.set(ws, conn);
-		ws.on("error", () => {});
-		ws.on("close", () => conns.delete(ws));
-		const send = (text: string): void => {
-			if (ws.readyState === ws.OPEN) ws.send(text);
-		};
-		const notice = (cb: unknown, payload: unknown): void =>
-			send(JSON.stringify({ method: "notice", params: [cb, payload] }));
+  wss.on('connection', (ws) => {
+    const apis: ConnectionApis = { byId: new Map(), byName: new Map() };
+    const conn: SimConnection = {
+      id: nextConnId++,
+      faults: {},
+      calls: 0,
+      terminate: () => ws.terminate(),
+    };
+    conns.set(ws, conn);
+    ws.on('error', () => {});
+    ws.on('close', () => conns.delete(ws));
+    const send = (text: string): void => {
+      if (ws.readyState === ws.OPEN) ws.send(text);
+    };
+    const notice = (cb: unknown, payload: unknown): void => send(JSON.stringify({ method: 'notice', params: [cb, payload] }));
 
-		ws.on("message", (data) => {
-			const f: ChainSimFaults = { ...faults, ...conn.faults };
-			let msg: { id?: unknown; method?: unknown; params?: unknown };
-			try {
-				msg = JSON.parse(data.toString());
-			} catch {
-				return; // a node ignores what it cannot parse
-			}
-			if (msg === null || typeof msg !== "object") return;
-			conn.calls++;
-			const id = msg.id;
-			const params = Array.isArray(msg.params) ? msg.params : [];
-			const method =
-				typeof params[1] === "string" ? params[1] : String(msg.method);
-			if (f.dropEveryNCalls && conn.calls % f.dropEveryNCalls === 0) {
-				ws.terminate();
-				return;
-			}
-			if (f.hang && (f.hang.includes("*") || f.hang.includes(method))) return;
+    ws.on('message', (data) => {
+      const f: ChainSimFaults = { ...faults, ...conn.faults };
+      let msg: { id?: unknown; method?: unknown; params?: unknown };
+      try {
+        msg = JSON.parse(data.toString());
+      } catch {
+        return; // a node ignores what it cannot parse
+      }
+      if (msg === null || typeof msg !== 'object') return;
+      conn.calls++;
+      const id = msg.id;
+      const params = Array.isArray(msg.params) ? msg.params : [];
+      const method = typeof params[1] === 'string' ? params[1] : String(msg.method);
+      if (f.dropEveryNCalls && conn.calls % f.dropEveryNCalls === 0) {
+        ws.terminate();
+        return;
+      }
+      if (f.hang && (f.hang.includes('*') || f.hang.includes(method))) return;
 
-			const reply = (body: Record<string, unknown>): void => {
-				const text = JSON.stringify({ id, ...body }, (_k, v) =>
-					typeof v === "bigint" ? v.toString() : v,
-				);
-				const out = (): void => {
-					if (f.garbageEveryNCalls && conn.calls % f.garbageEveryNCalls === 0) {
-						send(GARBAGE[Math.floor(rand() * GARBAGE.length)]!);
-					}
-					send(text);
-				};
-				const delay =
-					(f.latencyMs ?? 0) +
-					(f.latencyJitterMs ? rand() * f.latencyJitterMs : 0) +
-					(f.outOfOrderMaxMs ? rand() * f.outOfOrderMaxMs : 0);
-				if (delay > 0) setTimeout(out, delay);
-				else out();
-			};
-			const fail = (err: unknown): void => {
-				if (err instanceof MethodNotFound) reply({ error: err.json });
-				else if (err instanceof FcError) reply({ error: err.toJson(method) });
-				else
-					reply({
-						error: new FcError(
-							"exception",
-							0,
-							String((err as Error)?.message ?? err),
-						).toJson(method),
-					});
-			};
+      const reply = (body: Record<string, unknown>): void => {
+        const text = JSON.stringify({ id, ...body }, (_k, v) => (typeof v === 'bigint' ? v.toString() : v));
+        const out = (): void => {
+          if (f.garbageEveryNCalls && conn.calls % f.garbageEveryNCalls === 0) {
+            send(GARBAGE[Math.floor(rand() * GARBAGE.length)]!);
+          }
+          send(text);
+        };
+        const delay =
+          (f.latencyMs ?? 0) + (f.latencyJitterMs ? rand() * f.latencyJitterMs : 0) + (f.outOfOrderMaxMs ? rand() * f.outOfOrderMaxMs : 0);
+        if (delay > 0) setTimeout(out, delay);
+        else out();
+      };
+      const fail = (err: unknown): void => {
+        if (err instanceof MethodNotFound) reply({ error: err.json });
+        else if (err instanceof FcError) reply({ error: err.toJson(method) });
+        else
+          reply({
+            error: new FcError('exception', 0, String((err as Error)?.message ?? err)).toJson(method),
+          });
+      };
 
-			if (msg.method !== "call" || params.length < 2) {
-				reply({ error: { code: -32601, message: "Method not found" } });
-				return;
-			}
-			const injected = f.errors?.[method];
-			if (injected) {
-				fail(FcError.from(injected));
-				return;
-			}
-			try {
-				const result = dispatchCall(
-					{
-						state,
-						apis,
-						disableHistoryApi: options.disableHistoryApi ?? false,
-						notice,
-					},
-					params[0],
-					method,
-					Array.isArray(params[2]) ? params[2] : [],
-				);
-				if (result instanceof Promise)
-					result.then((r) => reply({ result: r }), fail);
-				else reply({ result });
-			} catch (err) {
-				fail(err);
-			}
-		});
-	});
+      if (msg.method !== 'call' || params.length < 2) {
+        reply({ error: { code: -32601, message: 'Method not found' } });
+        return;
+      }
+      const injected = f.errors?.[method];
+      if (injected) {
+        fail(FcError.from(injected));
+        return;
+      }
+      try {
+        const result = dispatchCall(
+          {
+            state,
+            apis,
+            disableHistoryApi: options.disableHistoryApi ?? false,
+            notice,
+          },
+          params[0],
+          method,
+          Array.isArray(params[2]) ? params[2] : [],
+        );
+        if (result instanceof Promise) result.then((r) => reply({ result: r }), fail);
+        else reply({ result });
+      } catch (err) {
+        fail(err);
+      }
+    });
+  });
 
-	const produceBlocks = (n = 1): number => {
-		for (let i = 0; i < n; i++) {
-			const num = state.produceBlock();
-			const block = state.block(num);
-			for (const txId of (block?.transaction_ids as string[] | undefined) ??
-				[]) {
-				for (const w of waiters.get(txId) ?? []) w(num);
-				waiters.delete(txId);
-			}
-		}
-		return state.head;
-	};
-	const interval = options.blockIntervalMs ?? 0;
-	const timer =
-		interval > 0 ? setInterval(() => produceBlocks(1), interval) : undefined;
+  const produceBlocks = (n = 1): number => {
+    for (let i = 0; i < n; i++) {
+      const num = state.produceBlock();
+      const block = state.block(num);
+      for (const txId of (block?.transaction_ids as string[] | undefined) ?? []) {
+        for (const w of waiters.get(txId) ?? []) w(num);
+        waiters.delete(txId);
+      }
+    }
+    return state.head;
+  };
+  const interval = options.blockIntervalMs ?? 0;
+  const timer = interval > 0 ? setInterval(() => produceBlocks(1), interval) : undefined;
 
-	const mustAccount = (name: string): string => {
-		const id = state.accountIdByName.get(name);
-		if (!id) throw new Error(`unknown account: ${name}`);
-		return id;
-	};
-	let closing: Promise<void> | null = null;
+  const mustAccount = (name: string): string => {
+    const id = state.accountIdByName.get(name);
+    if (!id) throw new Error(`unknown account: ${name}`);
+    return id;
+  };
+  let closing: Promise<void> | null = null;
 
-	return {
-		url: `ws://127.0.0.1:${port}`,
-		port,
-		chainId: state.chainId,
-		faults,
-		connections: () => [...conns.values()],
-		get headBlockNumber() {
-			return state.head;
-		},
-		get lastIrreversibleBlockNumber() {
-			return state.lib;
-		},
-		get headTimeMs() {
-			return state.headTimeMs;
-		},
-		produceBlocks,
-		createAccount: (name, opts = {}) => state.createAccount(name, opts),
-		account: (name) => state.simAccounts.get(name),
-		fund: (name, sats, assetId = "1.3.0") => {
-			if (sats <= 0n) throw new Error("fund amount must be > 0");
-			state.credit(mustAccount(name), assetId, sats);
-		},
-		balance: (name, assetId = "1.3.0") =>
-			state.balance(mustAccount(name), assetId),
-		clientTransfer: async (p) => {
-			const pending = applyClientTransfer(state, p);
-			if (interval <= 0) return { txId: pending.txId };
-			const blockNum = await new Promise<number>((resolve) => {
-				const list = waiters.get(pending.txId) ?? [];
-				list.push(resolve);
-				waiters.set(pending.txId, list);
-			});
-			return { blockNum, txId: pending.txId };
-		},
-		transfersTo: (name) =>
-			state.ledger.filter((t) => t.to === state.accountIdByName.get(name)),
-		transfersFrom: (name) =>
-			state.ledger.filter((t) => t.from === state.accountIdByName.get(name)),
-		txBlock: (txId) => {
-			const k = state.known.get(txId);
-			return k && k !== "pending" ? k.blockNum : undefined;
-		},
-		state,
-		close: () => {
-			closing ??= new Promise<void>((resolve) => {
-				if (timer) clearInterval(timer);
-				for (const ws of conns.keys()) ws.terminate();
-				wss.close(() => resolve());
-			});
-			return closing;
-		},
-	};
+  return {
+    url: `ws://127.0.0.1:${port}`,
+    port,
+    chainId: state.chainId,
+    faults,
+    connections: () => [...conns.values()],
+    get headBlockNumber() {
+      return state.head;
+    },
+    get lastIrreversibleBlockNumber() {
+      return state.lib;
+    },
+    get headTimeMs() {
+      return state.headTimeMs;
+    },
+    produceBlocks,
+    createAccount: (name, opts = {}) => state.createAccount(name, opts),
+    account: (name) => state.simAccounts.get(name),
+    fund: (name, sats, assetId = '1.3.0') => {
+      if (sats <= 0n) throw new Error('fund amount must be > 0');
+      state.credit(mustAccount(name), assetId, sats);
+    },
+    balance: (name, assetId = '1.3.0') => state.balance(mustAccount(name), assetId),
+    clientTransfer: async (p) => {
+      const pending = applyClientTransfer(state, p);
+      if (interval <= 0) return { txId: pending.txId };
+      const blockNum = await new Promise<number>((resolve) => {
+        const list = waiters.get(pending.txId) ?? [];
+        list.push(resolve);
+        waiters.set(pending.txId, list);
+      });
+      return { blockNum, txId: pending.txId };
+    },
+    transfersTo: (name) => state.ledger.filter((t) => t.to === state.accountIdByName.get(name)),
+    transfersFrom: (name) => state.ledger.filter((t) => t.from === state.accountIdByName.get(name)),
+    txBlock: (txId) => {
+      const k = state.known.get(txId);
+      return k && k !== 'pending' ? k.blockNum : undefined;
+    },
+    state,
+    close: () => {
+      closing ??= new Promise<void>((resolve) => {
+        if (timer) clearInterval(timer);
+        for (const ws of conns.keys()) ws.terminate();
+        wss.close(() => resolve());
+      });
+      return closing;
+    },
+  };
 }

@@ -1,113 +1,112 @@
-import type { ChainMemo } from "../../chain/bitshares/index.js";
+import type { ChainMemo } from '../../chain/bitshares/index.js';
 
 /** Default chain id of the simulator (a fixed test id; not mainnet, so a mainnet-configured daemon refuses it). */
-export const SIM_CHAIN_ID =
-	"6bad081792deb5d41ed7acb3aa9a52e81b0c4c5223c39c7e124dc0802175dace"; // sha256('stakebts chain simulator')
+export const SIM_CHAIN_ID = '6bad081792deb5d41ed7acb3aa9a52e81b0c4c5223c39c7e124dc0802175dace'; // sha256('stakebts chain simulator')
 
 /** fc error as the node reports it (`data.name` / `data.code` are what callers branch on). */
 export type FcErrorSpec = { name: string; code: number; message?: string };
 
 /** Faults the simulator injects; every field is optional and can be changed at run time. */
 export type ChainSimFaults = {
-	/** Added to every reply, ms. */
-	latencyMs?: number;
-	/** Random extra latency 0..jitter ms per reply. */
-	latencyJitterMs?: number;
-	/** Delay each reply by a random 0..N ms so replies overtake each other. */
-	outOfOrderMaxMs?: number;
-	/** Answer these methods with an error. */
-	errors?: Record<string, FcErrorSpec>;
-	/** Never answer these methods (`'*'` = every call, handshake included). */
-	hang?: string[];
-	/** Terminate the connection (without answering) on every N-th call of a connection. */
-	dropEveryNCalls?: number;
-	/** Refuse new WebSocket connections (HTTP 503 on upgrade). */
-	refuseConnections?: boolean;
-	/** Send a garbage frame before every N-th reply. */
-	garbageEveryNCalls?: number;
+  /** Added to every reply, ms. */
+  latencyMs?: number;
+  /** Random extra latency 0..jitter ms per reply. */
+  latencyJitterMs?: number;
+  /** Delay each reply by a random 0..N ms so replies overtake each other. */
+  outOfOrderMaxMs?: number;
+  /** Answer these methods with an error. */
+  errors?: Record<string, FcErrorSpec>;
+  /** Never answer these methods (`'*'` = every call, handshake included). */
+  hang?: string[];
+  /** Terminate the connection (without answering) on every N-th call of a connection. */
+  dropEveryNCalls?: number;
+  /** Refuse new WebSocket connections (HTTP 503 on upgrade). */
+  refuseConnections?: boolean;
+  /** Send a garbage frame before every N-th reply. */
+  garbageEveryNCalls?: number;
 };
 
 export type SyntheticHistoryOptions = {
-	/** Number of pre-existing blocks (1..blocks), generated on request. */
-	blocks: number;
-	/** Transactions per synthetic block (one op each). @default 4 */
-	opsPerBlock?: number;
-	/** Transfers to the broker placed in given blocks; `memo` is encrypted as a wallet would. */
-	transfersToBroker?: Array<{
-		block: number;
-		from: string;
-		amountSats: bigint;
-		memo?: string;
-	}>;
-	/** Receiver of `transfersToBroker`; created if missing. @default 'broker' */
-	broker?: string;
-	/** @default 1 */
-	seed?: number;
+  /** Number of pre-existing blocks (1..blocks), generated on request. */
+  blocks: number;
+  /** Transactions per synthetic block (one op each). @default 4 */
+  opsPerBlock?: number;
+  /** Transfers to the broker placed in given blocks; `memo` is encrypted as a wallet would. */
+  transfersToBroker?: Array<{
+    block: number;
+    from: string;
+    amountSats: bigint;
+    memo?: string;
+  }>;
+  /** Receiver of `transfersToBroker`; created if missing. @default 'broker' */
+  broker?: string;
+  /** @default 1 */
+  seed?: number;
 };
 
 export type ChainSimOptions = {
-	/** @default 0 (any free port) */
-	port?: number;
-	/** @default '127.0.0.1' */
-	host?: string;
-	/** @default SIM_CHAIN_ID */
-	chainId?: string;
-	/** Real-time block interval; 0 = only `produceBlocks(n)`. @default 0 */
-	blockIntervalMs?: number;
-	/** Chain time per block (e.g. 3_600_000 makes months pass in seconds). @default 3_000 */
-	blockTimeMs?: number;
-	/** last_irreversible_block_num = head − lag. @default 2 */
-	irreversibleLag?: number;
-	/** Chain time of block 0 (ms). @default now − synthetic blocks × blockTimeMs, whole seconds */
-	genesisTimeMs?: number;
-	/** Transfer base fee in BTS satoshis. @default 45_000n */
-	transferFeeSats?: bigint;
-	/** Memo price per kbyte in BTS satoshis. @default 15_000n */
-	pricePerKbyteSats?: bigint;
-	/** Refuse the history api at login (as a node without the plugin). @default false */
-	disableHistoryApi?: boolean;
-	syntheticHistory?: SyntheticHistoryOptions;
-	faults?: ChainSimFaults;
+  /** @default 0 (any free port) */
+  port?: number;
+  /** @default '127.0.0.1' */
+  host?: string;
+  /** @default SIM_CHAIN_ID */
+  chainId?: string;
+  /** Real-time block interval; 0 = only `produceBlocks(n)`. @default 0 */
+  blockIntervalMs?: number;
+  /** Chain time per block (e.g. 3_600_000 makes months pass in seconds). @default 3_000 */
+  blockTimeMs?: number;
+  /** last_irreversible_block_num = head − lag. @default 2 */
+  irreversibleLag?: number;
+  /** Chain time of block 0 (ms). @default now − synthetic blocks × blockTimeMs, whole seconds */
+  genesisTimeMs?: number;
+  /** Transfer base fee in BTS satoshis. @default 45_000n */
+  transferFeeSats?: bigint;
+  /** Memo price per kbyte in BTS satoshis. @default 15_000n */
+  pricePerKbyteSats?: bigint;
+  /** Refuse the history api at login (as a node without the plugin). @default false */
+  disableHistoryApi?: boolean;
+  syntheticHistory?: SyntheticHistoryOptions;
+  faults?: ChainSimFaults;
 };
 
 /** An account created through the test hook, with its keys (test keys only). */
 export type SimAccount = {
-	id: string;
-	name: string;
-	activeWif: string;
-	memoWif: string;
-	activePub: string;
-	memoPub: string;
+  id: string;
+  name: string;
+  activeWif: string;
+  memoWif: string;
+  activePub: string;
+  memoPub: string;
 };
 
 /** One transfer as the simulator applied it: the ground truth tests check exactly-once against. */
 export type LedgerTransfer = {
-	blockNum: number;
-	trxInBlock: number;
-	opInTrx: number;
-	txId: string;
-	from: string;
-	fromName: string | undefined;
-	to: string;
-	toName: string | undefined;
-	amountSats: bigint;
-	assetId: string;
-	feeSats: bigint;
-	memo: ChainMemo | undefined;
-	/** Block time, UTC ms. */
-	timeMs: number;
+  blockNum: number;
+  trxInBlock: number;
+  opInTrx: number;
+  txId: string;
+  from: string;
+  fromName: string | undefined;
+  to: string;
+  toName: string | undefined;
+  amountSats: bigint;
+  assetId: string;
+  feeSats: bigint;
+  memo: ChainMemo | undefined;
+  /** Block time, UTC ms. */
+  timeMs: number;
 };
 
 export type ClientTransferParameters = {
-	from: string;
-	to: string;
-	amountSats: bigint;
-	/** @default '1.3.0' */
-	assetId?: string;
-	/** Encrypted with the sender's memo key to the receiver's memo key, as a wallet does. */
-	memo?: string;
-	/** Unencrypted memo (null keys). */
-	plainMemo?: string;
-	/** Memo JSON exactly as given (e.g. undecryptable, stale key). */
-	rawMemo?: ChainMemo;
+  from: string;
+  to: string;
+  amountSats: bigint;
+  /** @default '1.3.0' */
+  assetId?: string;
+  /** Encrypted with the sender's memo key to the receiver's memo key, as a wallet does. */
+  memo?: string;
+  /** Unencrypted memo (null keys). */
+  plainMemo?: string;
+  /** Memo JSON exactly as given (e.g. undecryptable, stale key). */
+  rawMemo?: ChainMemo;
 };

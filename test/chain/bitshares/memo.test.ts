@@ -181,7 +181,12 @@ describe('memo round trips', () => {
 
   it('plain memo: null keys, 00000000 prefix, readable by anyone as plain', () => {
     const memo = plainMemo('funding');
-    expect(memo).toEqual({ from: NULL_PUBLIC_KEY, to: NULL_PUBLIC_KEY, nonce: '0', message: `00000000${Buffer.from('funding').toString('hex')}` });
+    expect(memo).toEqual({
+      from: NULL_PUBLIC_KEY,
+      to: NULL_PUBLIC_KEY,
+      nonce: '0',
+      message: `00000000${Buffer.from('funding').toString('hex')}`,
+    });
     const r = decryptMemo(memo, bob.wif);
     expect(r).toMatchObject({ ok: true, plain: true });
     expect(r.ok && r.bytes.toString('utf8')).toBe('funding');

@@ -118,7 +118,16 @@ describe('buildSignedTransfer', () => {
 
   it('emits the node JSON: amounts as decimal strings, op type 0, one 65-byte signature', () => {
     expect(built.signedTx.operations).toEqual([
-      [0, { fee: { amount: '86869', asset_id: '1.3.0' }, from: '1.2.100', to: '1.2.200', amount: { amount: '2500000000', asset_id: '1.3.0' }, extensions: [] }],
+      [
+        0,
+        {
+          fee: { amount: '86869', asset_id: '1.3.0' },
+          from: '1.2.100',
+          to: '1.2.200',
+          amount: { amount: '2500000000', asset_id: '1.3.0' },
+          extensions: [],
+        },
+      ],
     ]);
     expect(built.signedTx.extensions).toEqual([]);
     expect(built.signedTx.signatures).toHaveLength(1);

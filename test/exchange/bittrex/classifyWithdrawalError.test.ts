@@ -44,7 +44,9 @@ describe('classifyWithdrawalError (reference tables)', () => {
       nowMs: NOW,
     });
     expect(o).toEqual({ kind: 'duplicate', withdrawalId: theirs.toLowerCase() });
-    expect(classifyWithdrawalError({ httpStatus: 409, code: 'CLIENTWITHDRAWALID_ALREADY_EXISTS', nowMs: NOW })).toEqual({ kind: 'duplicate' });
+    expect(classifyWithdrawalError({ httpStatus: 409, code: 'CLIENTWITHDRAWALID_ALREADY_EXISTS', nowMs: NOW })).toEqual({
+      kind: 'duplicate',
+    });
   });
 
   it('rejected keeps the code and HTTP status', () => {

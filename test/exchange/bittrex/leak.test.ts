@@ -35,7 +35,12 @@ afterAll(() => sim.close());
 
 /** Every way an error can be rendered: message, stack, JSON, util.inspect with the whole cause chain. */
 function renderings(err: unknown): string[] {
-  return [String(err), (err as Error).stack ?? '', JSON.stringify(err, Object.getOwnPropertyNames(err as object)), inspect(err, { depth: 20, showHidden: true })];
+  return [
+    String(err),
+    (err as Error).stack ?? '',
+    JSON.stringify(err, Object.getOwnPropertyNames(err as object)),
+    inspect(err, { depth: 20, showHidden: true }),
+  ];
 }
 
 function expectClean(text: string): void {

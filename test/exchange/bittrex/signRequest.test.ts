@@ -25,7 +25,12 @@ describe('Bittrex v3 signing recipe (spec vector)', () => {
   });
 
   it('pre-sign string without subaccount matches the spec example', () => {
-    const s = preSignString({ timestamp: v.example_timestamp, url: v.example_uri, method: 'get', contentHash: v.content_hash_of_empty_body });
+    const s = preSignString({
+      timestamp: v.example_timestamp,
+      url: v.example_uri,
+      method: 'get',
+      contentHash: v.content_hash_of_empty_body,
+    });
     expect(s).toBe(v.presign_no_subaccount);
   });
 
@@ -72,9 +77,7 @@ describe('Bittrex v3 signing recipe (spec vector)', () => {
     expect(h['Api-Content-Hash']).toBe(createHash('sha512').update(body).digest('hex'));
     expect(h['Api-Content-Hash']).not.toBe(contentHash('{"quantity":"1.00000","currencySymbol":"BTS"}'));
     // The method is signed in capitals whatever the caller passes.
-    expect(h['Api-Signature']).toBe(
-      createHmac('sha512', 's').update(`1http://x/v3/withdrawalsPOST${h['Api-Content-Hash']}`).digest('hex'),
-    );
+    expect(h['Api-Signature']).toBe(createHmac('sha512', 's').update(`1http://x/v3/withdrawalsPOST${h['Api-Content-Hash']}`).digest('hex'));
   });
 
   it('refuses a timestamp that is not integer milliseconds', () => {

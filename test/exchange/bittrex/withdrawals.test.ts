@@ -210,7 +210,10 @@ describe('Bittrex client ↔ simulator: createWithdrawal outcomes', () => {
     const o = await client.createWithdrawal({ quantity: 100n * BTS, cryptoAddress: 'Not An Account', clientWithdrawalId: randomUUID() });
     if (o.kind !== 'created') throw new Error(`expected created, got ${o.kind}`);
     await sim.processPending();
-    expect(await client.getWithdrawal(o.withdrawal.id)).toMatchObject({ status: 'ERROR_INVALID_ADDRESS', errorCode: 'ERROR_INVALID_ADDRESS' });
+    expect(await client.getWithdrawal(o.withdrawal.id)).toMatchObject({
+      status: 'ERROR_INVALID_ADDRESS',
+      errorCode: 'ERROR_INVALID_ADDRESS',
+    });
     expect(sent).toHaveLength(0);
     const open = await client.listOpenWithdrawals();
     expect(open.map((w) => w.id)).toEqual([o.withdrawal.id]);

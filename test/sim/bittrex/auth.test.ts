@@ -53,7 +53,10 @@ describe('Bittrex simulator authentication (raw HTTP)', () => {
     expect(res.status).toBe(401);
     expect(res.text).toBe('{"code":"INVALID_CONTENT_HASH"}');
     // A GET carrying the hash of a non-empty body is refused the same way.
-    const getHeaders = signRequest({ ...creds, timestampMs: Date.now(), url: `${sim.url}/balances`, method: 'GET', body: '{}' }) as Record<string, string>;
+    const getHeaders = signRequest({ ...creds, timestampMs: Date.now(), url: `${sim.url}/balances`, method: 'GET', body: '{}' }) as Record<
+      string,
+      string
+    >;
     const get = await rawRequest(`${sim.url}/balances`, { headers: getHeaders });
     expect(get.text).toBe('{"code":"INVALID_CONTENT_HASH"}');
     expect(sim.ledger(0)).toHaveLength(0);
@@ -65,7 +68,10 @@ describe('Bittrex simulator authentication (raw HTTP)', () => {
     expect(wrongSecret.text).toBe('{"code":"INVALID_SIGNATURE"}');
 
     const sentUrl = `${sim.url}/withdrawals/closed?pageSize=5`;
-    const noQuery = signRequest({ ...creds, timestampMs: Date.now(), url: `${sim.url}/withdrawals/closed`, method: 'GET' }) as Record<string, string>;
+    const noQuery = signRequest({ ...creds, timestampMs: Date.now(), url: `${sim.url}/withdrawals/closed`, method: 'GET' }) as Record<
+      string,
+      string
+    >;
     expect((await rawRequest(sentUrl, { headers: noQuery })).text).toBe('{"code":"INVALID_SIGNATURE"}');
 
     const ts = String(Date.now());

@@ -26,7 +26,9 @@ describe('Bittrex simulator lifecycle', () => {
     const o = await client.createWithdrawal({ quantity: 10n * BTS, cryptoAddress: 'bob', clientWithdrawalId: randomUUID() });
     if (o.kind !== 'created') throw new Error(`expected created, got ${o.kind}`);
     expect(o.withdrawal.txCost).toBe(2n * BTS);
-    await expect.poll(async () => (await client.getWithdrawal(o.withdrawal.id)).status, { timeout: 10_000, interval: 50 }).toBe('COMPLETED');
+    await expect
+      .poll(async () => (await client.getWithdrawal(o.withdrawal.id)).status, { timeout: 10_000, interval: 50 })
+      .toBe('COMPLETED');
     // Give the timer a few more rounds: it must not pay again.
     await sim.processPending();
     expect(sent).toEqual([8n * BTS]);

@@ -4,7 +4,10 @@ import { signRequest } from '../../../src/exchange/bittrex/signRequest.js';
 export type RawResponse = { status: number; text: string; headers: http.IncomingHttpHeaders };
 
 /** A plain node:http request with exactly these headers and body bytes (no client library in between). */
-export function rawRequest(url: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<RawResponse> {
+export function rawRequest(
+  url: string,
+  init: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const req = http.request(url, { method: init.method ?? 'GET', headers: init.headers ?? {} }, (res) => {
       const chunks: Buffer[] = [];
