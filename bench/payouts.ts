@@ -11,6 +11,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createNodeClient } from '../src/chain/nodeClient/index.js';
 import { configSchema } from '../src/config/index.js';
 import { readCursor } from '../src/db/cursor.js';
@@ -25,26 +26,11 @@ import { startChainSimulator } from '../src/sim/chain/index.js';
 const count = Number(process.argv[2] ?? 1000);
 const concurrency = Number(process.argv[3] ?? 8);
 const latencyMs = Number(process.argv[4] ?? 20);
-const variants = (process.argv[5] ?? 'tsc,bundle').split(',');
+const variants = (process.argv[5] ?? 'bundle').split(',');
 
-/**
- * The same worker bundled into one file (esbuild, which tsx ships): module loading is most of a worker's start-up
- * cost, and one file halves it. Measured here as a candidate build step; the engine takes it through `workerPath`.
- */
-async function bundledWorker(dir: string): Promise<string> {
-  const { build } = await import('esbuild');
-  const outfile = join(dir, 'worker.bundle.mjs');
-  await build({
-    entryPoints: [defaultWorkerPath()],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    minify: true,
-    outfile,
-    logLevel: 'silent',
-    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-  });
-  return outfile;
+/** The tsc output of the same worker (loads its module graph from dist/ and node_modules): for comparison. */
+function tscWorker(): string {
+  return fileURLToPath(new URL('../dist/payout/worker.js', import.meta.url));
 }
 
 async function bareOverhead(samples: number, workerPath: string): Promise<number> {
@@ -55,7 +41,7 @@ async function bareOverhead(samples: number, workerPath: string): Promise<number
       timeoutMs: 10_000,
       // An abort as first message: the worker boots, answers and exits without sending anything.
       onMessage: (m, reply) => {
-        if (m.type === 'ready') reply({ type: 'chain.abort', reason: 'bench' });
+        if (m.type === 'ready') reply({ type: 'abort', reason: 'bench' });
       },
     });
     total += end.elapsedMs;
@@ -161,9 +147,8 @@ async function runRail(rail: 'broker' | 'bittrex1', n: number, workerPath: strin
 }
 
 console.log(`payout bench: ${count} payments, concurrency ${concurrency}, simulated latency ${latencyMs} ms per call (node and Bittrex)`);
-const bundleDir = mkdtempSync(join(tmpdir(), 'stakebts-bundle-'));
 for (const variant of variants) {
-  const workerPath = variant === 'bundle' ? await bundledWorker(bundleDir) : defaultWorkerPath();
+  const workerPath = variant === 'tsc' ? tscWorker() : defaultWorkerPath();
   const overhead = await bareOverhead(10, workerPath);
   console.log(`[${variant} worker] bare process overhead (fork → ready → exit): ${overhead.toFixed(0)} ms`);
   for (const [rail, n] of [
@@ -178,4 +163,3 @@ for (const variant of variants) {
     );
   }
 }
-rmSync(bundleDir, { recursive: true, force: true });

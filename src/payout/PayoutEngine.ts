@@ -17,13 +17,13 @@ export type PayoutEngineOptions = {
   db: Database;
   config: Config;
   node: NodeClient;
-  /** Plain strings on purpose: they are handed to the workers over IPC and never logged. */
+  /** Used in this process only (signing); never handed to a worker, never logged. */
   secrets: PayoutSecrets;
   brokerAccount: { id: string; name: string };
   /** Time of the last irreversible block, ms: "now" for due payments. */
   nowProvider: () => Promise<number>;
   logger?: Logger;
-  /** Compiled worker script. @default dist/payout/worker.js */
+  /** Worker script to fork. @default dist/payout/worker.bundle.cjs (built by `npm run build`) */
   workerPath?: string;
   /** Chain tx expiration after chain time, seconds (1..86400). @default 120 */
   txExpiresInSec?: number;

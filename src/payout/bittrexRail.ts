@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { type AttemptRow, insertAttemptIntent } from '../db/payoutAttempts.js';
 import type { PayoutRow } from '../db/payouts.js';
 import { appendReceipt } from '../db/receipts.js';
-import { type BittrexClient, buildWithdrawalBody } from '../exchange/bittrex/index.js';
-import type { BittrexOutcome } from './protocol.js';
+import { type BittrexClient, buildWithdrawalBody, signRequest } from '../exchange/bittrex/index.js';
+import { classifyWithdrawalResponse } from './classifyWithdrawalResponse.js';
+import type { HttpOutcome } from './protocol.js';
 import { runWorker } from './runWorker.js';
 import { attemptEnded, attemptRetryLater, attemptSubmitted, attemptUnknown, markPaid, payoutFailed } from './transitions.js';
 import type { EngineContext, RailResult } from './types.js';
@@ -69,7 +70,11 @@ export async function executeBittrex(ctx: EngineContext, p: PayoutRow, index: nu
   return sendAndApply(ctx, p, a, index, 'execute');
 }
 
-/** Runs the worker on the attempt's committed body and applies the outcome. */
+/**
+ * Runs the worker on the attempt's committed body and applies the outcome. The request is signed here, in the
+ * parent, when the worker reports ready (so the timestamp is milliseconds old when it goes out, far inside the
+ * exchange's window): the worker gets the URL, the headers and the body, never the API secret.
+ */
 async function sendAndApply(
   ctx: EngineContext,
   p: PayoutRow,
@@ -81,7 +86,9 @@ async function sendAndApply(
   const secret = ctx.secrets.bittrex.find((b) => b.index === index);
   const client = ctx.bittrex.get(index);
   if (!secret || !client) return { kind: 'ambiguous', rail, reason: 'account no longer configured' };
-  let outcome: BittrexOutcome | null = null;
+  // new URL(...).href is the form that goes on the wire: signing it avoids any re-encoding mismatch.
+  const url = new URL(`${ctx.config.bittrex.baseUrl.replace(/\/+$/, '')}/withdrawals`).href;
+  let response: HttpOutcome | null = null;
   let failed: string | null = null;
   const end = await runWorker({
     workerPath: ctx.workerPath,
@@ -89,23 +96,29 @@ async function sendAndApply(
     signal: ctx.signal,
     onMessage: (msg, reply) => {
       if (msg.type === 'ready') {
-        reply({
-          type: 'bittrex.post',
-          baseUrl: ctx.config.bittrex.baseUrl,
+        const auth = signRequest({
           apiKey: secret.apiKey,
           apiSecret: secret.apiSecret,
-          timeoutMs: ctx.config.bittrex.timeoutMs,
-          clockOffsetMs: client.clockOffsetMs(),
+          timestampMs: Math.floor(Date.now() + client.clockOffsetMs()),
+          url,
+          method: 'POST',
           body: a.request,
         });
-      } else if (msg.type === 'bittrex.result') outcome = msg.outcome;
+        reply({
+          type: 'bittrex.post',
+          url,
+          headers: { Accept: 'application/json', 'Content-Type': 'application/json', ...auth },
+          body: a.request,
+          timeoutMs: ctx.config.bittrex.timeoutMs,
+        });
+      } else if (msg.type === 'bittrex.response') response = msg.outcome;
       else if (msg.type === 'failed') failed = msg.reason;
     },
   });
   ctx.stats.workers++;
   ctx.stats.workerMs += end.elapsedMs;
-  const o = outcome as BittrexOutcome | null;
-  if (o === null) {
+  const res = response as HttpOutcome | null;
+  if (res === null) {
     if (failed !== null && phase === 'execute') {
       // The worker refused before sending: nothing left the process.
       attemptEnded(ctx.db, p, a, 'rejected', { code: 'WORKER_REFUSED', reason: failed });
@@ -118,6 +131,8 @@ async function sendAndApply(
     ctx.logger.warn({ payoutId: p.id, rail, reason }, 'withdrawal outcome unknown; will reconcile by clientWithdrawalId');
     return { kind: 'ambiguous', rail, reason };
   }
+  const o = await classifyWithdrawalResponse(client, res, a.idem_key);
+  ctx.logger.debug({ payoutId: p.id, rail, clientWithdrawalId: a.idem_key, outcome: o.kind }, 'bittrex withdrawal outcome');
   switch (o.kind) {
     case 'created':
     case 'duplicate': {
@@ -127,7 +142,7 @@ async function sendAndApply(
         if (a.state === 'intent') attemptUnknown(ctx.db, p, a, { reason: 'duplicate without the existing id' });
         return { kind: 'ambiguous', rail, reason: 'duplicate without id' };
       }
-      attemptSubmitted(ctx.db, p, a, id, { outcome: o.kind, status: w?.status ?? null, quantitySats: w?.quantity ?? null });
+      attemptSubmitted(ctx.db, p, a, id, { outcome: o.kind, status: w?.status ?? null, quantitySats: w?.quantity.toString() ?? null });
       return { kind: 'sent', rail };
     }
     case 'rejected': {

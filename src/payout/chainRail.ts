@@ -1,4 +1,11 @@
-import { buildTransferOp, publicKeyFromWif, transactionId } from '../chain/bitshares/index.js';
+import {
+  type BuildSignedTransferResult,
+  buildSignedTransfer,
+  buildTransferOp,
+  encryptMemo,
+  publicKeyFromWif,
+  transactionId,
+} from '../chain/bitshares/index.js';
 import { readCursor } from '../db/cursor.js';
 import { type AttemptRow, insertAttemptIntent } from '../db/payoutAttempts.js';
 import type { PayoutRow } from '../db/payouts.js';
@@ -27,12 +34,15 @@ function cipherBytes(text: string): number {
 }
 
 /**
- * One attempt on the broker account (chain rail), in a worker:
- * 1. parent reads head/TaPoS and the fee (same-size placeholder memo), reserves the broker balance;
- * 2. worker signs and returns {txId, expiration, signedTx}; the parent checks the tx pays exactly this
- *    payment, then persists the attempt (`intent`, idem_key = tx id, request = signed tx) and acks;
- * 3. only then the worker broadcasts and reports: accepted → submitted; fc refusal → rejected (definite);
- *    anything else, or no report (killed at the limit, crash) → unknown, reconciled by tx id.
+ * One attempt on the broker account (chain rail). The parent signs, the worker only broadcasts:
+ * 1. parent reads head/TaPoS and the fee (same-size placeholder memo), reserves the broker balance, encrypts the
+ *    memo and signs the transfer (bitsharesjs is loaded here anyway), checks the tx pays exactly this payment,
+ *    and persists the attempt (`intent`, idem_key = tx id, request = signed tx, tx_expiration) with its receipt,
+ *    committed BEFORE forking;
+ * 2. worker gets the signed tx and the node URLs over IPC, broadcasts and reports: accepted → submitted;
+ *    fc refusal → rejected (definite); anything else, or no report (killed at the limit, crash) → unknown,
+ *    reconciled by tx id (the same signed tx is re-sent, never rebuilt, until expiry is irreversible).
+ * No private key goes to a chain worker: fewer processes ever hold the broker's keys.
  */
 export async function executeChain(ctx: EngineContext, p: PayoutRow): Promise<RailResult> {
   const rail = BROKER_RAIL;
@@ -68,121 +78,116 @@ export async function executeChain(ctx: EngineContext, p: PayoutRow): Promise<Ra
     if (cycle.brokerAvailable !== null) cycle.brokerAvailable += need;
   };
 
-  let attempt: AttemptRow | null = null;
+  let signed: BuildSignedTransferResult;
+  try {
+    signed = buildSignedTransfer({
+      chainId: cycle.chainId,
+      from: brokerAccount.id,
+      to: to.id,
+      amount,
+      fee,
+      memo: encryptMemo({ fromWif: secrets.brokerMemoWif, toPub: to.memoKey, text: p.memo }),
+      activeWif: secrets.brokerActiveWif,
+      headBlockNumber: dgp.headBlockNumber,
+      headBlockId: dgp.headBlockId,
+      chainTimeSec: Math.floor(dgp.time / 1000),
+      expiresInSec: ctx.txExpiresInSec,
+    });
+  } catch (err) {
+    // The adapter's error texts are built from public values only.
+    release();
+    ctx.logger.warn({ payoutId: p.id, err: err instanceof Error ? err.message.split('\n')[0] : String(err) }, 'signing failed');
+    return { kind: 'rejected', rail, code: 'SIGNING_FAILED', cause: 'other' };
+  }
+  // Our own tx now, but what is persisted is what reconciliation trusts: its id must hash from the stored JSON
+  // and it must pay exactly this payment. A mismatch is a builder bug; nothing is persisted or sent.
+  const signedTx = signed.signedTx as unknown as Record<string, unknown>;
+  const problem = checkSignedTx(signedTx, signed.txId, { from: brokerAccount.id, to: to.id, amount });
+  if (problem) {
+    release();
+    ctx.logger.error({ payoutId: p.id, problem }, 'built tx does not match the payment; not sent');
+    return { kind: 'rejected', rail, code: 'TX_MISMATCH', cause: 'other' };
+  }
+  const attempt = db
+    .transaction(() => {
+      const a = insertAttemptIntent(db, {
+        payoutId: p.id,
+        rail,
+        idemKey: signed.txId,
+        request: JSON.stringify(signedTx),
+        txExpiration: signed.expiration,
+      });
+      if (a) {
+        appendReceipt(db, p.contract_id ?? 0, {
+          event: 'payout_attempt',
+          payoutId: p.id,
+          rail,
+          attemptNo: a.attempt_no,
+          idemKey: a.idem_key,
+          txExpiration: signed.expiration,
+          feeSats: fee,
+        });
+      }
+      return a;
+    })
+    .immediate();
+  if (!attempt) {
+    release();
+    return { kind: 'rejected', rail, code: 'NOT_PENDING', cause: 'other' };
+  }
+
+  // From here on the attempt is committed: whatever happens to the worker, the tx is reconciled by its id.
   let result: RailResult | null = null;
   const end = await runWorker({
     workerPath: ctx.workerPath,
     timeoutMs: ctx.config.payout.timeoutMs,
     signal: ctx.signal,
     onMessage: (msg, reply) => {
-      switch (msg.type) {
-        case 'ready':
-          reply({
-            type: 'chain.sign',
-            chainId: cycle.chainId,
-            from: brokerAccount.id,
-            to: to.id,
-            amountSats: amount.toString(),
-            feeSats: fee.toString(),
-            memoText: p.memo,
-            toMemoPub: to.memoKey,
-            activeWif: secrets.brokerActiveWif,
-            memoWif: secrets.brokerMemoWif,
-            headBlockNumber: dgp.headBlockNumber,
-            headBlockId: dgp.headBlockId,
-            chainTimeSec: Math.floor(dgp.time / 1000),
-            expiresInSec: ctx.txExpiresInSec,
-            nodeUrls: ctx.config.nodes,
-            callTimeoutMs: ctx.config.listener.callTimeoutMs,
-          });
-          return;
-        case 'chain.signed': {
-          const problem = checkSignedTx(msg.signedTx, msg.txId, { from: brokerAccount.id, to: to.id, amount });
-          if (problem) {
-            result = { kind: 'rejected', rail, code: 'WORKER_TX_MISMATCH', cause: 'other' };
-            reply({ type: 'chain.abort', reason: problem });
-            return;
-          }
-          attempt = db
-            .transaction(() => {
-              const a = insertAttemptIntent(db, {
-                payoutId: p.id,
-                rail,
-                idemKey: msg.txId,
-                request: JSON.stringify(msg.signedTx),
-                txExpiration: msg.expiration,
-              });
-              if (a) {
-                appendReceipt(db, p.contract_id ?? 0, {
-                  event: 'payout_attempt',
-                  payoutId: p.id,
-                  rail,
-                  attemptNo: a.attempt_no,
-                  idemKey: a.idem_key,
-                  txExpiration: msg.expiration,
-                  feeSats: fee,
-                });
-              }
-              return a;
-            })
-            .immediate();
-          if (attempt) reply({ type: 'chain.persisted', txId: msg.txId });
-          else {
-            result = { kind: 'rejected', rail, code: 'NOT_PENDING', cause: 'other' };
-            reply({ type: 'chain.abort', reason: 'payment is not pending' });
-          }
-          return;
+      if (msg.type === 'ready') {
+        reply({
+          type: 'chain.broadcast',
+          txId: signed.txId,
+          signedTx,
+          chainId: cycle.chainId,
+          nodeUrls: ctx.config.nodes,
+          callTimeoutMs: ctx.config.listener.callTimeoutMs,
+        });
+      } else if (msg.type === 'chain.result' && msg.txId === signed.txId && result === null) {
+        const o = msg.outcome;
+        if (o.kind === 'accepted') {
+          attemptSubmitted(db, p, attempt, msg.txId, { broadcast: 'accepted' });
+          result = { kind: 'sent', rail };
+        } else if (o.kind === 'rejected') {
+          attemptEnded(db, p, attempt, 'rejected', { code: o.fcName, reason: o.reason });
+          result = o.transient
+            ? { kind: 'retry', rail, code: o.fcName, afterMs: 0 }
+            : { kind: 'rejected', rail, code: o.funds ? 'INSUFFICIENT_FUNDS' : o.fcName, cause: o.funds ? 'funds' : 'other' };
+        } else {
+          attemptUnknown(db, p, attempt, { reason: o.reason });
+          result = { kind: 'ambiguous', rail, reason: o.reason };
         }
-        case 'chain.result': {
-          if (!attempt || msg.txId !== attempt.idem_key) return;
-          const o = msg.outcome;
-          if (o.kind === 'accepted') {
-            attemptSubmitted(db, p, attempt, msg.txId, { broadcast: 'accepted' });
-            result = { kind: 'sent', rail };
-          } else if (o.kind === 'rejected') {
-            attemptEnded(db, p, attempt, 'rejected', { code: o.fcName, reason: o.reason });
-            result = o.transient
-              ? { kind: 'retry', rail, code: o.fcName, afterMs: 0 }
-              : { kind: 'rejected', rail, code: o.funds ? 'INSUFFICIENT_FUNDS' : o.fcName, cause: o.funds ? 'funds' : 'other' };
-          } else {
-            attemptUnknown(db, p, attempt, { reason: o.reason });
-            result = { kind: 'ambiguous', rail, reason: o.reason };
-          }
-          return;
-        }
-        case 'failed':
-          result = { kind: 'rejected', rail, code: 'WORKER_FAILED', cause: 'other' };
-          ctx.logger.warn({ payoutId: p.id, reason: msg.reason }, 'payout worker stopped before sending');
-          return;
-        default:
-          return;
       }
+      // 'failed' (the worker refused its job) is not trusted as "not sent" for a persisted tx: it stays
+      // unreported below, becomes unknown and is re-sent by reconciliation (harmless: same tx id).
     },
   });
   ctx.stats.workers++;
   ctx.stats.workerMs += end.elapsedMs;
-  const persisted = attempt as AttemptRow | null;
   const reported = result as RailResult | null;
-  if (persisted && reported === null) {
+  if (reported === null) {
     // Persisted, maybe broadcast, no answer: killed at the limit, crashed or broke the protocol.
     const reason = end.killed
       ? `worker killed after ${ctx.config.payout.timeoutMs} ms`
       : (end.protocolError ?? `worker exited (${end.code ?? end.exitSignal}) without a result`);
-    attemptUnknown(db, p, persisted, { reason });
+    attemptUnknown(db, p, attempt, { reason });
     ctx.logger.warn({ payoutId: p.id, rail, reason }, 'payout outcome unknown; will reconcile by tx id');
     return { kind: 'ambiguous', rail, reason };
   }
-  const final: RailResult = reported ?? {
-    kind: 'retry',
-    rail,
-    code: end.killed ? 'WORKER_KILLED_BEFORE_SIGNING' : 'WORKER_DIED_BEFORE_SIGNING',
-    afterMs: 0,
-  };
-  if (final.kind === 'rejected' || final.kind === 'retry') release();
-  return final;
+  if (reported.kind === 'rejected' || reported.kind === 'retry') release();
+  return reported;
 }
 
-/** The worker's tx must be exactly this payment from the broker; anything else is never persisted or sent. */
+/** The signed tx must be exactly this payment from the broker, under this id; anything else is never persisted or sent. */
 function checkSignedTx(tx: Record<string, unknown>, txId: string, want: { from: string; to: string; amount: bigint }): string | null {
   if (transactionId(tx) !== txId) return 'tx id does not match the signed transaction';
   const ops = tx.operations;

@@ -5,13 +5,14 @@ import { BaseError } from '../errors/BaseError.js';
 import { type ParentMessage, parentMessageSchema, type WorkerMessage, workerMessageSchema } from './protocol.js';
 
 /**
- * The compiled worker. From dist/ it sits next to this file; from src/ (tests, tsx) the compiled copy in dist/
- * is used, because forking TypeScript through a loader costs over a second per payment.
+ * The bundled worker (one file built by scripts/bundleWorker.mjs in `npm run build`). From dist/ it sits next to
+ * this file; from src/ (tests, tsx) the built copy in dist/ is used: forking TypeScript through a loader, or the
+ * tsc output with its module graph, costs several times a bare Node start per payment.
  */
 export function defaultWorkerPath(): string {
   const here = fileURLToPath(import.meta.url);
-  if (here.endsWith('.js')) return fileURLToPath(new URL('./worker.js', import.meta.url));
-  return fileURLToPath(new URL('../../dist/payout/worker.js', import.meta.url));
+  if (here.endsWith('.js')) return fileURLToPath(new URL('./worker.bundle.cjs', import.meta.url));
+  return fileURLToPath(new URL('../../dist/payout/worker.bundle.cjs', import.meta.url));
 }
 
 export type WorkerEnd = {
@@ -54,11 +55,13 @@ export async function runWorker(options: RunWorkerOptions): Promise<WorkerEnd> {
   const started = Date.now();
   const timeout = AbortSignal.timeout(timeoutMs);
   const signal = options.signal ? AbortSignal.any([timeout, options.signal]) : timeout;
-  // execArgv [] : no loader or inspector flags of the parent; env carries no secret (keys go over IPC).
+  // execArgv []: no loader, source-map or inspector flags of the parent (each makes a fork dearer); env carries no
+  // secret (no key reaches a worker at all; jobs go over IPC).
   const child = fork(workerPath, [], {
     signal,
     killSignal: 'SIGKILL',
     execArgv: [],
+    env: workerEnv(),
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     serialization: 'json',
   });
@@ -95,4 +98,10 @@ export async function runWorker(options: RunWorkerOptions): Promise<WorkerEnd> {
   });
   await chain;
   return { killed: signal.aborted, code, exitSignal, protocolError, stderrTail, elapsedMs: Date.now() - started };
+}
+
+/** The parent's environment minus NODE_OPTIONS: a loader or inspector preloaded there would run in every fork. */
+function workerEnv(): NodeJS.ProcessEnv {
+  const { NODE_OPTIONS: _ignored, ...env } = process.env;
+  return env;
 }

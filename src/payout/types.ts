@@ -4,7 +4,10 @@ import type { NodeClient } from '../chain/nodeClient/index.js';
 import type { Config } from '../config/index.js';
 import type { BittrexClient } from '../exchange/bittrex/index.js';
 
-/** Keys the engine hands to its workers (plain strings on purpose: they go over IPC to the child only). */
+/**
+ * Keys of the payout engine. They stay in the engine's process: it signs chain txs and Bittrex requests itself,
+ * and its workers receive only signed txs / signed requests. Never logged.
+ */
 export type PayoutSecrets = {
   brokerActiveWif: string;
   brokerMemoWif: string;

@@ -32,7 +32,7 @@ export type HarnessOptions = {
 
 /**
  * Both simulators on 127.0.0.1, a real database, the listener (BlockScanner) and the payout engine with forked
- * workers (compiled dist/payout/worker.js). Bittrex withdrawals complete as transfers from `bittrex-deposit` on
+ * workers (the bundled dist/payout/worker.bundle.cjs). Bittrex withdrawals complete as transfers from `bittrex-deposit` on
  * the chain simulator, so every payment ends up in the chain ledger.
  */
 export async function startHarness(opts: HarnessOptions) {
