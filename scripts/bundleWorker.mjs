@@ -4,8 +4,9 @@
  * One file without bitsharesjs, zod, pino or axios keeps a fork close to a bare Node start (module resolution
  * and loading was most of a worker's cost). Run by `npm run build` after tsc.
  */
-import { build } from 'esbuild';
+
 import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 await build({

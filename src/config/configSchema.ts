@@ -69,7 +69,8 @@ export const configSchema = z
           .min(1)
           .default(['broker', 'bittrex1', 'bittrex2', 'bittrex3']),
         timeoutMs: positiveInt.default(60_000),
-        concurrency: positiveInt.max(64).default(4),
+        // Workers are small (no keys, no signing: ws or node:http only) and mostly wait on the network; 8 keeps two cores busy.
+        concurrency: positiveInt.max(64).default(8),
         cycleMs: positiveInt.default(10_000),
         retryBackoffMs: positiveInt.default(60_000),
         maxBackoffMs: positiveInt.default(3_600_000),

@@ -1,5 +1,5 @@
-import type { BittrexClient, WithdrawalOutcome } from '../exchange/bittrex/index.js';
 import { classifyWithdrawalError, sanitiseCode } from '../exchange/bittrex/classifyWithdrawalError.js';
+import type { BittrexClient, WithdrawalOutcome } from '../exchange/bittrex/index.js';
 import { errorBodySchema, withdrawalSchema } from '../exchange/bittrex/schemas.js';
 import type { HttpOutcome } from './protocol.js';
 

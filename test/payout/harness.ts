@@ -28,6 +28,8 @@ export type HarnessOptions = {
   bittrexTimeoutMs?: number;
   /** Node URLs for the daemon side (e.g. through a faulty proxy). @default [chain.url] */
   nodesFor?: (chainUrl: string) => Promise<string[]>;
+  /** Worker script the engine forks. @default the bundled worker */
+  workerPath?: string;
 };
 
 /**
@@ -107,6 +109,7 @@ export async function startHarness(opts: HarnessOptions) {
     secrets,
     brokerAccount: { id: broker.id, name: broker.name },
     nowProvider: async () => readCursor(db)?.blockTime ?? chain.headTimeMs,
+    ...(opts.workerPath === undefined ? {} : { workerPath: opts.workerPath }),
   });
 
   /** Produce `blocks` blocks, let Bittrex finish its withdrawals, scan to the irreversible block, run a cycle. */
