@@ -1,6 +1,7 @@
 /**
- * The secrets the running daemon needs, as plain strings: built from the unlocked keystore, passed to payment
- * workers over IPC only. Never logged (pino redacts these field names; see src/log.ts).
+ * The secrets the running daemon needs, as plain strings, built from the unlocked keystore. They stay in the daemon
+ * process: it signs chain transactions and Bittrex requests itself, and payment workers receive only what they send
+ * (a signed tx, a pre-signed request). Never logged (pino redacts these field names; see src/log.ts).
  */
 export type DaemonSecrets = {
   brokerActiveWif: string;

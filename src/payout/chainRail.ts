@@ -80,21 +80,19 @@ export async function executeChain(ctx: EngineContext, p: PayoutRow): Promise<Ra
 
   let signed: BuildSignedTransferResult;
   try {
-    signed = withoutConsoleLog(() =>
-      buildSignedTransfer({
-        chainId: cycle.chainId,
-        from: brokerAccount.id,
-        to: to.id,
-        amount,
-        fee,
-        memo: encryptMemo({ fromWif: secrets.brokerMemoWif, toPub: to.memoKey, text: p.memo }),
-        activeWif: secrets.brokerActiveWif,
-        headBlockNumber: dgp.headBlockNumber,
-        headBlockId: dgp.headBlockId,
-        chainTimeSec: Math.floor(dgp.time / 1000),
-        expiresInSec: ctx.txExpiresInSec,
-      }),
-    );
+    signed = buildSignedTransfer({
+      chainId: cycle.chainId,
+      from: brokerAccount.id,
+      to: to.id,
+      amount,
+      fee,
+      memo: encryptMemo({ fromWif: secrets.brokerMemoWif, toPub: to.memoKey, text: p.memo }),
+      activeWif: secrets.brokerActiveWif,
+      headBlockNumber: dgp.headBlockNumber,
+      headBlockId: dgp.headBlockId,
+      chainTimeSec: Math.floor(dgp.time / 1000),
+      expiresInSec: ctx.txExpiresInSec,
+    });
   } catch (err) {
     // The adapter's error texts are built from public values only.
     release();
@@ -187,21 +185,6 @@ export async function executeChain(ctx: EngineContext, p: PayoutRow): Promise<Ra
   }
   if (reported.kind === 'rejected' || reported.kind === 'retry') release();
   return reported;
-}
-
-/**
- * Runs `fn` (synchronous) with console.log muted: bitsharesjs prints "WARN: N attempts to find canonical signature"
- * with console.log, and signing now happens in the daemon, whose stdout carries its (JSON) logs. Nothing else can
- * run during a synchronous call, so no other output is lost.
- */
-function withoutConsoleLog<T>(fn: () => T): T {
-  const log = console.log;
-  console.log = () => {};
-  try {
-    return fn();
-  } finally {
-    console.log = log;
-  }
 }
 
 /** The signed tx must be exactly this payment from the broker, under this id; anything else is never persisted or sent. */

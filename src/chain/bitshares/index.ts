@@ -2,19 +2,18 @@
 export { parseChainTimeSec } from './chainTime.js';
 export { ensureBtsPrefix } from './init.js';
 export {
-  NULL_PUBLIC_KEY,
   generateKeyPair,
   isNullPublicKey,
   isValidPublicKey,
   isValidWif,
+  NULL_PUBLIC_KEY,
   publicKeyFromWif,
   samePublicKey,
   toBtsPublicKey,
 } from './keys.js';
-export { decryptMemo, encryptMemo, plainMemo } from './memo.js';
 export type { ChainMemo, DecryptMemoResult, IncomingMemo } from './memo.js';
+export { decryptMemo, encryptMemo, plainMemo } from './memo.js';
 export { recoverSigners } from './signatures.js';
-export { buildSignedTransfer, buildTransferOp } from './transfer.js';
 export type {
   AssetAmountJson,
   BuildSignedTransferParameters,
@@ -23,4 +22,5 @@ export type {
   SignedTransactionJson,
   TransferOpJson,
 } from './transfer.js';
+export { buildSignedTransfer, buildTransferOp } from './transfer.js';
 export { packTransaction, transactionDigest, transactionId } from './txId.js';

@@ -5,7 +5,7 @@ import { base58Decode, base58Encode } from './base58.js';
 import { ensureBtsPrefix } from './init.js';
 
 /** secp256k1 group order: a private scalar must lie in [1, N-1]. */
-const SECP256K1_N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
+export const SECP256K1_N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
 
 /** Prefixes seen in the wild and in vectors; the same curve point reads the same under each. */
 const KNOWN_PREFIXES = ['BTS', 'GPH', 'CBA', 'TEST'] as const;

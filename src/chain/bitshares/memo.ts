@@ -2,7 +2,7 @@ import { createCipheriv, createDecipheriv, createECDH, createHash } from 'node:c
 import { TransactionHelper } from 'bitsharesjs';
 import { BaseError } from '../../errors/BaseError.js';
 import { ensureBtsPrefix } from './init.js';
-import { NULL_PUBLIC_KEY, keyMaterial, parsePublicKey, toBtsPublicKey } from './keys.js';
+import { keyMaterial, NULL_PUBLIC_KEY, parsePublicKey, toBtsPublicKey } from './keys.js';
 
 /** A memo exactly as it appears in a transfer operation's JSON (nonce as a decimal uint64 string). */
 export type ChainMemo = { from: string; to: string; nonce: string; message: string };

@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
-import { ops, Signature } from 'bitsharesjs';
+import { ops } from 'bitsharesjs';
 import { BTS_ASSET_ID } from '../../domain/money.js';
 import { BaseError } from '../../errors/BaseError.js';
 import { ensureBtsPrefix } from './init.js';
 import { keyMaterial } from './keys.js';
 import type { ChainMemo } from './memo.js';
+import { signCompact } from './signCompact.js';
 
 /** `{amount, asset_id}` as the serializer emits it (amount as a decimal int64 string). */
 export type AssetAmountJson = { amount: string; asset_id: string };
@@ -174,7 +175,8 @@ export function buildSignedTransfer(p: BuildSignedTransferParameters): BuildSign
     throw new BaseError('TX_INVALID', 'Transfer cannot be serialized (check memo keys and nonce)', { cause });
   }
   const txId = createHash('sha256').update(packed).digest('hex').slice(0, 40);
-  const sig = Signature.signBuffer(Buffer.concat([Buffer.from(p.chainId, 'hex'), packed]), key.priv);
-  const signedTx = { ...(object as Omit<SignedTransactionJson, 'signatures'>), signatures: [sig.toBuffer().toString('hex')] };
+  const message = Buffer.concat([Buffer.from(p.chainId, 'hex'), packed]);
+  const sig = signCompact(message, createHash('sha256').update(message).digest(), key.d);
+  const signedTx = { ...(object as Omit<SignedTransactionJson, 'signatures'>), signatures: [sig.toString('hex')] };
   return { txId, expiration, signedTx };
 }
