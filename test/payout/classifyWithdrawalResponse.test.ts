@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { BittrexClient } from '../../src/exchange/bittrex/index.js';
+import { type BittrexClient, createBittrexClient } from '../../src/exchange/bittrex/index.js';
 import { classifyWithdrawalResponse } from '../../src/payout/classifyWithdrawalResponse.js';
 
 const KEY = '0b7c1e6e-3f0a-4c8e-9d55-2b8f1a2c3d4e';
@@ -13,11 +13,8 @@ const withdrawal = (clientWithdrawalId: string) => ({
   createdAt: '2026-01-01T00:00:00Z',
   clientWithdrawalId,
 });
-/** The parent's client as the classifier uses it: clock offset, and the lookup of a duplicate's record. */
-const client = {
-  clockOffsetMs: () => 0,
-  getWithdrawal: async (id: string) => ({ id, status: 'REQUESTED', quantity: 500_500_000n }),
-} as unknown as BittrexClient;
+/** The parent's real client; nothing listens at its URL, so a duplicate's record lookup fails (best effort). */
+const client: BittrexClient = createBittrexClient({ baseUrl: 'http://127.0.0.1:9/v3', apiKey: 'k', apiSecret: 's', timeoutMs: 500 });
 const res = (status: number, body: unknown, retryAfter?: string) =>
   ({ kind: 'response', status, text: JSON.stringify(body), ...(retryAfter ? { retryAfter } : {}) }) as const;
 
@@ -37,7 +34,7 @@ describe('classifying the raw answer a worker got (parent side)', () => {
       res(409, { code: 'CLIENTWITHDRAWALID_ALREADY_EXISTS', data: { withdrawalId: OTHER } }),
       KEY,
     );
-    expect(dup).toMatchObject({ kind: 'duplicate', withdrawalId: OTHER, withdrawal: { id: OTHER } });
+    expect(dup).toMatchObject({ kind: 'duplicate', withdrawalId: OTHER });
     expect(await classifyWithdrawalResponse(client, res(409, { code: 'INSUFFICIENT_FUNDS' }), KEY)).toEqual({
       kind: 'rejected',
       code: 'INSUFFICIENT_FUNDS',

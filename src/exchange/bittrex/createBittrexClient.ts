@@ -170,6 +170,12 @@ export function createBittrexClient(options: BittrexClientOptions) {
   return {
     ping,
 
+    /**
+     * Classifies an answer to `POST /withdrawals` obtained elsewhere (a payout worker carries only the bytes), exactly
+     * as `createWithdrawal` classifies its own; a duplicate's existing withdrawal is read with this client.
+     */
+    classifyWithdrawalAnswer: (res: TransportResult, clientWithdrawalId: string) => classify(res, clientWithdrawalId.toLowerCase()),
+
     /** Measures the exchange clock against ours via ping and uses the offset for `Api-Timestamp`. Returns it. */
     async syncClock(): Promise<number> {
       const before = Date.now();
