@@ -6,6 +6,7 @@ import { verifyReceiptChain } from '../../src/db/receipts.js';
 import { btsToSats } from '../../src/domain/money.js';
 import { generateSimAccounts, startBittrexSimulator } from '../../src/sim/bittrex/index.js';
 import { startChainSimulator } from '../../src/sim/chain/index.js';
+import { prng } from '../../src/utils/prng.js';
 import { wait } from '../../src/utils/promise/index.js';
 import { forkDaemon } from '../helpers/daemonChild.js';
 import { useTempDir } from '../helpers/tempDir.js';
@@ -18,18 +19,6 @@ afterEach(async () => {
 
 const DAY = 86_400_000;
 const sats = (bts: number) => btsToSats(bts);
-
-/** Deterministic PRNG (mulberry32) for the kill moments. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 describe('payout engine under SIGKILL (crash test)', () => {
   it('a simulated year of contracts with the daemon killed ≥ 30 times pays every due payment exactly once per the simulators', async () => {
