@@ -17,10 +17,3 @@ export function outputFormat(opts: { json?: boolean; csv?: boolean }): OutputFor
   if (opts.json && opts.csv) throw new BaseError('USAGE', 'Choose one of --json and --csv.');
   return opts.json ? 'json' : opts.csv ? 'csv' : 'table';
 }
-
-/** A command whose work another part of the project delivers later. */
-export function notYetAvailable(name: string): () => never {
-  return () => {
-    throw new BaseError('USAGE', `\`stakebts ${name}\` is not yet available in this version.`);
-  };
-}
