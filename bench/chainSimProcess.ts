@@ -2,7 +2,7 @@
  * The node simulator in its own process for benchmarks, so the figures measure the daemon side alone (its CPU and
  * its RSS). Started with fork + tsx; options arrive over IPC, the URL and broker facts go back over IPC.
  */
-import { startChainSimulator, type ChainSimOptions } from '../src/sim/chain/index.js';
+import { type ChainSimOptions, startChainSimulator } from '../src/sim/chain/index.js';
 
 process.once('message', async (msg: { options: ChainSimOptions; latencyMs?: number; broker: string }) => {
   const sim = await startChainSimulator(msg.options);

@@ -1,7 +1,7 @@
 import type { Terms } from '../config/configSchema.js';
+import { invalidRefund } from './invalidRefund.js';
 import { BTS_ASSET_ID, SATS_PER_BTS } from './money.js';
 import type { ManagerType, MemoInvalidReason, ParsedMemo, StakeType } from './parseMemo.js';
-import { invalidRefund } from './invalidRefund.js';
 
 export type IncomingTransfer = {
   amountSats: bigint;

@@ -1,7 +1,7 @@
 import { decryptMemo, transactionId } from '../chain/bitshares/index.js';
 import type { RawBlock } from '../chain/nodeClient/index.js';
 import { parseSats } from '../domain/money.js';
-import { parseMemo, type ParsedMemo } from '../domain/parseMemo.js';
+import { type ParsedMemo, parseMemo } from '../domain/parseMemo.js';
 
 export type OpKey = { blockNum: number; trxInBlock: number; opInTrx: number };
 

@@ -6,8 +6,8 @@ import { deriveKey, encrypt, keystoreAad, passwordCheck, SALT_BYTES } from './ke
 import {
   DEFAULT_KDF,
   describeIssues,
-  KEYSTORE_VERSION,
   type KdfParams,
+  KEYSTORE_VERSION,
   type KeystoreFile,
   kdfParamsSchema,
   type Payload,

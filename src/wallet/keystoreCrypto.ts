@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
-import { KEYSTORE_VERSION, type KdfParams, SCRYPT_MAXMEM } from './keystoreFormat.js';
+import { type KdfParams, KEYSTORE_VERSION, SCRYPT_MAXMEM } from './keystoreFormat.js';
 
 /** Lengths fixed by the format (bytes). */
 export const KEY_BYTES = 32;

@@ -4,11 +4,11 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/index.js';
 import { insertContract } from '../../src/db/contracts.js';
+import { writeCursor } from '../../src/db/cursor.js';
 import { acquireDaemonLock } from '../../src/db/daemonLock.js';
 import { openDatabase } from '../../src/db/openDatabase.js';
 import { insertPayoutIntent } from '../../src/db/payouts.js';
 import { appendReceipt, verifyReceiptChain } from '../../src/db/receipts.js';
-import { writeCursor } from '../../src/db/cursor.js';
 import { contractSchedule } from '../../src/domain/contractSchedule.js';
 import { useTempDir } from '../helpers/tempDir.js';
 

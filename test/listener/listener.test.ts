@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { encryptMemo } from '../../src/chain/bitshares/index.js';
-import { verifyReceiptChain } from '../../src/db/receipts.js';
 import { readCursor } from '../../src/db/cursor.js';
+import { verifyReceiptChain } from '../../src/db/receipts.js';
 import { BTS, client, type ListenerFixture, startListenerFixture } from '../helpers/listenerFixture.js';
 import { useTempDir } from '../helpers/tempDir.js';
 

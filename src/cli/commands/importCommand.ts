@@ -1,5 +1,5 @@
-import { Command } from 'commander';
 import Table from 'cli-table3';
+import { Command } from 'commander';
 import { COMPACT } from '../../audit/formatRows.js';
 import { openDatabase } from '../../db/openDatabase.js';
 import { importLegacyContracts } from '../../import/importLegacyContracts.js';

@@ -6,7 +6,7 @@ import { BaseError } from '../../errors/BaseError.js';
 import { assertNoPasswordInArgvOrEnv } from '../../wallet/assertNoPasswordInArgvOrEnv.js';
 import { changeKeystorePassword } from '../../wallet/changeKeystorePassword.js';
 import { MIN_PASSWORD_LENGTH, writeKeystore } from '../../wallet/createKeystore.js';
-import { type KeystoreDescription, describeKeystore } from '../../wallet/describeKeystore.js';
+import { describeKeystore, type KeystoreDescription } from '../../wallet/describeKeystore.js';
 import { accountNameSchema, type PlainPayload, wrapPayload } from '../../wallet/keystoreFormat.js';
 import { openKeystore } from '../../wallet/openKeystore.js';
 import { promptPassword } from '../../wallet/promptPassword.js';

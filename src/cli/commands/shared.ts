@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { type Config, loadConfig } from '../../config/index.js';
 import type { OutputFormat } from '../../audit/formatRows.js';
+import { type Config, loadConfig } from '../../config/index.js';
 import { BaseError } from '../../errors/BaseError.js';
 
 /** Options every command accepts. */

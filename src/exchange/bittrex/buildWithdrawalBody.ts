@@ -1,5 +1,5 @@
-import { BaseError } from '../../errors/BaseError.js';
 import { formatBts } from '../../domain/money.js';
+import { BaseError } from '../../errors/BaseError.js';
 
 export type NewWithdrawalParameters = {
   /** Amount to request in satoshis (the recipient receives it minus `txCost`). */

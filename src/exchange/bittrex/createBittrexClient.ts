@@ -6,7 +6,7 @@ import { BittrexApiError } from './BittrexApiError.js';
 import { buildWithdrawalBody, type NewWithdrawalParameters } from './buildWithdrawalBody.js';
 import { classifyWithdrawalError, msUntilNextMinute, sanitiseCode, type WithdrawalOutcome } from './classifyWithdrawalError.js';
 import { createBittrexTransport, type TransportRequest, type TransportResult } from './createBittrexTransport.js';
-import { findWithdrawalByClientId, type FindWithdrawalByClientIdOptions } from './findWithdrawalByClientId.js';
+import { type FindWithdrawalByClientIdOptions, findWithdrawalByClientId } from './findWithdrawalByClientId.js';
 import {
   addressSchema,
   balanceSchema,

@@ -1,6 +1,6 @@
 import { type ChainMemo, encryptMemo, generateKeyPair, transactionId } from '../../chain/bitshares/index.js';
-import { fcInt, fcTime, hashHex, makeBlockId, refBlockPrefix } from './fcJson.js';
 import { mixSeed, prng, randomHex } from '../../utils/prng.js';
+import { fcInt, fcTime, hashHex, makeBlockId, refBlockPrefix } from './fcJson.js';
 
 /** A transfer to the broker planted in synthetic history, resolved to ids and keys. */
 export type PlantedTransfer = {

@@ -1,10 +1,10 @@
 import type { AddressInfo } from 'node:net';
 import { type WebSocket, WebSocketServer } from 'ws';
+import { mixSeed, prng } from '../../utils/prng.js';
 import { clientTransfer as applyClientTransfer } from './acceptTransaction.js';
 import { ChainState } from './ChainState.js';
 import { type ConnectionApis, dispatchCall, MethodNotFound } from './dispatchCall.js';
 import { FcError } from './FcError.js';
-import { mixSeed, prng } from '../../utils/prng.js';
 import type { ChainSimFaults, ChainSimOptions, ClientTransferParameters, LedgerTransfer, SimAccount } from './types.js';
 
 /** One client connection, with its own fault overrides. */

@@ -8,7 +8,7 @@ import {
   recoverSigners,
   transactionId,
 } from '../../../src/chain/bitshares/index.js';
-import { MAINNET_CHAIN_ID, VECTORS_DIR, loadVector, vectorText } from './vectors.js';
+import { loadVector, MAINNET_CHAIN_ID, VECTORS_DIR, vectorText } from './vectors.js';
 
 type Memo = { from: string; to: string; nonce: string | number; message: string };
 

@@ -1,17 +1,17 @@
 import { createHash } from 'node:crypto';
-import { Aes, PrivateKey, PublicKey, ops } from 'bitsharesjs';
+import { Aes, ops, PrivateKey, PublicKey } from 'bitsharesjs';
 import { describe, expect, it } from 'vitest';
-import { isError } from '../../../src/errors/BaseError.js';
 import {
-  NULL_PUBLIC_KEY,
   decryptMemo,
   encryptMemo,
   generateKeyPair,
+  NULL_PUBLIC_KEY,
   plainMemo,
   publicKeyFromWif,
   samePublicKey,
 } from '../../../src/chain/bitshares/index.js';
 import { memoSharedX } from '../../../src/chain/bitshares/memo.js';
+import { isError } from '../../../src/errors/BaseError.js';
 import { loadVector } from './vectors.js';
 
 type MemoVector = {

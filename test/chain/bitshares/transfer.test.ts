@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { BuildSignedTransferParameters, SignedTransactionJson } from '../../../src/chain/bitshares/index.js';
 import {
   buildSignedTransfer,
   buildTransferOp,
@@ -11,9 +12,8 @@ import {
   transactionDigest,
   transactionId,
 } from '../../../src/chain/bitshares/index.js';
-import type { BuildSignedTransferParameters, SignedTransactionJson } from '../../../src/chain/bitshares/index.js';
 import { isError } from '../../../src/errors/BaseError.js';
-import { GRAPHENE_DEFAULT_CHAIN_ID, MAINNET_CHAIN_ID, TESTNET_CHAIN_ID, loadVector } from './vectors.js';
+import { GRAPHENE_DEFAULT_CHAIN_ID, loadVector, MAINNET_CHAIN_ID, TESTNET_CHAIN_ID } from './vectors.js';
 
 type TxVector = {
   id: string;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type BittrexClient, createBittrexClient } from '../../../src/exchange/bittrex/index.js';
 import { isError } from '../../../src/errors/BaseError.js';
+import { type BittrexClient, createBittrexClient } from '../../../src/exchange/bittrex/index.js';
 import { type BittrexSimulator, startBittrexSimulator } from '../../../src/sim/bittrex/index.js';
 
 const BTS = 100_000n;

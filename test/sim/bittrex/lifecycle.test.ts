@@ -1,8 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createBittrexClient } from '../../../src/exchange/bittrex/index.js';
-import { type BittrexSimulator, startBittrexSimulator } from '../../../src/sim/bittrex/index.js';
 import { createFaultBook } from '../../../src/sim/bittrex/createFaultBook.js';
+import { type BittrexSimulator, startBittrexSimulator } from '../../../src/sim/bittrex/index.js';
 
 const BTS = 100_000n;
 const creds = { apiKey: 'life-key', apiSecret: 'life-secret' };
