@@ -6,6 +6,7 @@ import type { PayoutRow } from '../db/payouts.js';
 import { type BittrexClient, createBittrexClient } from '../exchange/bittrex/index.js';
 import { silentLogger } from '../log.js';
 import { wait } from '../utils/promise/index.js';
+import { checkForeignWithdrawals } from './checkForeignWithdrawals.js';
 import { type ExecuteOutcome, executePayout } from './executePayout.js';
 import { mapPool } from './mapPool.js';
 import { openPayouts, type ReconcileOutcome, reconcileOpen } from './reconcileOpen.js';
@@ -25,6 +26,8 @@ export type PayoutEngineOptions = {
   logger?: Logger;
   /** Worker script to fork. @default dist/payout/worker.bundle.cjs (built by `npm run build`) */
   workerPath?: string;
+  /** Interval of the foreign-withdrawal check on the Bittrex accounts; 0 = every cycle. @default 600_000 */
+  foreignCheckMs?: number;
   /** Chain tx expiration after chain time, seconds (1..86400). @default 120 */
   txExpiresInSec?: number;
 };
@@ -79,6 +82,9 @@ export function createPayoutEngine(options: PayoutEngineOptions): PayoutEngine {
     );
   }
   const controller = new AbortController();
+  const halted = new Set<number>();
+  const foreignCheckMs = options.foreignCheckMs ?? 600_000;
+  let lastForeignCheck = Number.NEGATIVE_INFINITY;
   const ctx: EngineContext = {
     db,
     config,
@@ -89,6 +95,7 @@ export function createPayoutEngine(options: PayoutEngineOptions): PayoutEngine {
     workerPath: options.workerPath ?? defaultWorkerPath(),
     txExpiresInSec: options.txExpiresInSec ?? 120,
     bittrex,
+    haltedBittrex: halted,
     cycle: { libNow: 0, chainId: '', accounts: new Map(), bittrexFee: new Map(), brokerAvailable: null },
     signal: controller.signal,
     stats: { workers: 0, workerMs: 0 },
@@ -130,6 +137,12 @@ export function createPayoutEngine(options: PayoutEngineOptions): PayoutEngine {
         log.error({ payoutId: p.id, state: p.state, since: p.updated_at }, 'payment in flight for over an hour: needs a human');
       }
     });
+
+    // (b2) alarm: a withdrawal on a payout account that is none of our attempts halts that account.
+    if (bittrex.size > 0 && Date.now() - lastForeignCheck >= foreignCheckMs) {
+      lastForeignCheck = Date.now();
+      await checkForeignWithdrawals({ db, clients: bittrex, halted, logger: log });
+    }
 
     // (c) execute due intents with bounded concurrency.
     if (!closed) {

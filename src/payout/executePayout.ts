@@ -25,9 +25,9 @@ export function railsFor(ctx: EngineContext, p: PayoutRow): string[] {
   if (p.purpose === 'broker_to_bittrex') return [BROKER_RAIL];
   if (p.purpose === 'bittrex_to_broker') {
     const row = ctx.db.prepare('SELECT account FROM admin_actions WHERE payout_id = ?').get(p.id) as { account: number | null } | undefined;
-    return row?.account ? [`bittrex${row.account}`] : [];
+    return row?.account && !ctx.haltedBittrex.has(row.account) ? [`bittrex${row.account}`] : [];
   }
-  return [...ctx.config.payout.rails];
+  return ctx.config.payout.rails.filter((r) => !ctx.haltedBittrex.has(bittrexIndexOf(r) ?? 0));
 }
 
 /**

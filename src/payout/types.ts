@@ -40,6 +40,8 @@ export type EngineContext = {
   /** Chain tx expiration after chain time, seconds. */
   txExpiresInSec: number;
   bittrex: ReadonlyMap<number, BittrexClient>;
+  /** Bittrex accounts halted by the foreign-withdrawal alarm: no payment uses them until a restart. */
+  haltedBittrex: ReadonlySet<number>;
   /** Per-cycle caches and the broker balance reservation. */
   cycle: CycleState;
   /** Killed workers' payments are reconciled; this aborts in-flight workers at shutdown. */

@@ -30,6 +30,8 @@ export type HarnessOptions = {
   nodesFor?: (chainUrl: string) => Promise<string[]>;
   /** Worker script the engine forks. @default the bundled worker */
   workerPath?: string;
+  /** Foreign-withdrawal check interval. @default the engine's */
+  foreignCheckMs?: number;
 };
 
 /**
@@ -110,6 +112,7 @@ export async function startHarness(opts: HarnessOptions) {
     brokerAccount: { id: broker.id, name: broker.name },
     nowProvider: async () => readCursor(db)?.blockTime ?? chain.headTimeMs,
     ...(opts.workerPath === undefined ? {} : { workerPath: opts.workerPath }),
+    ...(opts.foreignCheckMs === undefined ? {} : { foreignCheckMs: opts.foreignCheckMs }),
   });
 
   /** Produce `blocks` blocks, let Bittrex finish its withdrawals, scan to the irreversible block, run a cycle. */
