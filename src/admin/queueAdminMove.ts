@@ -16,15 +16,19 @@ export type AdminMove = {
   manager: string;
   /** Broker account id on chain, when known (recipient id of a top-up). */
   brokerId?: string | null;
+  /** What makes the instruction unique (an admin memo's op key). @default `cli:<uuid>` */
+  sourceKey?: string;
+  /** Facts for the receipt (an admin memo's transfer). @default `{ via: 'cli', user: manager }` */
+  facts?: Record<string, unknown>;
 };
 
 export type QueuedAdminMove = { payoutId: number; sourceKey: string; uuid: string };
 
 /**
- * Queues a manager fund move exactly as an admin memo does (src/listener/handleIncoming.ts): one payment intent
+ * Queues a manager fund move, from an admin memo (src/listener/handleIncoming.ts) or the CLI: one payment intent
  * with a fixed destination (the broker itself, or the configured Bittrex deposit account with that account's
  * memo), one `admin_actions` row and one receipt, in one transaction. The running daemon's payout loop executes
- * it; for broker_to_bittrex the loop re-checks the liability before sending.
+ * it; for broker_to_bittrex the loop re-checks the liability before sending. Nests inside a caller's transaction.
  * @throws BaseError('USAGE') for an unconfigured account or an amount under the admin minimum
  */
 export function queueAdminMove(db: Database, config: Config, move: AdminMove): QueuedAdminMove {
@@ -37,7 +41,7 @@ export function queueAdminMove(db: Database, config: Config, move: AdminMove): Q
     );
   }
   const toBroker = move.action === 'bittrex_to_broker';
-  const sourceKey = `cli:${randomUUID()}`;
+  const sourceKey = move.sourceKey ?? `cli:${randomUUID()}`;
   return db
     .transaction((): QueuedAdminMove => {
       const now = Date.now();
@@ -56,8 +60,7 @@ export function queueAdminMove(db: Database, config: Config, move: AdminMove): Q
       ).run(sourceKey, move.manager, move.action, move.amountSats, move.account, payout.id, now);
       appendReceipt(db, 0, {
         event: 'admin_queued',
-        via: 'cli',
-        user: move.manager,
+        ...(move.facts ?? { via: 'cli', user: move.manager }),
         sourceKey,
         action: move.action,
         account: move.account,

@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { queueAdminMove } from '../admin/queueAdminMove.js';
 import type { Config } from '../config/index.js';
 import { insertContract, openContractsOf, settleStakeRow } from '../db/contracts.js';
 import { insertPayoutIntent } from '../db/payouts.js';
@@ -6,7 +7,7 @@ import { appendReceipt } from '../db/receipts.js';
 import { type Classification, classifyTransfer } from '../domain/classifyTransfer.js';
 import { contractSchedule } from '../domain/contractSchedule.js';
 import { btsToSats, SATS_PER_BTS } from '../domain/money.js';
-import { contractReceiptMemo, FUNDING_MEMO, refundMemo, stopMemo } from '../domain/paymentMemos.js';
+import { contractReceiptMemo, refundMemo, stopMemo } from '../domain/paymentMemos.js';
 import { settleStop } from '../domain/settleStop.js';
 import type { IncomingOp, PreparedBlock } from './prepareBlock.js';
 
@@ -242,8 +243,7 @@ function handleAdmin(
   }
   const amountSats = btsToSats(d.amountBts ?? 0);
   const account = d.account ?? 0;
-  const bittrex = config.bittrex.accounts.find((a) => a.index === account);
-  if (!bittrex) {
+  if (!config.bittrex.accounts.some((a) => a.index === account)) {
     db.prepare(
       `INSERT INTO admin_actions (source_key, manager, action, amount_sats, account, outcome, created_at) VALUES (?, ?, ?, ?, ?, 'refused', ?)`,
     ).run(facts.sourceKey, facts.user, d.type, amountSats, account, now);
@@ -256,20 +256,13 @@ function handleAdmin(
     });
     return;
   }
-  const toBroker = d.type === 'bittrex_to_broker';
-  const payout = insertPayoutIntent(db, {
-    sourceKey: `admin:${facts.sourceKey}`,
-    purpose: d.type,
-    contractId: null,
-    stakeId: null,
-    // Fixed destinations: the broker itself, or the configured Bittrex deposit account with that account's memo.
-    recipient: toBroker ? config.broker : config.bittrex.depositAccount,
-    recipientId: toBroker ? facts.brokerId : null,
+  queueAdminMove(db, config, {
+    action: d.type,
+    account,
     amountSats,
-    memo: toBroker ? FUNDING_MEMO : bittrex.depositMemo,
+    manager: facts.user,
+    brokerId: facts.brokerId,
+    sourceKey: facts.sourceKey,
+    facts,
   });
-  db.prepare(
-    `INSERT INTO admin_actions (source_key, manager, action, amount_sats, account, outcome, payout_id, created_at) VALUES (?, ?, ?, ?, ?, 'queued', ?, ?)`,
-  ).run(facts.sourceKey, facts.user, d.type, amountSats, account, payout.id, now);
-  appendReceipt(db, 0, { event: 'admin_queued', ...facts, action: d.type, account, amountSats, payoutId: payout.id });
 }
