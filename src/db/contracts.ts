@@ -71,13 +71,16 @@ export function insertContract(db: Database, c: NewContract, rows: ScheduleRow[]
 /** A row already handed to the payout engine is being paid: a stop must neither settle nor abort it. */
 const NOT_IN_PAYMENT = 'NOT EXISTS (SELECT 1 FROM payouts p WHERE p.stake_id = stakes.id)';
 
-/** Contracts of a user whose principal is still pending (and not being paid), with the rows a stop settles. */
-export function openContractsOf(db: Database, user: string): OpenContractRows[] {
+/**
+ * Contracts of a user open at chain time `at` (RULES.md "Stop"): principal still pending, not being paid, and not
+ * due by `at`; with the rows a stop settles.
+ */
+export function openContractsOf(db: Database, user: string, at: number): OpenContractRows[] {
   const principals = db
     .prepare(
-      `SELECT id, contract_id, amount FROM stakes WHERE user = ? AND type = 'principal' AND status = 'pending' AND ${NOT_IN_PAYMENT} ORDER BY contract_id`,
+      `SELECT id, contract_id, amount FROM stakes WHERE user = ? AND type = 'principal' AND status = 'pending' AND due > ? AND ${NOT_IN_PAYMENT} ORDER BY contract_id`,
     )
-    .all(user) as { id: number; contract_id: number; amount: number }[];
+    .all(user, at) as { id: number; contract_id: number; amount: number }[];
   const penalty = db.prepare(`SELECT id, amount FROM stakes WHERE contract_id = ? AND type = 'penalty' AND status = 'pending'`);
   const interest = db.prepare(
     `SELECT id FROM stakes WHERE contract_id = ? AND type = 'interest' AND status = 'pending' AND ${NOT_IN_PAYMENT} ORDER BY number`,
@@ -94,14 +97,6 @@ export function openContractsOf(db: Database, user: string): OpenContractRows[] 
       },
     ];
   });
-}
-
-/** Number of open contracts (principal pending) of a user. */
-export function countOpenContracts(db: Database, user: string): number {
-  const row = db
-    .prepare(`SELECT count(*) AS n FROM stakes WHERE user = ? AND type = 'principal' AND status = 'pending' AND ${NOT_IN_PAYMENT}`)
-    .get(user) as { n: number };
-  return row.n;
 }
 
 /**

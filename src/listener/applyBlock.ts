@@ -1,6 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import { readCursor, writeCursor } from '../db/cursor.js';
 import { appendReceipt } from '../db/receipts.js';
+import { settleDueAt } from '../ledger/settleDueAt.js';
 import { type HandleContext, handleIncoming } from './handleIncoming.js';
 import type { OutgoingOp, PreparedBlock } from './prepareBlock.js';
 
@@ -10,8 +11,8 @@ export type ApplyContext = HandleContext;
 export type ApplyResult = { handled: number; skipped: number };
 
 /**
- * Applies one irreversible block: every transfer to or from the broker, plus the cursor, in ONE SQLite
- * transaction. A crash before commit leaves nothing; a replay after commit finds every op already handled.
+ * Applies one irreversible block: what fell due by its time, then every transfer to or from the broker, plus the
+ * cursor, in ONE SQLite transaction. A crash before commit leaves nothing; a replay after commit finds every op already handled.
  */
 export function applyBlock(block: PreparedBlock, ctx: ApplyContext): ApplyResult {
   const { db } = ctx;
@@ -19,6 +20,9 @@ export function applyBlock(block: PreparedBlock, ctx: ApplyContext): ApplyResult
   const run = db.transaction(() => {
     // A block at or below the cursor was applied already: replaying it is a no-op, not an error.
     if ((readCursor(db)?.blockNum ?? -1) >= block.blockNum) return;
+    // Due is a fact of chain time: whatever fell due at or before this block's timestamp is settled before its
+    // operations, however late the block is applied (a stop must find matured contracts matured, due interest owed).
+    settleDueAt(db, block.blockTime);
     for (const op of block.ops) {
       const done = op.direction === 'in' ? handleIncoming(op, block, ctx) : recordOutgoing(db, op, block.blockTime);
       if (done) result.handled++;

@@ -33,7 +33,7 @@ export function handleIncoming(op: IncomingOp, block: PreparedBlock, ctx: Handle
   const sourceKey = `op:${op.blockNum}:${op.trxInBlock}:${op.opInTrx}`;
   const where = { block: op.blockNum, trx: op.trxInBlock, op: op.opInTrx };
 
-  const openContracts = openContractsOf(db, user);
+  const openContracts = openContractsOf(db, user, block.blockTime);
   const decision = classifyTransfer(
     { amountSats: op.amountSats, assetId: op.assetId, blockTime: block.blockTime },
     {
