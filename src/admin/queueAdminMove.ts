@@ -3,7 +3,7 @@ import type { Database } from 'better-sqlite3';
 import type { Config } from '../config/index.js';
 import { insertPayoutIntent } from '../db/payouts.js';
 import { appendReceipt } from '../db/receipts.js';
-import { btsToSats, formatBts } from '../domain/money.js';
+import { BTS_MAX_SUPPLY_SATS, btsToSats, formatBts } from '../domain/money.js';
 import { FUNDING_MEMO } from '../domain/paymentMemos.js';
 import { BaseError } from '../errors/BaseError.js';
 
@@ -39,6 +39,9 @@ export function queueAdminMove(db: Database, config: Config, move: AdminMove): Q
       'USAGE',
       `The amount ${formatBts(move.amountSats)} BTS is below the admin minimum of ${config.terms.adminMin} BTS.`,
     );
+  }
+  if (move.amountSats > BTS_MAX_SUPPLY_SATS) {
+    throw new BaseError('USAGE', `The amount ${formatBts(move.amountSats)} BTS is more than the BTS max supply.`);
   }
   const toBroker = move.action === 'bittrex_to_broker';
   const sourceKey = move.sourceKey ?? `cli:${randomUUID()}`;

@@ -47,7 +47,8 @@ export async function runCli(argv: string[]): Promise<void> {
     const known = err instanceof BaseError ? err : asDatabaseError(err);
     if (known) {
       process.stderr.write(`stakebts: ${known.message}\n`);
-      process.exitCode = 1;
+      // 2: the command line itself was wrong (a bad value, an out-of-range amount); 1: anything else refused.
+      process.exitCode = known.code === 'USAGE' ? 2 : 1;
       return;
     }
     throw err;

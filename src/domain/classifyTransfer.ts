@@ -20,6 +20,11 @@ export type ClassifyContext = {
   senderOpenContracts: number;
   /** "Now" for admin freshness: the last irreversible block time when processed. */
   now: number;
+  /**
+   * The asset's max supply in satoshis (asset object on chain): no amount from outside may exceed it, so a manager
+   * memo asking for more than can exist is refused, never turned into an int64 overflow.
+   */
+  maxSupplySats: bigint;
 };
 
 export type InvalidReason =
@@ -77,6 +82,7 @@ export function classifyTransfer(transfer: IncomingTransfer, ctx: ClassifyContex
   if (!ctx.senderIsManager) return invalid('manager_type_from_non_manager');
   if (memo.type !== 'loan_to_broker') {
     if (memo.amount === null || memo.amount < terms.adminMin) return invalid('admin_bad_amount');
+    if (BigInt(memo.amount) * SATS_PER_BTS > ctx.maxSupplySats) return invalid('admin_bad_amount');
     if (memo.account === null || memo.account < 1 || memo.account > 3) return invalid('admin_bad_account');
   }
   if (ctx.now - transfer.blockTime > terms.adminMaxAgeMs) return { action: 'admin_expired', type: memo.type };

@@ -4,6 +4,11 @@ import { BaseError } from '../errors/BaseError.js';
 export const BTS_PRECISION = 5;
 export const SATS_PER_BTS = 100_000n;
 export const BTS_ASSET_ID = '1.3.0';
+/**
+ * BTS's max supply on mainnet (asset 1.3.0 `options.max_supply`), satoshis: about 3.6 billion BTS. The daemon reads
+ * the live value from the chain; this cap serves where the chain is not asked (CLI input checks).
+ */
+export const BTS_MAX_SUPPLY_SATS = 360_057_050_210_207n;
 
 /**
  * Parses an integer amount as a node sends it (number up to 2^32, decimal string above) into satoshis.

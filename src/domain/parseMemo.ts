@@ -6,14 +6,15 @@ export type StakeType = Exclude<ClientType, 'stop'>;
 /** Manager memo types, with their legacy spellings (the original bot's `bmg` = the broker). */
 export const MANAGER_TYPES = ['bittrex_to_broker', 'broker_to_bittrex', 'loan_to_broker'] as const;
 export type ManagerType = (typeof MANAGER_TYPES)[number];
-const MANAGER_ALIASES: Record<string, ManagerType> = {
-  bittrex_to_broker: 'bittrex_to_broker',
-  broker_to_bittrex: 'broker_to_bittrex',
-  loan_to_broker: 'loan_to_broker',
-  bittrex_to_bmg: 'bittrex_to_broker',
-  bmg_to_bittrex: 'broker_to_bittrex',
-  loan_to_bmg: 'loan_to_broker',
-};
+// A Map, not an object literal: a memo type such as `constructor` or `__proto__` must not find Object.prototype.
+const MANAGER_ALIASES: ReadonlyMap<string, ManagerType> = new Map([
+  ['bittrex_to_broker', 'bittrex_to_broker'],
+  ['broker_to_bittrex', 'broker_to_bittrex'],
+  ['loan_to_broker', 'loan_to_broker'],
+  ['bittrex_to_bmg', 'bittrex_to_broker'],
+  ['bmg_to_bittrex', 'broker_to_bittrex'],
+  ['loan_to_bmg', 'loan_to_broker'],
+]);
 
 /** Memos longer than this are not instructions (the chain caps a transaction at 2 KiB anyway). */
 export const MAX_MEMO_BYTES = 1_024;
@@ -46,9 +47,16 @@ export function parseMemo(memo: Buffer | string | null | undefined): ParsedMemo 
     if (typeof value === 'string') return fromWord(value, false);
     if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
       const obj = value as Record<string, unknown>;
-      if (typeof obj.type !== 'string') return invalid('memo_not_understood');
-      const manager = MANAGER_ALIASES[obj.type];
-      if (manager) return { kind: 'manager', type: manager, amount: intField(obj.amount), account: intField(obj.account ?? obj.api) };
+      // Own properties only: JSON.parse never sets a prototype, but a missing `type` must not read an inherited one.
+      if (!Object.hasOwn(obj, 'type') || typeof obj.type !== 'string') return invalid('memo_not_understood');
+      const manager = MANAGER_ALIASES.get(obj.type);
+      if (manager)
+        return {
+          kind: 'manager',
+          type: manager,
+          amount: intField(own(obj, 'amount')),
+          account: intField(own(obj, 'account') ?? own(obj, 'api')),
+        };
       return fromWord(obj.type, false);
     }
     return invalid('memo_not_understood');
@@ -60,8 +68,12 @@ export function parseMemo(memo: Buffer | string | null | undefined): ParsedMemo 
 function fromWord(word: string, bare: boolean): ParsedMemo {
   if ((CLIENT_TYPES as readonly string[]).includes(word)) return { kind: 'client', type: word as ClientType };
   if (word === 'funding') return { kind: 'funding' };
-  if (MANAGER_ALIASES[word]) return invalid('memo_not_understood');
+  if (MANAGER_ALIASES.has(word)) return invalid('memo_not_understood');
   return invalid(bare && !/^[a-z_]+$/.test(word) ? 'memo_not_understood' : 'memo_unknown_type');
+}
+
+function own(obj: Record<string, unknown>, key: string): unknown {
+  return Object.hasOwn(obj, key) ? obj[key] : undefined;
 }
 
 function intField(v: unknown): number | null {

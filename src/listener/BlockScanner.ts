@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { NodeClient, RawBlock } from '../chain/nodeClient/index.js';
 import type { Config } from '../config/index.js';
 import { readCursor, writeCursor } from '../db/cursor.js';
+import { BTS_ASSET_ID } from '../domain/money.js';
 import { BaseError } from '../errors/BaseError.js';
 import { silentLogger } from '../log.js';
 import { wait } from '../utils/promise/index.js';
@@ -36,6 +37,7 @@ export type ScanRound = { from: number; to: number; applied: number; lib: number
 export class BlockScanner {
   private readonly names = new Map<string, string>();
   private readonly log: Logger;
+  private maxSupplySats: bigint | null = null;
   /** Last irreversible block number and time seen: "now" for the payout loop. */
   lastIrreversible: { blockNum: number; time: number } | null = null;
 
@@ -102,6 +104,8 @@ export class BlockScanner {
         fundingIds: this.opts.fundingIds,
         names: this.names,
         now: libBlock.timestampMs,
+        maxSupplySats: await this.maxSupply(),
+        logger: this.log,
       });
       idleCursor = null;
       lastFlushed = n;
@@ -144,6 +148,16 @@ export class BlockScanner {
     const block = known ?? (await this.opts.node.getBlock(n));
     if (!block) throw new BaseError('RPC_ERROR', `The node has no block ${n} although it is irreversible.`);
     return prepareBlock(block, { brokerId: this.opts.broker.id, brokerMemoWif: this.opts.broker.memoWif });
+  }
+
+  /** BTS's max supply, read once from the asset object on chain: the cap of every amount from outside. */
+  private async maxSupply(): Promise<bigint> {
+    if (this.maxSupplySats === null) {
+      const [asset] = await this.opts.node.lookupAssetSymbols([BTS_ASSET_ID]);
+      if (!asset || asset.maxSupply <= 0n) throw new BaseError('RPC_ERROR', `The node does not return asset ${BTS_ASSET_ID}.`);
+      this.maxSupplySats = asset.maxSupply;
+    }
+    return this.maxSupplySats;
   }
 
   private async resolveNames(block: PreparedBlock): Promise<void> {

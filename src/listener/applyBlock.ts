@@ -2,8 +2,8 @@ import type { Database } from 'better-sqlite3';
 import { readCursor, writeCursor } from '../db/cursor.js';
 import { appendReceipt } from '../db/receipts.js';
 import { settleDueAt } from '../ledger/settleDueAt.js';
-import { type HandleContext, handleIncoming } from './handleIncoming.js';
-import type { OutgoingOp, PreparedBlock } from './prepareBlock.js';
+import { claimIncoming, type HandleContext, handleIncoming, INTERNAL_OUTCOME } from './handleIncoming.js';
+import type { IncomingOp, OutgoingOp, PreparedBlock } from './prepareBlock.js';
 
 /** What applying a block needs; the same facts each incoming transfer is handled with. */
 export type ApplyContext = HandleContext;
@@ -24,14 +24,70 @@ export function applyBlock(block: PreparedBlock, ctx: ApplyContext): ApplyResult
     // operations, however late the block is applied (a stop must find matured contracts matured, due interest owed).
     settleDueAt(db, block.blockTime);
     for (const op of block.ops) {
-      const done = op.direction === 'in' ? handleIncoming(op, block, ctx) : recordOutgoing(db, op, block.blockTime);
-      if (done) result.handled++;
+      if (applyOne(op, block, ctx)) result.handled++;
       else result.skipped++;
     }
     writeCursor(db, { blockNum: block.blockNum, blockTime: block.blockTime });
   });
   run.immediate();
   return result;
+}
+
+/**
+ * One operation in its own savepoint: whatever it throws (a bug, a row the schema refuses), only that operation is
+ * rolled back and it gets the outcome `invalid:internal` with the error in its receipt; the rest of the block is
+ * applied and the cursor moves. A database condition (disk full, I/O error, busy, corrupt) is not the operation's
+ * fault: it fails the whole block, which is retried, so nothing is marked failed that could still be applied.
+ */
+function applyOne(op: IncomingOp | OutgoingOp, block: PreparedBlock, ctx: ApplyContext): boolean {
+  const { db } = ctx;
+  try {
+    return db.transaction(() => (op.direction === 'in' ? handleIncoming(op, block, ctx) : recordOutgoing(db, op, block.blockTime)))();
+  } catch (err) {
+    if (isDatabaseCondition(err)) throw err;
+    const error = (err instanceof Error ? `${err.name}: ${err.message}` : String(err)).split('\n')[0]!.slice(0, 300);
+    ctx.logger?.error({ block: op.blockNum, trx: op.trxInBlock, op: op.opInTrx, error }, 'operation failed; recorded as invalid:internal');
+    return op.direction === 'in' ? recordFailedIncoming(db, op, block, ctx, error) : recordFailedOutgoing(db, op, error);
+  }
+}
+
+const DATABASE_CONDITIONS = /^SQLITE_(FULL|IOERR|BUSY|LOCKED|CORRUPT|NOTADB|READONLY|NOMEM|CANTOPEN|PROTOCOL)/;
+
+function isDatabaseCondition(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && DATABASE_CONDITIONS.test(code);
+}
+
+function recordFailedIncoming(db: Database, op: IncomingOp, block: PreparedBlock, ctx: ApplyContext, error: string): boolean {
+  if (!claimIncoming(db, op, block.blockTime, INTERNAL_OUTCOME)) return false;
+  const facts = {
+    user: ctx.names.get(op.fromId) ?? op.fromId,
+    userId: op.fromId,
+    amountSats: op.amountSats,
+    asset: op.assetId,
+    block: op.blockNum,
+    trx: op.trxInBlock,
+    op: op.opInTrx,
+    txId: op.txId,
+    memo: op.memoText,
+  };
+  appendReceipt(db, 0, { event: 'transfer_in', ...facts, outcome: INTERNAL_OUTCOME });
+  appendReceipt(db, 0, { event: 'incoming_failed', ...facts, error, note: 'not applied and not refunded: needs the manager' });
+  return true;
+}
+
+function recordFailedOutgoing(db: Database, op: OutgoingOp, error: string): boolean {
+  appendReceipt(db, 0, {
+    event: 'outgoing_failed',
+    to: op.toId,
+    amountSats: op.amountSats,
+    txId: op.txId,
+    block: op.blockNum,
+    trx: op.trxInBlock,
+    op: op.opInTrx,
+    error,
+  });
+  return false;
 }
 
 /**

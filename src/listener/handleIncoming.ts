@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import type { Logger } from 'pino';
 import { queueAdminMove } from '../admin/queueAdminMove.js';
 import type { Config } from '../config/index.js';
 import { insertContract, openContractsOf, settleStakeRow } from '../db/contracts.js';
@@ -21,7 +22,24 @@ export type HandleContext = {
   names: ReadonlyMap<string, string>;
   /** Last irreversible block time (ms): "now" for admin freshness. */
   now: number;
+  /** BTS max supply in satoshis (asset 1.3.0 on chain): the cap of every amount from outside. */
+  maxSupplySats: bigint;
+  logger?: Logger;
 };
+
+/** Outcome of an operation whose handling threw: claimed, receipted, not applied. */
+export const INTERNAL_OUTCOME = 'invalid:internal';
+
+/** Claims an incoming operation's key; false when it was handled already (a replayed block). */
+export function claimIncoming(db: Database, op: IncomingOp, blockTime: number, outcome: string): boolean {
+  const claimed = db
+    .prepare(
+      `INSERT INTO processed_ops (block_num, trx_in_block, op_in_trx, tx_id, from_id, amount_sats, asset_id, outcome, block_time, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+    )
+    .run(op.blockNum, op.trxInBlock, op.opInTrx, op.txId, op.fromId, op.amountSats, op.assetId, outcome, blockTime, Date.now());
+  return claimed.changes === 1;
+}
 
 /**
  * One incoming transfer to the broker → its documented outcome (RULES.md), inside the caller's block transaction.
@@ -43,28 +61,12 @@ export function handleIncoming(op: IncomingOp, block: PreparedBlock, ctx: Handle
       senderIsFundingAccount: ctx.fundingIds.has(op.fromId),
       senderOpenContracts: openContracts.length,
       now: ctx.now,
+      maxSupplySats: ctx.maxSupplySats,
     },
   );
 
   // The op key is claimed first: a replayed block stops here.
-  const claimed = db
-    .prepare(
-      `INSERT INTO processed_ops (block_num, trx_in_block, op_in_trx, tx_id, from_id, amount_sats, asset_id, outcome, block_time, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-    )
-    .run(
-      op.blockNum,
-      op.trxInBlock,
-      op.opInTrx,
-      op.txId,
-      op.fromId,
-      op.amountSats,
-      op.assetId,
-      outcomeName(decision),
-      block.blockTime,
-      Date.now(),
-    );
-  if (claimed.changes === 0) return false;
+  if (!claimIncoming(db, op, block.blockTime, outcomeName(decision))) return false;
 
   const facts = { user, userId: op.fromId, amountSats: op.amountSats, asset: op.assetId, ...where, txId: op.txId, memo: op.memoText };
   appendReceipt(db, 0, { event: 'transfer_in', ...facts, outcome: outcomeName(decision) });

@@ -29,6 +29,11 @@ export async function startMetricsServer(options: MetricsServerOptions): Promise
   const lag = new Gauge({ name: 'stakebts_lag_blocks', help: 'Irreversible head minus cursor', registers: [registry] });
   const open = new Gauge({ name: 'stakebts_open_contracts', help: 'Contracts whose principal is pending', registers: [registry] });
   const payouts = new Gauge({ name: 'stakebts_payouts', help: 'Payments by state', labelNames: ['state'], registers: [registry] });
+  const internal = new Gauge({
+    name: 'stakebts_incoming_internal_errors',
+    help: 'Incoming operations whose handling failed (invalid:internal): not applied, need the manager',
+    registers: [registry],
+  });
   const due = new Gauge({ name: 'stakebts_due_bts', help: 'BTS owed within the window', labelNames: ['window'], registers: [registry] });
 
   const refresh = () => {
@@ -41,6 +46,7 @@ export async function startMetricsServer(options: MetricsServerOptions): Promise
       lag.set(Math.max(0, l - c));
     }
     open.set(s.openContracts);
+    internal.set(s.internalErrors);
     payouts.reset();
     for (const p of s.payouts) payouts.set({ state: p.state }, p.count);
     // Whole BTS as a float is fine for a dashboard; money decisions never read this.

@@ -23,6 +23,8 @@ export type DbStatus = {
   /** Last balances the daemon receipted (start-up or periodic). */
   lastBalances: { at: number; brokerSats: bigint | null; bittrex: Array<{ index: number; availableSats: bigint }> } | null;
   lastErrors: LastError[];
+  /** Incoming operations whose handling threw (`invalid:internal`): claimed, receipted, not applied; need the manager. */
+  internalErrors: number;
 };
 
 /**
@@ -98,5 +100,6 @@ export function collectDbStatus(db: Database, { errors = 5 }: { errors?: number 
     failed: count('failed'),
     lastBalances,
     lastErrors,
+    internalErrors: (db.prepare(`SELECT count(*) AS n FROM processed_ops WHERE outcome = 'invalid:internal'`).get() as { n: number }).n,
   };
 }

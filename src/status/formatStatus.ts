@@ -45,6 +45,11 @@ export function formatStatus(s: FullStatus): string {
         .map((p) => `${p.count} paid`)
         .join('') || '0 paid'
     }`,
+    ...(db.internalErrors > 0
+      ? [
+          `incoming   ${db.internalErrors} operation(s) failed to apply (invalid:internal): see 'stakebts audit receipts --event incoming_failed'`,
+        ]
+      : []),
     ...(db.lastErrors.length === 0
       ? ['errors     none']
       : ['errors', ...db.lastErrors.map((e) => `  ${iso(e.at)} ${e.source}: ${e.text}`)]),

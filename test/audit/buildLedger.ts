@@ -8,6 +8,9 @@ import { parseMemo } from '../../src/domain/parseMemo.js';
 import { applyBlock } from '../../src/listener/applyBlock.js';
 import type { IncomingOp, PreparedBlock } from '../../src/listener/prepareBlock.js';
 
+/** BTS's max supply on mainnet, satoshis. */
+const BTS_MAX_SUPPLY = 360_057_050_210_207n;
+
 export const BROKER_ID = '1.2.100';
 export const IDS = { alice: '1.2.201', bob: '1.2.202', carol: '1.2.203', dave: '1.2.204', boss: '1.2.300' } as const;
 export type Who = keyof typeof IDS;
@@ -68,6 +71,7 @@ export class Ledger {
       fundingIds: new Set(),
       names: NAMES,
       now: time,
+      maxSupplySats: BTS_MAX_SUPPLY,
     });
     return blockNum;
   }
@@ -81,7 +85,16 @@ export class Ledger {
         blockTime: time,
         ops: [{ direction: 'out', blockNum, trxInBlock: 0, opInTrx: 0, toId, amountSats: sats, assetId: '1.3.0', txId }],
       },
-      { db: this.db, config: this.config, brokerId: BROKER_ID, managerIds: new Set(), fundingIds: new Set(), names: NAMES, now: time },
+      {
+        db: this.db,
+        config: this.config,
+        brokerId: BROKER_ID,
+        managerIds: new Set(),
+        fundingIds: new Set(),
+        names: NAMES,
+        now: time,
+        maxSupplySats: BTS_MAX_SUPPLY,
+      },
     );
   }
 

@@ -165,7 +165,7 @@ describe('stakebts audit (CLI from source, read-only while a writer holds the da
     expect(existsSync(join(dir, 'none.sqlite'))).toBe(false);
     buildYear(dir).db.close();
     const bad = await run(['--db', join(dir, 'audit.sqlite'), 'audit', 'contracts', '--status', 'sleeping'], dir);
-    expect(bad.code).toBe(1);
+    expect(bad.code).toBe(2); // a bad filter value is a usage error
     expect(bad.err).toBe('stakebts: --status must be one of open, matured, stopped, not "sleeping".\n');
     const missing = await run(['--db', join(dir, 'audit.sqlite'), 'audit', 'contract', '42'], dir);
     expect(missing.err).toBe('stakebts: There is no contract 42.\n');

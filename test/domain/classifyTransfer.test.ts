@@ -6,6 +6,8 @@ import { parseMemo } from '../../src/domain/parseMemo.js';
 const terms = parseConfig({}).terms;
 const T0 = Date.UTC(2026, 5, 1);
 const BTS = (n: number) => BigInt(n) * 100_000n;
+/** BTS's max supply on mainnet, satoshis. */
+const MAX_SUPPLY = 360_057_050_210_207n;
 
 function classify(amountSats: bigint, memo: string | null | 'UNDECRYPTABLE', ctx: Partial<ClassifyContext> = {}, assetId = '1.3.0') {
   return classifyTransfer(
@@ -17,6 +19,7 @@ function classify(amountSats: bigint, memo: string | null | 'UNDECRYPTABLE', ctx
       senderIsFundingAccount: false,
       senderOpenContracts: 0,
       now: T0,
+      maxSupplySats: MAX_SUPPLY,
       ...ctx,
     },
   );
@@ -91,6 +94,13 @@ describe('classifyTransfer', () => {
       action: 'invalid',
       reason: 'admin_bad_account',
     });
+  });
+  it('5. an admin amount above the asset max supply is invalid (capped, never an int64 overflow)', () => {
+    const ask = (amount: string) =>
+      classify(BTS(500), `{"type":"bittrex_to_broker","amount":${amount},"account":1}`, { senderIsManager: true });
+    expect(ask('3600570502')).toMatchObject({ action: 'admin', amountBts: 3_600_570_502 });
+    expect(ask('3600570503')).toMatchObject({ action: 'invalid', reason: 'admin_bad_amount' });
+    expect(ask('"999999999999999"')).toMatchObject({ action: 'invalid', reason: 'admin_bad_amount' });
   });
   it('5. an admin instruction older than the limit when processed is expired, not executed', () => {
     const memo = '{"type":"bittrex_to_broker","amount":500,"account":1}';

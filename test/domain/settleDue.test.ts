@@ -62,6 +62,7 @@ function stopAfter(days: number, stopSentBts: number) {
     {
       terms,
       memo: { kind: 'client', type: 'stop' },
+      maxSupplySats: 360_057_050_210_207n,
       senderIsManager: false,
       senderIsFundingAccount: false,
       senderOpenContracts: open.length,

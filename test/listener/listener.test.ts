@@ -184,6 +184,7 @@ describe('listener against the node simulator', () => {
         fundingIds: new Set(),
         names: new Map(),
         now: block.timestampMs,
+        maxSupplySats: 360_057_050_210_207n,
       });
       expect(r.handled).toBe(0);
     }

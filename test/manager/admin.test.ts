@@ -109,6 +109,21 @@ describe('stakebts admin', () => {
     expect(rows(desk).payouts).toEqual([]);
   });
 
+  it.each([
+    ['999999999999999', /--amount 999999999999999 BTS is more than the BTS max supply/],
+    ['0', /--amount must be more than 0 BTS/],
+    ['-5', /--amount must be more than 0 BTS/],
+  ])('an amount out of range (%s) is one sentence and exit 2, nothing queued', async (amount, sentence) => {
+    desk = await startDesk(tempDir());
+    seed(desk);
+    const r = await runCli(['admin', 'bittrex-to-broker', '--account', '1', '--amount', amount], desk.dir);
+    expect(r.code).toBe(2);
+    expect(r.err.trim().split('\n')).toHaveLength(1);
+    expect(oneSentence(r.err)).toMatch(sentence);
+    expect(r.err).not.toMatch(/\bat \S+:\d+/); // no stack trace
+    expect(rows(desk).payouts).toEqual([]);
+  });
+
   it('lists loans per manager', async () => {
     desk = await startDesk(tempDir());
     seed(desk);

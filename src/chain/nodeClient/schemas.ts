@@ -92,8 +92,9 @@ export const assetSchema = z
     id: objectId(1, 3),
     symbol: z.string(),
     precision: z.number().int().min(0).max(18),
+    options: z.looseObject({ max_supply: fcInt }),
   })
-  .transform((a) => ({ id: a.id, symbol: a.symbol, precision: a.precision }));
+  .transform((a) => ({ id: a.id, symbol: a.symbol, precision: a.precision, maxSupply: a.options.max_supply }));
 export type ChainAsset = z.output<typeof assetSchema>;
 
 export const assetAmountSchema = z

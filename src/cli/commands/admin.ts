@@ -9,7 +9,7 @@ import { COMPACT } from '../../audit/formatRows.js';
 import { createNodeClient } from '../../chain/nodeClient/index.js';
 import type { Config } from '../../config/index.js';
 import { openDatabase } from '../../db/openDatabase.js';
-import { formatBts, parseDecimalBts } from '../../domain/money.js';
+import { BTS_MAX_SUPPLY_SATS, formatBts, parseDecimalBts } from '../../domain/money.js';
 import { BaseError } from '../../errors/BaseError.js';
 import { silentLogger } from '../../log.js';
 import { configFor } from './shared.js';
@@ -71,6 +71,10 @@ async function move(action: 'bittrex_to_broker' | 'broker_to_bittrex', opts: Mov
     amountSats = parseDecimalBts(opts.amount);
   } catch (cause) {
     throw new BaseError('USAGE', `--amount "${opts.amount}" is not a BTS amount (up to 5 decimals).`, { cause });
+  }
+  if (amountSats <= 0n) throw new BaseError('USAGE', '--amount must be more than 0 BTS.');
+  if (amountSats > BTS_MAX_SUPPLY_SATS) {
+    throw new BaseError('USAGE', `--amount ${opts.amount} BTS is more than the BTS max supply (${formatBts(BTS_MAX_SUPPLY_SATS, 0)} BTS).`);
   }
   if (!existsSync(config.db)) {
     throw new BaseError('DB_OPEN_FAILED', `The database ${config.db} does not exist yet; start the daemon (stakebts start) first.`);
