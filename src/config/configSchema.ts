@@ -6,12 +6,33 @@ export const MONTH_MS = 2_592_000_000;
 
 const positiveInt = z.number().int().positive();
 const nonNegativeInt = z.number().int().nonnegative();
+/** Whole BTS: never more than can exist (BTS max supply is about 3.6 billion). */
+const MAX_WHOLE_BTS = 3_600_570_502;
+const wholeBts = positiveInt.max(MAX_WHOLE_BTS);
+/** A payment the desk sends as a courtesy (contract receipt, support notice): small by nature. */
+const courtesyBts = positiveInt.max(1_000);
+
+/** Refuses the same value twice in a list, naming the second one (`rails.2: rail broker is listed twice`). */
+function unique<T>(key: (v: T) => unknown, what: (v: T) => string) {
+  return (list: T[], ctx: z.RefinementCtx) => {
+    const seen = new Set<unknown>();
+    list.forEach((v, i) => {
+      const k = key(v);
+      if (seen.has(k)) ctx.addIssue({ code: 'custom', path: [i], message: `${what(v)} is listed twice` });
+      seen.add(k);
+    });
+  };
+}
 const accountName = z.string().regex(/^[a-z][a-z0-9.-]{1,62}$/, 'must be a BitShares account name (lowercase, 2-63 chars)');
 const wsUrl = z.string().regex(/^wss?:\/\/\S+$/, 'must be a ws:// or wss:// URL');
 
 export const termsSchema = z
   .object({
-    amounts: z.array(positiveInt).min(1).default(DEFAULT_AMOUNTS),
+    amounts: z
+      .array(wholeBts)
+      .min(1)
+      .superRefine(unique((v) => v, String))
+      .default(DEFAULT_AMOUNTS),
     months: z
       .object({
         three_months: positiveInt.default(3),
@@ -22,12 +43,12 @@ export const termsSchema = z
       .prefault({}),
     interestBps: nonNegativeInt.default(800),
     penaltyBps: nonNegativeInt.max(10_000).default(1_500),
-    monthMs: positiveInt.default(MONTH_MS),
-    invalidFee: nonNegativeInt.default(50),
-    minRefund: nonNegativeInt.default(10),
-    receiptAmount: positiveInt.default(1),
-    supportNoticeAmount: positiveInt.default(1),
-    adminMin: positiveInt.default(400),
+    monthMs: positiveInt.min(1_000).default(MONTH_MS),
+    invalidFee: nonNegativeInt.max(MAX_WHOLE_BTS).default(50),
+    minRefund: nonNegativeInt.max(MAX_WHOLE_BTS).default(10),
+    receiptAmount: courtesyBts.default(1),
+    supportNoticeAmount: courtesyBts.default(1),
+    adminMin: wholeBts.default(400),
     adminMaxAgeMs: positiveInt.default(3_600_000),
     coverDays: positiveInt.default(7),
   })
@@ -43,7 +64,11 @@ const bittrexAccountSchema = z
 export const configSchema = z
   .object({
     db: z.string().min(1).default('db/stakebts.sqlite'),
-    nodes: z.array(wsUrl).min(1).default(['ws://127.0.0.1:8090']),
+    nodes: z
+      .array(wsUrl)
+      .min(1)
+      .superRefine(unique((u) => u, String))
+      .default(['ws://127.0.0.1:8090']),
     chainId: z
       .string()
       .regex(/^[0-9a-f]{64}$/, 'must be 64 hex characters')
@@ -57,7 +82,18 @@ export const configSchema = z
       .object({
         baseUrl: z.url().default('http://127.0.0.1:8091/v3'),
         depositAccount: accountName.default('bittrex-deposit'),
-        accounts: z.array(bittrexAccountSchema).max(3).default([]),
+        accounts: z
+          .array(bittrexAccountSchema)
+          .max(3)
+          .superRefine((list, ctx) => {
+            const seen = new Set<number>();
+            list.forEach((a, i) => {
+              if (seen.has(a.index))
+                ctx.addIssue({ code: 'custom', path: [i, 'index'], message: `account ${a.index} is configured twice` });
+              seen.add(a.index);
+            });
+          })
+          .default([]),
         timeoutMs: positiveInt.default(10_000),
       })
       .strict()
@@ -67,21 +103,32 @@ export const configSchema = z
         rails: z
           .array(z.enum(['broker', 'bittrex1', 'bittrex2', 'bittrex3']))
           .min(1)
+          .superRefine(
+            unique(
+              (r) => r,
+              (r) => `rail ${r}`,
+            ),
+          )
           .default(['broker', 'bittrex1', 'bittrex2', 'bittrex3']),
-        timeoutMs: positiveInt.default(60_000),
+        timeoutMs: positiveInt.min(1_000).default(60_000),
         // Workers are small (no keys, no signing: ws or node:http only) and mostly wait on the network; 8 keeps two cores busy.
         concurrency: positiveInt.max(64).default(8),
-        cycleMs: positiveInt.default(10_000),
-        retryBackoffMs: positiveInt.default(60_000),
+        cycleMs: positiveInt.min(100).default(10_000),
+        retryBackoffMs: positiveInt.min(10).default(60_000),
         maxBackoffMs: positiveInt.default(3_600_000),
       })
       .strict()
+      .superRefine((p, ctx) => {
+        if (p.maxBackoffMs < p.retryBackoffMs) {
+          ctx.addIssue({ code: 'custom', path: ['maxBackoffMs'], message: 'must be at least payout.retryBackoffMs' });
+        }
+      })
       .prefault({}),
     listener: z
       .object({
         window: positiveInt.max(1_000).default(256),
-        pollMs: positiveInt.default(3_000),
-        callTimeoutMs: positiveInt.default(10_000),
+        pollMs: positiveInt.min(10).default(3_000),
+        callTimeoutMs: positiveInt.min(100).default(10_000),
       })
       .strict()
       .prefault({}),

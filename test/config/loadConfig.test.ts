@@ -35,6 +35,26 @@ describe('config', () => {
     [{ bittrex: { accounts: [{ index: 4, depositMemo: 'm' }] } }, 'bittrex.accounts.0.index'],
     [{ payout: { rails: ['broker', 'paypal'] } }, 'payout.rails.1'],
     [{ chainId: 'xyz' }, 'chainId: must be 64 hex characters'],
+    [
+      {
+        bittrex: {
+          accounts: [
+            { index: 1, depositMemo: 'a' },
+            { index: 1, depositMemo: 'b' },
+          ],
+        },
+      },
+      'bittrex.accounts.1.index: account 1 is configured twice',
+    ],
+    [{ payout: { rails: ['broker', 'bittrex1', 'broker'] } }, 'payout.rails.2: rail broker is listed twice'],
+    [{ nodes: ['ws://a:1', 'ws://a:1'] }, 'nodes.1: ws://a:1 is listed twice'],
+    [{ terms: { receiptAmount: 1e15 } }, 'terms.receiptAmount: Too big: expected number to be <=1000'],
+    [{ terms: { supportNoticeAmount: 5000 } }, 'terms.supportNoticeAmount: Too big: expected number to be <=1000'],
+    [{ terms: { amounts: [25_000, 4_000_000_000] } }, 'terms.amounts.1: Too big'],
+    [{ terms: { amounts: [25_000, 25_000] } }, 'terms.amounts.1: 25000 is listed twice'],
+    [{ payout: { cycleMs: 1 } }, 'payout.cycleMs: Too small: expected number to be >=100'],
+    [{ payout: { timeoutMs: 10 } }, 'payout.timeoutMs: Too small'],
+    [{ payout: { retryBackoffMs: 5_000, maxBackoffMs: 1_000 } }, 'payout.maxBackoffMs: must be at least payout.retryBackoffMs'],
   ])('names the bad key: %j', (raw, expected) => {
     expect(() => parseConfig(raw, 'test.json')).toThrow(expected);
     try {
