@@ -54,7 +54,8 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
     }
   };
   try {
-    const db = openDatabase(config.db);
+    // The real path, as the lock resolved it: every name of this file shares one WAL and one lock.
+    const db = openDatabase(lock.realPath);
     cleanups.push(() => db.close());
     const node = createNodeClient({
       urls: config.nodes,
