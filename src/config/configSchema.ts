@@ -114,6 +114,9 @@ export const configSchema = z
         // Workers are small (no keys, no signing: ws or node:http only) and mostly wait on the network; 8 keeps two cores busy.
         concurrency: positiveInt.max(64).default(8),
         cycleMs: positiveInt.min(100).default(10_000),
+        // New attempts one cycle may start: a backlog is worked through over several cycles, and each begins by
+        // reconciling what was sent, so confirmations are never starved by new sends.
+        maxStartsPerCycle: positiveInt.max(10_000).default(200),
         retryBackoffMs: positiveInt.min(10).default(60_000),
         maxBackoffMs: positiveInt.default(3_600_000),
       })

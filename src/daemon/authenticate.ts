@@ -1,8 +1,9 @@
 import { publicKeyFromWif, samePublicKey } from '../chain/bitshares/index.js';
 import type { ChainAccount, NodeClient } from '../chain/nodeClient/index.js';
 import type { Config } from '../config/index.js';
-import { BaseError } from '../errors/BaseError.js';
+import { BaseError, isError } from '../errors/BaseError.js';
 import { createBittrexClient } from '../exchange/bittrex/index.js';
+import { wait } from '../utils/promise/index.js';
 import type { DaemonSecrets } from './DaemonSecrets.js';
 
 export type Authenticated = {
@@ -11,6 +12,15 @@ export type Authenticated = {
   managerIds: Set<string>;
   fundingIds: Set<string>;
   bittrexBalances: Array<{ index: number; availableSats: bigint }>;
+  /** Exchange accounts that did not answer at start (transient errors after every retry): payments use the other rails. */
+  bittrexUnreachable: Array<{ index: number; error: string }>;
+};
+
+export type AuthenticateOptions = {
+  /** Tries of a signed balance request per exchange account while the answer is transient. @default 4 */
+  exchangeTries?: number;
+  /** First retry delay, doubled per try. @default 500 */
+  exchangeRetryMs?: number;
 };
 
 /**
@@ -18,7 +28,12 @@ export type Authenticated = {
  * (active authority and memo key), and every configured Bittrex account answers a signed request. Each failure is
  * one sentence naming what is wrong; no secret is ever part of it.
  */
-export async function authenticate(node: NodeClient, config: Config, secrets: DaemonSecrets): Promise<Authenticated> {
+export async function authenticate(
+  node: NodeClient,
+  config: Config,
+  secrets: DaemonSecrets,
+  { exchangeTries = 4, exchangeRetryMs = 500 }: AuthenticateOptions = {},
+): Promise<Authenticated> {
   let chainId: string;
   try {
     chainId = await node.getChainId();
@@ -63,6 +78,7 @@ export async function authenticate(node: NodeClient, config: Config, secrets: Da
   const fundingIds = await idsOf(config.fundingAccounts, 'funding');
 
   const bittrexBalances: Authenticated['bittrexBalances'] = [];
+  const bittrexUnreachable: Authenticated['bittrexUnreachable'] = [];
   for (const account of config.bittrex.accounts) {
     const creds = secrets.bittrex.find((b) => b.index === account.index);
     if (!creds)
@@ -73,19 +89,36 @@ export async function authenticate(node: NodeClient, config: Config, secrets: Da
       apiSecret: creds.apiSecret,
       timeoutMs: config.bittrex.timeoutMs,
     });
-    try {
-      const balance = await client.getBalance('BTS');
-      bittrexBalances.push({ index: account.index, availableSats: balance.available });
-    } catch (err) {
-      const code = (err as { bittrexCode?: string }).bittrexCode;
-      throw new BaseError(
-        'AUTH_FAILED',
-        `Bittrex account ${account.index} refused a signed balance request${code ? ` (${code})` : ''}; check its API key.`,
-        { cause: err },
-      );
+    // A 500, a 503 or a timeout says nothing about the key: retry with backoff. Only an answer that refuses the
+    // request itself (401/403, a bad signature) means the key is wrong and stops the start.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const balance = await client.getBalance('BTS');
+        bittrexBalances.push({ index: account.index, availableSats: balance.available });
+        break;
+      } catch (err) {
+        const code = (err as { bittrexCode?: string }).bittrexCode;
+        if (!isTransientExchangeError(err)) {
+          throw new BaseError(
+            'AUTH_FAILED',
+            `Bittrex account ${account.index} refused a signed balance request${code ? ` (${code})` : ''}; check its API key.`,
+            { cause: err },
+          );
+        }
+        if (attempt >= exchangeTries) {
+          bittrexUnreachable.push({ index: account.index, error: (err as Error).message.split('\n')[0]!.slice(0, 200) });
+          break;
+        }
+        await wait(exchangeRetryMs * 2 ** (attempt - 1));
+      }
     }
   }
-  return { chainId, broker, managerIds, fundingIds, bittrexBalances };
+  return { chainId, broker, managerIds, fundingIds, bittrexBalances, bittrexUnreachable };
+}
+
+/** No answer, a 5xx, throttling or an unreadable body: the exchange may answer next time. */
+function isTransientExchangeError(err: unknown): boolean {
+  return isError(err, 'EXCHANGE_UNAVAILABLE') || isError(err, 'EXCHANGE_RETRYABLE') || isError(err, 'EXCHANGE_BAD_RESPONSE');
 }
 
 function safePub(wif: string, which: string): string {

@@ -80,7 +80,14 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
       cursor: readCursor(db)?.blockNum ?? null,
       brokerBalanceSats: await node.getAccountBalance(auth.broker.id),
       bittrexBalancesSats: auth.bittrexBalances,
+      bittrexUnreachable: auth.bittrexUnreachable,
     });
+    for (const u of auth.bittrexUnreachable) {
+      log.warn(
+        { account: u.index, error: u.error },
+        `Bittrex account ${u.index} did not answer at start-up; payments use the other rails until it does`,
+      );
+    }
 
     const scanner = new BlockScanner({
       db,

@@ -41,6 +41,8 @@ export type CycleReport = {
   /** Worker processes run this cycle and their summed wall time (fork to exit), ms. */
   workers: number;
   workerMs: number;
+  /** The cycle started as many payments as `payout.maxStartsPerCycle` allows: more are due. */
+  capped: boolean;
 };
 
 export type PayoutEngine = {
@@ -122,6 +124,7 @@ export function createPayoutEngine(options: PayoutEngineOptions): PayoutEngine {
       executed: { sent: 0, ambiguous: 0, deferred: 0, retry: 0, failed: 0, skipped: 0 },
       workers: 0,
       workerMs: 0,
+      capped: false,
     };
     // (a) due rows → intents; matured penalties → aborted.
     const s = scheduleDue(db, libNow);
@@ -131,6 +134,7 @@ export function createPayoutEngine(options: PayoutEngineOptions): PayoutEngine {
     // (b) reconcile every payment in flight before anything new is sent.
     const open = openPayouts(ctx);
     await mapPool(open, config.payout.concurrency, async (p) => {
+      if (closed) return;
       const r = await reconcileOpen(ctx, p);
       report.reconciled[r]++;
       if (r === 'open' && Date.now() - p.updated_at > STUCK_ALERT_MS) {
@@ -147,8 +151,9 @@ export function createPayoutEngine(options: PayoutEngineOptions): PayoutEngine {
     // (c) execute due intents with bounded concurrency.
     if (!closed) {
       const due = db
-        .prepare(`SELECT * FROM payouts WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY id`)
-        .all(Date.now()) as PayoutRow[];
+        .prepare(`SELECT * FROM payouts WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT ?`)
+        .all(Date.now(), config.payout.maxStartsPerCycle) as PayoutRow[];
+      report.capped = due.length === config.payout.maxStartsPerCycle;
       if (due.length > 0) {
         ctx.cycle.brokerAvailable = await node.getAccountBalance(brokerAccount.id).catch(() => null);
         await mapPool(due, config.payout.concurrency, async (p) => {
@@ -182,14 +187,24 @@ export function createPayoutEngine(options: PayoutEngineOptions): PayoutEngine {
   return {
     runCycle,
     async run(signal: AbortSignal): Promise<void> {
+      // The stop signal ends the loop AND the running cycle: no new attempt (and no new reconciliation) starts after
+      // it; workers already running finish within their time limit, or are left to reconciliation at the next start.
+      const stop = () => {
+        closed = true;
+      };
+      if (signal.aborted) stop();
+      else signal.addEventListener('abort', stop, { once: true });
       while (!signal.aborted && !closed) {
+        let capped = false;
         try {
-          await runCycle();
+          capped = (await runCycle()).capped;
         } catch (err) {
           log.warn({ err: err instanceof Error ? err.message.split('\n')[0] : String(err) }, 'payout cycle failed; retrying');
         }
-        await wait(config.payout.cycleMs, signal).catch(() => {});
+        // A capped cycle left payments due: come back sooner (after a breath for the listener to see what was sent).
+        await wait(capped ? Math.max(100, Math.floor(config.payout.cycleMs / 10)) : config.payout.cycleMs, signal).catch(() => {});
       }
+      await current?.catch(() => null);
     },
     async close(): Promise<void> {
       closed = true;

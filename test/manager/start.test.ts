@@ -106,4 +106,35 @@ describe('stakebts start with the right keys', () => {
       db.close();
     }
   });
+
+  it('does not fail on one transient Bittrex error at start: it retries with backoff', async () => {
+    desk = await startDesk(tempDir());
+    desk.bittrex.inject({ kind: 'status', status: 500, times: 1, path: '/balances' });
+    desk.bittrex.inject({ kind: 'status', status: 503, times: 1, path: '/balances' });
+    const r = await runCli(['start', '--password-file', desk.passwordFile], desk.dir, { until: /stakebts started/ });
+    expect(r.code).toBe(0);
+    const db = openDatabase(join(desk.dir, 'stakebts.sqlite'), { readonly: true });
+    try {
+      const startup = JSON.parse((db.prepare('SELECT msg FROM receipts WHERE id = 1').get() as { msg: string }).msg);
+      expect(startup.bittrexBalancesSats).toEqual([{ index: 1, availableSats: '1000000000' }]);
+    } finally {
+      db.close();
+    }
+  }, 60_000);
+
+  it('starts without an exchange account that stays unreachable (the broker rail pays), and receipts why', async () => {
+    desk = await startDesk(tempDir());
+    desk.bittrex.inject({ kind: 'status', status: 500, path: '/balances' });
+    const r = await runCli(['start', '--password-file', desk.passwordFile], desk.dir, { until: /stakebts started/ });
+    expect(r.code).toBe(0);
+    expect(r.out + r.err).toMatch(/Bittrex account 1 did not answer at start-up/);
+    const db = openDatabase(join(desk.dir, 'stakebts.sqlite'), { readonly: true });
+    try {
+      const startup = JSON.parse((db.prepare('SELECT msg FROM receipts WHERE id = 1').get() as { msg: string }).msg);
+      expect(startup.bittrexBalancesSats).toEqual([]);
+      expect(startup.bittrexUnreachable).toEqual([{ index: 1, error: 'Bittrex answered HTTP 500' }]);
+    } finally {
+      db.close();
+    }
+  }, 60_000);
 });
