@@ -49,7 +49,15 @@ export async function executeChain(ctx: EngineContext, p: PayoutRow): Promise<Ra
   const { db, node, brokerAccount, secrets, cycle } = ctx;
   const to = await resolveAccount(ctx, p.recipient_id ?? p.recipient).catch(() => undefined);
   if (to === undefined) return { kind: 'retry', rail, code: 'NODE_UNAVAILABLE', afterMs: 0 };
-  if (to === null) return { kind: 'rejected', rail, code: 'UNKNOWN_RECIPIENT', cause: 'other' };
+  if (to === null) {
+    return {
+      kind: 'rejected',
+      rail,
+      code: 'UNKNOWN_RECIPIENT',
+      cause: 'payment',
+      reason: `account ${p.recipient_id ?? p.recipient} does not exist on chain`,
+    };
+  }
   if (to.id === brokerAccount.id) return { kind: 'rejected', rail, code: 'RECIPIENT_IS_BROKER', cause: 'unusable' };
   const amount = BigInt(p.amount_sats);
   let fee: bigint;

@@ -1,3 +1,4 @@
+import { appendAlarm } from '../db/alarms.js';
 import { insertPayoutIntent, type PayoutRow } from '../db/payouts.js';
 import { appendReceipt } from '../db/receipts.js';
 import { btsToSats, formatBts, SATS_PER_BTS } from '../domain/money.js';
@@ -58,6 +59,7 @@ export async function executePayout(ctx: EngineContext, p: PayoutRow): Promise<E
       );
       return 'retry';
     }
+    if (r.cause === 'payment') return paymentRefused(ctx, p, r);
     refusals.push(r);
     if (r.code === 'NOT_PENDING') return 'skipped';
   }
@@ -115,6 +117,30 @@ export async function executePayout(ctx: EngineContext, p: PayoutRow): Promise<E
   }).immediate();
   ctx.logger.warn({ payoutId: p.id, refusals: summary, retryAt }, 'payment deferred: every rail refused');
   return 'deferred';
+}
+
+/**
+ * A rail refused the payment for what it is (the recipient does not exist or may not hold the asset, the memo is too
+ * large): another rail would refuse it too, or worse, take it and get stuck. The payment fails with a receipt and an
+ * alarm for the operator; its row stays owed, to be settled by hand.
+ */
+function paymentRefused(ctx: EngineContext, p: PayoutRow, r: Extract<RailResult, { kind: 'rejected' }>): ExecuteOutcome {
+  const facts = { rail: r.rail, code: r.code, reason: r.reason ?? r.code };
+  ctx.db
+    .transaction(() => {
+      if (!payoutFailed(ctx.db, p, 'payout_failed', facts)) return;
+      appendAlarm(ctx.db, p.contract_id ?? 0, 'payment_refused', {
+        payoutId: p.id,
+        purpose: p.purpose,
+        user: p.recipient,
+        amountSats: p.amount_sats,
+        ...facts,
+        note: 'refused for the payment itself; not tried on another rail',
+      });
+    })
+    .immediate();
+  ctx.logger.error({ payoutId: p.id, user: p.recipient, ...facts }, 'payment refused for the payment itself: failed, alarm raised');
+  return 'failed';
 }
 
 /**

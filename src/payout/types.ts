@@ -21,10 +21,12 @@ export type RailResult =
   /** May or may not have been sent: attempt `unknown`, the round stops, no failover (rule 4). */
   | { kind: 'ambiguous'; rail: string; reason: string }
   /**
-   * Definitely not sent; the next rail may be tried. `cause`: `funds` (short of funds), `unusable`
-   * (this rail cannot carry this payment: below the exchange minimum, account not configured), `other`.
+   * Definitely not sent. `cause`: `funds` (short of funds), `unusable` (this rail cannot carry this payment: below
+   * the exchange minimum, account not configured), `other` — the next rail may be tried after these; `payment` (the
+   * payment itself is refused: unknown recipient, recipient not authorised for the asset, memo too large) — every
+   * rail would refuse it the same way, so the payment fails with an alarm and no other rail is tried.
    */
-  | { kind: 'rejected'; rail: string; code: string; cause: 'funds' | 'unusable' | 'other' }
+  | { kind: 'rejected'; rail: string; code: string; cause: 'funds' | 'unusable' | 'other' | 'payment'; reason?: string }
   /** Definitely not sent now, but the same rail should be tried again later (throttled, node down, expired at broadcast). */
   | { kind: 'retry'; rail: string; code: string; afterMs: number };
 

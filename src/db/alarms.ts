@@ -1,0 +1,19 @@
+import type { Database } from 'better-sqlite3';
+import { appendReceipt } from './receipts.js';
+
+/** What an alarm is about; each kind is explained for the operator in docs/operating.md. */
+export type AlarmKind =
+  | 'payment_refused'
+  | 'foreign_withdrawal'
+  | 'node_disagreement'
+  | 'node_fault'
+  | 'database_replaced'
+  | 'outgoing_unmatched';
+
+/**
+ * Raises an alarm: a receipt `{event: 'alarm', kind, …facts}` in the caller's transaction (or its own), which
+ * `status`, the metrics and the auditors read. An alarm asks a human to look; it never pays or retries anything.
+ */
+export function appendAlarm(db: Database, nonce: number, kind: AlarmKind, facts: Record<string, unknown>): void {
+  appendReceipt(db, nonce, { event: 'alarm', kind, ...facts });
+}
