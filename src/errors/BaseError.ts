@@ -13,6 +13,7 @@ export type ErrorCode =
   | 'NODE_CLOSED'
   | 'NODE_UNAVAILABLE'
   | 'RPC_ERROR'
+  | 'NODE_FAULT'
   | 'CHAIN_ID_MISMATCH'
   | 'EXCHANGE_REJECTED'
   | 'EXCHANGE_RETRYABLE'

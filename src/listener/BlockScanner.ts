@@ -2,12 +2,14 @@ import type { Database } from 'better-sqlite3';
 import type { Logger } from 'pino';
 import type { NodeClient, RawBlock } from '../chain/nodeClient/index.js';
 import type { Config } from '../config/index.js';
+import { appendAlarm } from '../db/alarms.js';
 import { readCursor, writeCursor } from '../db/cursor.js';
 import { BTS_ASSET_ID } from '../domain/money.js';
 import { BaseError } from '../errors/BaseError.js';
 import { silentLogger } from '../log.js';
 import { wait } from '../utils/promise/index.js';
 import { applyBlock } from './applyBlock.js';
+import { checkBlock } from './checkBlock.js';
 import { type PreparedBlock, prepareBlock } from './prepareBlock.js';
 
 export type ScanProgress = { from: number; to: number; done: number; current: number; blocksPerSec: number };
@@ -38,6 +40,8 @@ export class BlockScanner {
   private readonly names = new Map<string, string>();
   private readonly log: Logger;
   private maxSupplySats: bigint | null = null;
+  private readonly faultsSeen = new Set<string>();
+  private readonly pendingFaults: Array<{ block: number; node: string; fault: string }> = [];
   /** Last irreversible block number and time seen: "now" for the payout loop. */
   lastIrreversible: { blockNum: number; time: number } | null = null;
 
@@ -50,11 +54,12 @@ export class BlockScanner {
     const { db, node, config } = this.opts;
     const dgp = await node.getDynamicGlobalProperties();
     const lib = dgp.lastIrreversibleBlockNum;
-    const cursor = readCursor(db)?.blockNum ?? config.startBlock - 1;
+    const stored = readCursor(db);
+    const cursor = stored?.blockNum ?? config.startBlock - 1;
     if (lib <= cursor) return { from: cursor + 1, to: cursor, applied: 0, lib, libTime: this.lastIrreversible?.time ?? 0 };
-    const libBlock = await node.getBlock(lib);
-    if (!libBlock) throw new BaseError('RPC_ERROR', `The node does not return its own irreversible block ${lib}.`);
-    this.lastIrreversible = { blockNum: lib, time: libBlock.timestampMs };
+    const maxSupplySats = await this.maxSupply();
+    const libPrepared = await this.fetch(lib, maxSupplySats);
+    this.lastIrreversible = { blockNum: lib, time: libPrepared.blockTime };
     const from = cursor + 1;
 
     const window = Math.max(1, this.opts.window ?? config.listener.window);
@@ -63,15 +68,18 @@ export class BlockScanner {
     const fill = () => {
       while (next <= lib && inflight.size < window) {
         const n = next++;
-        const p = this.fetch(n, n === lib ? libBlock : undefined);
+        const p = n === lib ? Promise.resolve(libPrepared) : this.fetch(n, maxSupplySats);
         p.catch(() => {}); // awaited in order below; this only keeps an early failure from going unhandled
         inflight.set(n, p);
       }
     };
     const started = Date.now();
     let applied = 0;
-    let idleCursor: { blockNum: number; blockTime: number } | null = null;
+    let idleCursor: { blockNum: number; blockTime: number; blockId: string | null } | null = null;
     let lastFlushed = cursor;
+    // The id of the last block applied (or passed over as empty): the next block's `previous` must name it.
+    let lastId: string | null = stored?.blockId ?? null;
+    let lastServedBy: string | undefined;
     const flush = () => {
       if (!idleCursor) return;
       const c = idleCursor;
@@ -81,39 +89,52 @@ export class BlockScanner {
       lastFlushed = c.blockNum;
       idleCursor = null;
     };
-    for (let n = from; n <= lib; n++) {
-      if (signal?.aborted) break;
-      fill();
-      const prepared = await (inflight.get(n) as Promise<PreparedBlock>);
-      inflight.delete(n);
-      if (prepared.ops.length === 0) {
-        // Nothing of ours in this block: only the cursor would move. Batch those moves (a replayed empty block is
-        // harmless) instead of one fsync'ed transaction per block.
-        idleCursor = { blockNum: prepared.blockNum, blockTime: prepared.blockTime };
-        if (n - lastFlushed >= CURSOR_BATCH || n === lib) flush();
+    try {
+      for (let n = from; n <= lib; n++) {
+        if (signal?.aborted) break;
+        fill();
+        const prepared = await (inflight.get(n) as Promise<PreparedBlock>);
+        inflight.delete(n);
+        if (lastId !== null && prepared.previous !== lastId) {
+          // Two nodes tell two different chains, or one node lies about a link: apply nothing of it.
+          this.nodeFault(n, prepared.servedBy, `its previous ${prepared.previous} is not the block applied before it (${lastId})`);
+          if (lastServedBy !== undefined && lastServedBy !== prepared.servedBy) node.rpc.markFaulty(lastServedBy);
+          idleCursor = null; // never store a position reached through an inconsistent link
+          throw new BaseError('NODE_FAULT', `Block ${n} does not link to block ${n - 1} as applied; nothing of it was applied.`);
+        }
+        lastId = prepared.blockId ?? null;
+        lastServedBy = prepared.servedBy;
+        if (prepared.ops.length === 0) {
+          // Nothing of ours in this block: only the cursor would move. Batch those moves (a replayed empty block is
+          // harmless) instead of one fsync'ed transaction per block.
+          idleCursor = { blockNum: prepared.blockNum, blockTime: prepared.blockTime, blockId: prepared.blockId ?? null };
+          if (n - lastFlushed >= CURSOR_BATCH || n === lib) flush();
+          applied++;
+          this.report(from, lib, n, applied, started);
+          continue;
+        }
+        await this.resolveNames(prepared);
+        applyBlock(prepared, {
+          db,
+          config,
+          brokerId: this.opts.broker.id,
+          managerIds: this.opts.managerIds,
+          fundingIds: this.opts.fundingIds,
+          names: this.names,
+          now: libPrepared.blockTime,
+          maxSupplySats,
+          logger: this.log,
+        });
+        idleCursor = null;
+        lastFlushed = n;
         applied++;
         this.report(from, lib, n, applied, started);
-        continue;
       }
-      await this.resolveNames(prepared);
-      applyBlock(prepared, {
-        db,
-        config,
-        brokerId: this.opts.broker.id,
-        managerIds: this.opts.managerIds,
-        fundingIds: this.opts.fundingIds,
-        names: this.names,
-        now: libBlock.timestampMs,
-        maxSupplySats: await this.maxSupply(),
-        logger: this.log,
-      });
-      idleCursor = null;
-      lastFlushed = n;
-      applied++;
-      this.report(from, lib, n, applied, started);
+      flush();
+    } finally {
+      this.writeFaultReceipts();
     }
-    flush();
-    return { from, to: from + applied - 1, applied, lib, libTime: libBlock.timestampMs };
+    return { from, to: from + applied - 1, applied, lib, libTime: libPrepared.blockTime };
   }
 
   /**
@@ -144,10 +165,48 @@ export class BlockScanner {
     this.opts.onProgress({ from, to, done, current, blocksPerSec: done / secs });
   }
 
-  private async fetch(n: number, known?: RawBlock): Promise<PreparedBlock> {
-    const block = known ?? (await this.opts.node.getBlock(n));
-    if (!block) throw new BaseError('RPC_ERROR', `The node has no block ${n} although it is irreversible.`);
+  /**
+   * Block n, prepared, from a node that serves it consistently: a null for an irreversible block, a block that is not
+   * block n, or an amount no asset can hold is a node fault: that node is failed over (and alarmed), the next is asked.
+   */
+  private async fetch(n: number, maxSupplySats: bigint): Promise<PreparedBlock> {
+    const block = await this.opts.node.getBlock(n, {
+      required: true,
+      check: (b: RawBlock) => {
+        const fault = checkBlock(n, b) ?? this.amountFault(n, b, maxSupplySats);
+        if (fault !== null) this.nodeFault(n, b.servedBy, fault);
+        return fault;
+      },
+    });
+    if (!block) throw new BaseError('RPC_ERROR', `No node returns block ${n} although it is irreversible.`);
     return prepareBlock(block, { brokerId: this.opts.broker.id, brokerMemoWif: this.opts.broker.memoWif });
+  }
+
+  /** An amount to or from the broker above the asset's max supply cannot exist on chain: the block is false. */
+  private amountFault(n: number, b: RawBlock, maxSupplySats: bigint): string | null {
+    const p = prepareBlock(b, { brokerId: this.opts.broker.id, brokerMemoWif: this.opts.broker.memoWif });
+    const op = p.ops.find((o) => o.amountSats > maxSupplySats);
+    return op ? `block ${n} trx ${op.trxInBlock} op ${op.opInTrx} moves ${op.amountSats} satoshis, above the max supply` : null;
+  }
+
+  /** Records a node fault (alarm receipt once per node and block, written after the round) and cools the node down. */
+  private nodeFault(block: number, url: string | undefined, fault: string): void {
+    const key = `${url}|${block}|${fault}`;
+    if (this.faultsSeen.has(key)) return;
+    this.faultsSeen.add(key);
+    this.pendingFaults.push({ block, node: url ?? 'unknown', fault });
+    this.log.error({ block, node: url, fault }, 'node fault: the block is not applied from this node');
+    if (url !== undefined) this.opts.node.rpc.markFaulty(url);
+  }
+
+  private writeFaultReceipts(): void {
+    if (this.pendingFaults.length === 0) return;
+    const faults = this.pendingFaults.splice(0);
+    const { db } = this.opts;
+    db.transaction(() => {
+      for (const f of faults) appendAlarm(db, 0, 'node_fault', f);
+    }).immediate();
+    if (this.faultsSeen.size > 10_000) this.faultsSeen.clear();
   }
 
   /** BTS's max supply, read once from the asset object on chain: the cap of every amount from outside. */

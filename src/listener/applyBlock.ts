@@ -1,6 +1,8 @@
 import type { Database } from 'better-sqlite3';
 import { readCursor, writeCursor } from '../db/cursor.js';
+import { appliedUnderAnotherBlock } from '../db/processedOps.js';
 import { appendReceipt } from '../db/receipts.js';
+import { BaseError } from '../errors/BaseError.js';
 import { settleDueAt } from '../ledger/settleDueAt.js';
 import { claimIncoming, type HandleContext, handleIncoming, INTERNAL_OUTCOME } from './handleIncoming.js';
 import type { IncomingOp, OutgoingOp, PreparedBlock } from './prepareBlock.js';
@@ -20,6 +22,15 @@ export function applyBlock(block: PreparedBlock, ctx: ApplyContext): ApplyResult
   const run = db.transaction(() => {
     // A block at or below the cursor was applied already: replaying it is a no-op, not an error.
     if ((readCursor(db)?.blockNum ?? -1) >= block.blockNum) return;
+    // A transaction is in exactly one block: one already applied under another block number means a node served it
+    // twice (or under the wrong number). Nothing of this block is applied; the scanner treats it as a node fault.
+    const elsewhere = appliedUnderAnotherBlock(db, block);
+    if (elsewhere) {
+      throw new BaseError(
+        'NODE_FAULT',
+        `Transaction ${elsewhere.txId} op ${elsewhere.opInTrx} of block ${block.blockNum} was already applied in block ${elsewhere.blockNum}.`,
+      );
+    }
     // Due is a fact of chain time: whatever fell due at or before this block's timestamp is settled before its
     // operations, however late the block is applied (a stop must find matured contracts matured, due interest owed).
     settleDueAt(db, block.blockTime);
@@ -27,7 +38,7 @@ export function applyBlock(block: PreparedBlock, ctx: ApplyContext): ApplyResult
       if (applyOne(op, block, ctx)) result.handled++;
       else result.skipped++;
     }
-    writeCursor(db, { blockNum: block.blockNum, blockTime: block.blockTime });
+    writeCursor(db, { blockNum: block.blockNum, blockTime: block.blockTime, blockId: block.blockId ?? null });
   });
   run.immediate();
   return result;

@@ -27,6 +27,12 @@ export type OutgoingOp = OpKey & {
 export type PreparedBlock = {
   blockNum: number;
   blockTime: number;
+  /** The block's id (the node's, else computed from its header), kept with the cursor; null when unknown. */
+  blockId?: string | null;
+  /** The id of the block before it, as this block names it. */
+  previous?: string;
+  /** Sanitised URL of the node that served it. */
+  servedBy?: string;
   ops: Array<IncomingOp | OutgoingOp>;
 };
 
@@ -41,8 +47,10 @@ export function prepareBlock(block: RawBlock, ctx: PrepareContext): PreparedBloc
   const ops: PreparedBlock['ops'] = [];
   block.transactions.forEach((tx, trxInBlock) => {
     let txId: string | null | undefined;
+    // Computed from the transaction itself; the node's own list (signed_block_with_info) only where the serializer
+    // cannot pack it (operations bitsharesjs does not know).
     const idOf = () => {
-      if (txId === undefined) txId = transactionId(tx);
+      if (txId === undefined) txId = transactionId(tx) ?? nodeTxId(block.transactionIds?.[trxInBlock]);
       return txId;
     };
     tx.operations.forEach(([type, op], opInTrx) => {
@@ -61,7 +69,18 @@ export function prepareBlock(block: RawBlock, ctx: PrepareContext): PreparedBloc
       }
     });
   });
-  return { blockNum: block.blockNum, blockTime: block.timestampMs, ops };
+  return {
+    blockNum: block.blockNum,
+    blockTime: block.timestampMs,
+    blockId: block.blockId ?? block.computedId,
+    previous: block.previous,
+    servedBy: block.servedBy,
+    ops,
+  };
+}
+
+function nodeTxId(id: unknown): string | null {
+  return typeof id === 'string' && /^[0-9a-f]{40}$/.test(id) ? id : null;
 }
 
 function readAmount(value: unknown): { sats: bigint; assetId: string } | null {

@@ -4,7 +4,7 @@ import { createNodeClient, type NodeClient } from '../../src/chain/nodeClient/in
 import { type Config, parseConfig } from '../../src/config/index.js';
 import { openDatabase } from '../../src/db/openDatabase.js';
 import { BlockScanner } from '../../src/listener/BlockScanner.js';
-import { type ChainSimulator, type SimAccount, startChainSimulator } from '../../src/sim/chain/index.js';
+import { type ChainSimOptions, type ChainSimulator, type SimAccount, startChainSimulator } from '../../src/sim/chain/index.js';
 
 export const BTS = (n: number | bigint) => BigInt(n) * 100_000n;
 
@@ -22,25 +22,37 @@ export type ListenerFixture = {
   close(): Promise<void>;
 };
 
+export type ListenerFixtureOptions = {
+  /** Node URLs the listener uses, given the simulator's (e.g. a lying node in front of it). @default [sim.url] */
+  nodes?: (simUrl: string) => Promise<string[]>;
+  /** Simulator options on top of the fixture's. */
+  sim?: ChainSimOptions;
+};
+
 /** A chain simulator with a broker, a temp database and a scanner wired to them. */
-export async function startListenerFixture(dir: string, configOverrides: Record<string, unknown> = {}): Promise<ListenerFixture> {
-  const sim = await startChainSimulator({ blockIntervalMs: 0, irreversibleLag: 3, blockTimeMs: 3_000 });
+export async function startListenerFixture(
+  dir: string,
+  configOverrides: Record<string, unknown> = {},
+  options: ListenerFixtureOptions = {},
+): Promise<ListenerFixture> {
+  const sim = await startChainSimulator({ blockIntervalMs: 0, irreversibleLag: 3, blockTimeMs: 3_000, ...options.sim });
   const broker = sim.createAccount('stakebts-broker', { seed: 'broker' });
   sim.createAccount('boss', { seed: 'boss' });
   sim.createAccount('bittrex-deposit', { seed: 'bittrex-deposit' });
   sim.produceBlocks(1);
   const dbPath = join(dir, 'db.sqlite');
   const db = openDatabase(dbPath);
+  const nodes = options.nodes ? await options.nodes(sim.url) : [sim.url];
   const config = parseConfig({
     db: dbPath,
-    nodes: [sim.url],
+    nodes,
     chainId: sim.chainId,
     broker: 'stakebts-broker',
     managers: ['boss'],
     startBlock: sim.headBlockNumber + 1,
     ...configOverrides,
   });
-  const node = createNodeClient({ urls: [sim.url], expectedChainId: sim.chainId, callTimeoutMs: 5_000 });
+  const node = createNodeClient({ urls: nodes, expectedChainId: sim.chainId, callTimeoutMs: 5_000 });
   const ids = async (names: string[]) => new Set((await node.getAccounts(names)).flatMap((a) => (a ? [a.id] : [])));
   const managerIds = await ids(config.managers);
   const fundingIds = await ids(config.fundingAccounts);

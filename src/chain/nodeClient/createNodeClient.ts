@@ -1,6 +1,8 @@
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import { BaseError } from '../../errors/BaseError.js';
 import { silentLogger } from '../../log.js';
+import { type BlockHeaderJson, computeBlockId } from '../bitshares/blockId.js';
 import { createFallbackRpc, type FallbackRpc, type FallbackRpcOptions, type RpcResponseInfo } from '../rpc/index.js';
 import {
   type AssetAmount,
@@ -31,6 +33,13 @@ export type NodeClientOptions = {
   onResponse?: (info: RpcResponseInfo) => void;
   /** Lower-level transport options (keep-alive, reconnect, cooldown). */
   rpc?: Omit<FallbackRpcOptions, 'expectedChainId' | 'timeoutMs' | 'logger' | 'onResponse'>;
+};
+
+export type GetBlockOptions = {
+  /** The block must exist (it is at or below the irreversible head): null is a node fault. */
+  required?: boolean;
+  /** Returns a fault description when the block is not acceptable; the node is then failed over. */
+  check?: (block: RawBlock) => string | null;
 };
 
 /** Typed, validated access to the node calls stakebts uses. */
@@ -73,25 +82,39 @@ export function createNodeClient(options: NodeClientOptions) {
     getDynamicGlobalProperties: (): Promise<DynamicGlobalProperties> =>
       db('get_dynamic_global_properties', [], dynamicGlobalPropertiesSchema),
 
-    /** A block, or null when unknown or in the future. Operations stay raw JSON. */
-    getBlock: (blockNum: number): Promise<RawBlock | null> =>
-      db(
-        'get_block',
-        [blockNum],
-        blockSchema.nullable().transform((b): RawBlock | null =>
-          b === null
-            ? null
-            : {
-                blockNum,
-                timestamp: b.timestamp,
-                timestampMs: fcTime.parse(b.timestamp),
-                previous: b.previous,
-                witness: b.witness,
-                blockId: b.block_id,
-                transactions: b.transactions,
-              },
-        ),
-      ),
+    /**
+     * A block, or null when unknown or in the future. Operations stay raw JSON.
+     * With `required` (the block is at or below the irreversible head) a null is a node fault, and with `check` any
+     * fault the caller finds (a block that is not the one asked for): either moves to the next node, never returns.
+     */
+    getBlock: (blockNum: number, options: GetBlockOptions = {}): Promise<RawBlock | null> =>
+      rpc.request({
+        api: 'database',
+        method: 'get_block',
+        params: [blockNum],
+        parse: (raw, url) => {
+          const b = blockSchema.nullable().parse(raw);
+          if (b === null) {
+            if (options.required) throw new BaseError('NODE_FAULT', `Node ${url} has no block ${blockNum} although it is irreversible`);
+            return null;
+          }
+          const block: RawBlock = {
+            blockNum,
+            timestamp: b.timestamp,
+            timestampMs: fcTime.parse(b.timestamp),
+            previous: b.previous,
+            witness: b.witness,
+            blockId: b.block_id,
+            computedId: computeBlockId(b as BlockHeaderJson),
+            transactionIds: b.transaction_ids,
+            servedBy: url,
+            transactions: b.transactions,
+          };
+          const fault = options.check?.(block);
+          if (fault) throw new BaseError('NODE_FAULT', `Node ${url} served a false block ${blockNum}: ${fault}`);
+          return block;
+        },
+      }),
 
     /** Account by name, or null. */
     getAccountByName: (name: string): Promise<ChainAccount | null> => db('get_account_by_name', [name], accountSchema.nullable()),

@@ -43,8 +43,14 @@ export const blockSchema = z.looseObject({
   previous: z.string().regex(/^[0-9a-f]{40}$/),
   timestamp: z.string(),
   witness: z.string(),
+  transaction_merkle_root: z.string().optional(),
+  extensions: z.array(z.unknown()).optional(),
+  witness_signature: z.string().optional(),
   transactions: z.array(rawTransactionSchema),
-  block_id: z.string().optional(),
+  block_id: z
+    .string()
+    .regex(/^[0-9a-f]{40}$/)
+    .optional(),
   transaction_ids: z.array(z.string()).optional(),
 });
 
@@ -59,6 +65,12 @@ export type RawBlock = {
   witness: string;
   /** Present on nodes that return `signed_block_with_info`; never required. */
   blockId: string | undefined;
+  /** The id computed from the header as bitshares-core does (null when the header cannot be packed). */
+  computedId: string | null;
+  /** Transaction ids as the node gave them (`signed_block_with_info`), if it did. */
+  transactionIds: string[] | undefined;
+  /** Sanitised URL of the node that served the block. */
+  servedBy: string;
   transactions: RawTransaction[];
 };
 

@@ -19,9 +19,9 @@ export type RpcResponseInfo = {
 export type FallbackRequest<T> = RpcRequest & {
   /**
    * Validates/converts the result. A throw means the node sent something unusable: counted as a
-   * transport failure of that node and failed over.
+   * transport failure of that node and failed over. `url` (sanitised) names the node that answered.
    */
-  parse?: (raw: unknown) => T;
+  parse?: (raw: unknown, url: string) => T;
   /**
    * False for calls with side effects (broadcast): fail over only when the request provably never
    * reached the node; a timeout or drop after sending is thrown so the caller can reconcile.
@@ -52,6 +52,11 @@ export type FallbackRpc = {
   /** The per-URL clients, in configured order. */
   transports: readonly WsRpc[];
   request<T = unknown>(req: FallbackRequest<T>): Promise<T>;
+  /**
+   * A node was caught serving something false (a block that is not the one asked for, a broken chain link): it is
+   * tried last for `ms`, and the sticky preference moves off it.
+   */
+  markFaulty(url: string, ms?: number): void;
   /** Closes every client. Idempotent. */
   close(): Promise<void>;
 };
@@ -145,7 +150,7 @@ export function createFallbackRpc(urls: readonly string[], options: FallbackRpcO
         }
         let value: T;
         try {
-          value = parse ? parse(raw) : (raw as T);
+          value = parse ? parse(raw, url) : (raw as T);
         } catch (cause) {
           const error = new RpcTransportError({
             code: 'NODE_UNAVAILABLE',
@@ -188,6 +193,15 @@ export function createFallbackRpc(urls: readonly string[], options: FallbackRpcO
     });
   }
 
+  function markFaulty(url: string, ms = refuseMs): void {
+    nodes.forEach((n, i) => {
+      if (n.transport.config.url !== url) return;
+      n.failures++;
+      n.downUntil = Date.now() + ms;
+      if (current === i) current = (i + 1) % nodes.length;
+    });
+  }
+
   function close(): Promise<void> {
     closed ??= (async () => {
       for (const n of nodes) {
@@ -208,6 +222,7 @@ export function createFallbackRpc(urls: readonly string[], options: FallbackRpcO
     },
     transports: nodes.map((n) => n.transport),
     request,
+    markFaulty,
     close,
   };
 }

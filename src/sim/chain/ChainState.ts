@@ -1,5 +1,6 @@
+import { computeBlockId } from '../../chain/bitshares/blockId.js';
 import { generateKeyPair, publicKeyFromWif } from '../../chain/bitshares/index.js';
-import { fcInt, fcTime, hashHex, makeBlockId } from './fcJson.js';
+import { fcInt, fcTime, hashHex } from './fcJson.js';
 import type { AccountRecord, AssetRecord } from './objects.js';
 import { SyntheticHistory } from './SyntheticHistory.js';
 import type { ChainSimOptions, LedgerTransfer, SimAccount } from './types.js';
@@ -58,6 +59,7 @@ export class ChainState {
   head: number;
   headTimeMs: number;
   private readonly liveBlocks = new Map<number, Record<string, unknown>>();
+  private readonly liveIds = new Map<number, string>();
   pending: PendingTx[] = [];
   readonly known = new Map<string, IncludedTx | 'pending'>();
   readonly ledger: LedgerTransfer[] = [];
@@ -140,8 +142,13 @@ export class ChainState {
     return Math.max(0, this.head - this.irreversibleLag);
   }
 
+  /** Block n's id: hashed from its header when it was produced (as a node computes it), zeros before block 1. */
   blockId(n: number): string {
-    return n <= 0 ? ZERO_ID : makeBlockId(this.chainId, n);
+    if (n <= 0) return ZERO_ID;
+    if (this.synthetic && n <= this.synthetic.blocks) return this.synthetic.blockId(n);
+    const id = this.liveIds.get(n);
+    if (id === undefined) throw new Error(`block ${n} is not produced yet`);
+    return id;
   }
 
   /** Block n in get_block's shape, or null when unknown or in the future. */
@@ -236,15 +243,21 @@ export class ChainState {
       ...p.tx,
       operation_results: p.transfers.map(() => [0, {}]),
     }));
-    const block = {
+    const header = {
       previous: this.blockId(n - 1),
       timestamp: fcTime(timeMs),
       witness: `1.6.${(n % 21) + 1}`,
       transaction_merkle_root: txs.length ? hashHex(this.chainId, 'merkle', ...txs.map((t) => t.txId)).slice(0, 40) : ZERO_ID,
       extensions: [],
       witness_signature: `1f${hashHex(this.chainId, 'ws', n)}${hashHex(this.chainId, 'ws2', n)}`,
+    };
+    const id = computeBlockId(header);
+    if (id === null) throw new Error(`block ${n} has no computable id`);
+    this.liveIds.set(n, id);
+    const block = {
+      ...header,
       transactions,
-      block_id: this.blockId(n),
+      block_id: id,
       signing_key: this.simAccounts.values().next().value?.activePub ?? 'BTS1111111111111111111111111111111114T1Anm',
       transaction_ids: txs.map((t) => t.txId),
     };

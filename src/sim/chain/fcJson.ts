@@ -30,11 +30,6 @@ export function hashHex(...parts: Array<string | number>): string {
   return createHash('sha256').update(parts.join('|')).digest('hex');
 }
 
-/** Block id as a node makes it: 4 bytes big-endian block number, then 16 bytes of hash. */
-export function makeBlockId(salt: string, blockNum: number): string {
-  return blockNum.toString(16).padStart(8, '0') + hashHex(salt, blockNum).slice(0, 32);
-}
-
 /** TaPoS prefix of a block id: bytes 4..8 read little-endian. */
 export function refBlockPrefix(blockId: string): number {
   return Buffer.from(blockId, 'hex').readUInt32LE(4);
