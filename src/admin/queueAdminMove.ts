@@ -57,6 +57,8 @@ export function queueAdminMove(db: Database, config: Config, move: AdminMove): Q
         recipientId: toBroker ? (move.brokerId ?? null) : null,
         amountSats: move.amountSats,
         memo: toBroker ? FUNDING_MEMO : bittrex.depositMemo,
+        // Read by another system (Bittrex credits by its deposit memo; the broker's listener reads `funding`).
+        exactMemo: true,
       });
       db.prepare(
         `INSERT INTO admin_actions (source_key, manager, action, amount_sats, account, outcome, payout_id, created_at) VALUES (?, ?, ?, ?, ?, 'queued', ?, ?)`,

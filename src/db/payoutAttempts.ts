@@ -43,9 +43,7 @@ export function insertAttemptIntent(db: Database, a: NewAttempt, now = Date.now(
     .prepare(`UPDATE payouts SET state = 'sending', rail = ?, updated_at = ? WHERE id = ? AND state = 'pending'`)
     .run(a.rail, now, a.payoutId);
   if (claimed.changes !== 1) return null;
-  const next = db.prepare('SELECT coalesce(max(attempt_no), 0) + 1 AS n FROM payout_attempts WHERE payout_id = ?').get(a.payoutId) as {
-    n: number;
-  };
+  const next = { n: nextAttemptNo(db, a.payoutId) };
   const info = db
     .prepare(
       `INSERT INTO payout_attempts (payout_id, attempt_no, rail, idem_key, request, tx_expiration, state, created_at, updated_at)
@@ -53,6 +51,13 @@ export function insertAttemptIntent(db: Database, a: NewAttempt, now = Date.now(
     )
     .run(a.payoutId, next.n, a.rail, a.idemKey, a.request, a.txExpiration, now, now);
   return getAttempt(db, Number(info.lastInsertRowid)) ?? null;
+}
+
+/** The number the payment's next attempt gets (1 for the first). */
+export function nextAttemptNo(db: Database, payoutId: number): number {
+  return (
+    db.prepare('SELECT coalesce(max(attempt_no), 0) + 1 AS n FROM payout_attempts WHERE payout_id = ?').get(payoutId) as { n: number }
+  ).n;
 }
 
 export function getAttempt(db: Database, id: number): AttemptRow | undefined {

@@ -2,7 +2,7 @@ import type { Database } from 'better-sqlite3';
 import type { DueRow } from '../domain/settleDue.js';
 
 /** A due row with the contract's payee, as the ledger needs it to queue the payment. */
-export type DueStakeRow = DueRow & { user: string; userId: string | null };
+export type DueStakeRow = DueRow & { user: string; userId: string | null; contractKey: string };
 
 /**
  * Rows of every contract that has something to settle at chain time `at`: an `interest` / `principal` row due and not
@@ -13,7 +13,7 @@ export type DueStakeRow = DueRow & { user: string; userId: string | null };
 export function dueRowsAt(db: Database, at: number): DueStakeRow[] {
   const rows = db
     .prepare(
-      `SELECT s.id, s.contract_id, s.type, s.number, s.amount, s.due, s.status, c.user, c.user_id,
+      `SELECT s.id, s.contract_id, s.type, s.number, s.amount, s.due, s.status, c.user, c.user_id, c.source_key,
               EXISTS (SELECT 1 FROM payouts p WHERE p.stake_id = s.id) AS in_payment
          FROM stakes s JOIN contracts c ON c.id = s.contract_id
         WHERE s.type IN ('interest', 'principal', 'penalty')
@@ -34,6 +34,7 @@ export function dueRowsAt(db: Database, at: number): DueStakeRow[] {
     status: DueRow['status'];
     user: string;
     user_id: string | null;
+    source_key: string;
     in_payment: number;
   }>;
   return rows.map((r) => ({
@@ -47,5 +48,6 @@ export function dueRowsAt(db: Database, at: number): DueStakeRow[] {
     inPayment: r.in_payment === 1,
     user: r.user,
     userId: r.user_id,
+    contractKey: r.source_key,
   }));
 }

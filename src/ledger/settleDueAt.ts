@@ -4,6 +4,7 @@ import { insertPayoutIntent } from '../db/payouts.js';
 import { appendReceipt } from '../db/receipts.js';
 import { type DueStakeRow, dueRowsAt } from '../db/stakes.js';
 import { btsToSats } from '../domain/money.js';
+import { stakeRowKey } from '../domain/paymentKeys.js';
 import { installmentMemo } from '../domain/paymentMemos.js';
 import { settleDue } from '../domain/settleDue.js';
 
@@ -12,7 +13,7 @@ export type SettleDueResult = { intents: number; penaltiesAborted: number };
 /**
  * Settles everything due at chain time `at` (RULES.md "Maturity and interest"), inside the caller's transaction:
  * 1. every `interest` / `principal` row due and not yet handed to a payment becomes a payment intent
- *    (`source_key 'stake:<id>'`, so a repeat is a no-op); the row stays pending until the payment is made;
+ *    (its key names the contract and the row, so a repeat is a no-op); the row stays pending until the payment is made;
  * 2. a due row of amount 0 is settled as paid, nothing is sent;
  * 3. the `penalty` row of every matured contract (principal due, not stopped) becomes `aborted`.
  * The ledger calls it before it applies a block's operations, with the block's timestamp, so a stop in a late-applied
@@ -25,7 +26,7 @@ export function settleDueAt(db: Database, at: number): SettleDueResult {
   let intents = 0;
   for (const r of plan.pay as DueStakeRow[]) {
     const { id, created } = insertPayoutIntent(db, {
-      sourceKey: `stake:${r.id}`,
+      sourceKey: stakeRowKey(r.contractKey, r.type, r.number),
       purpose: r.type as 'interest' | 'principal',
       contractId: r.contractId,
       stakeId: r.id,

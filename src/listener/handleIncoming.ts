@@ -8,6 +8,7 @@ import { appendReceipt } from '../db/receipts.js';
 import { type Classification, classifyTransfer } from '../domain/classifyTransfer.js';
 import { contractSchedule } from '../domain/contractSchedule.js';
 import { btsToSats, SATS_PER_BTS } from '../domain/money.js';
+import { stakeRowKey } from '../domain/paymentKeys.js';
 import { contractReceiptMemo, refundMemo, stopMemo } from '../domain/paymentMemos.js';
 import { settleStop } from '../domain/settleStop.js';
 import type { IncomingOp, PreparedBlock } from './prepareBlock.js';
@@ -98,10 +99,10 @@ export function handleIncoming(op: IncomingOp, block: PreparedBlock, ctx: Handle
       );
       if (contractId === null) return true;
       const receiptRow = db
-        .prepare(`SELECT id FROM stakes WHERE contract_id = ? AND number = 0 AND type LIKE 'contract_%'`)
-        .get(contractId) as { id: number };
+        .prepare(`SELECT id, type FROM stakes WHERE contract_id = ? AND number = 0 AND type LIKE 'contract_%'`)
+        .get(contractId) as { id: number; type: string };
       insertPayoutIntent(db, {
-        sourceKey: `stake:${receiptRow.id}`,
+        sourceKey: stakeRowKey(sourceKey, receiptRow.type, 0),
         purpose: 'contract_receipt',
         contractId,
         stakeId: receiptRow.id,

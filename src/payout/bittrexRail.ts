@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
-import { type AttemptRow, insertAttemptIntent } from '../db/payoutAttempts.js';
+import { type AttemptRow, insertAttemptIntent, nextAttemptNo } from '../db/payoutAttempts.js';
 import type { PayoutRow } from '../db/payouts.js';
 import { appendReceipt } from '../db/receipts.js';
+import { withdrawalIdOf } from '../domain/paymentKeys.js';
 import { type BittrexClient, buildWithdrawalBody, signRequest } from '../exchange/bittrex/index.js';
 import { classifyWithdrawalResponse } from './classifyWithdrawalResponse.js';
 import type { HttpOutcome } from './protocol.js';
@@ -27,7 +27,8 @@ function feeOf(ctx: EngineContext, index: number, client: BittrexClient): Promis
  * One attempt on Bittrex account `index`. The recipient must receive exactly the amount owed, and the exchange
  * pays `quantity − txCost`, so the request asks for `quantity = amount + txFee` (txFee from GET /currencies/BTS,
  * the fee the exchange charges as txCost); the receipt keeps both.
- * 1. Parent: commit the attempt (`intent`, idem_key = a fresh UUID = clientWithdrawalId, request = the exact body)
+ * 1. Parent: commit the attempt (`intent`, idem_key = clientWithdrawalId derived from the payment's UUID, the account
+ *    and the attempt number, request = the exact body)
  *    and the payment `sending`, BEFORE forking;
  * 2. worker: POST those bytes, report the classified outcome;
  * 3. parent: created/duplicate → submitted (tracked); rejected → attempt rejected (next rail may be tried);
@@ -47,10 +48,11 @@ export async function executeBittrex(ctx: EngineContext, p: PayoutRow, index: nu
   const quantity = amount + fee;
   // The exchange refuses quantity ≤ 3 × txFee; no need to ask (and spend rate budget) to learn that.
   if (quantity <= 3n * fee) return { kind: 'rejected', rail, code: 'WITHDRAWAL_TOO_SMALL', cause: 'unusable' };
-  const clientWithdrawalId = randomUUID();
-  const body = buildWithdrawalBody({ quantity, cryptoAddress: p.recipient, cryptoAddressTag: p.memo, clientWithdrawalId });
   const a = ctx.db
     .transaction(() => {
+      // Derived, not random: a withdrawal whose attempt record was lost (a restored backup) is found again under it.
+      const clientWithdrawalId = withdrawalIdOf(p.uuid, index, nextAttemptNo(ctx.db, p.id));
+      const body = buildWithdrawalBody({ quantity, cryptoAddress: p.recipient, cryptoAddressTag: p.memo, clientWithdrawalId });
       const row = insertAttemptIntent(ctx.db, { payoutId: p.id, rail, idemKey: clientWithdrawalId, request: body, txExpiration: null });
       if (row) {
         appendReceipt(ctx.db, p.contract_id ?? 0, {

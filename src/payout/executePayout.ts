@@ -91,7 +91,7 @@ export async function executePayout(ctx: EngineContext, p: PayoutRow): Promise<E
     if (shortOfFunds && CLIENT_PURPOSES.has(p.purpose)) {
       // One notice per payment, ever: the source key makes a second insert a no-op.
       const notice = insertPayoutIntent(db, {
-        sourceKey: `notice:${p.id}`,
+        sourceKey: `notice:${p.source_key}`,
         purpose: 'support_notice',
         contractId: p.contract_id,
         stakeId: null,

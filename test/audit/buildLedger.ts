@@ -5,6 +5,7 @@ import { settleStakeRow } from '../../src/db/contracts.js';
 import { openDatabase } from '../../src/db/openDatabase.js';
 import { insertPayoutIntent } from '../../src/db/payouts.js';
 import { parseMemo } from '../../src/domain/parseMemo.js';
+import { stakeRowKey } from '../../src/domain/paymentKeys.js';
 import { applyBlock } from '../../src/listener/applyBlock.js';
 import type { IncomingOp, PreparedBlock } from '../../src/listener/prepareBlock.js';
 
@@ -112,17 +113,21 @@ export class Ledger {
 
   /** The intent the payout engine writes for a due row (or the existing one: intents are idempotent). */
   intentFor(stakeId: number, at: number, opts: { sourceKey?: string; amountSats?: bigint } = {}): number {
-    const row = this.db.prepare('SELECT * FROM stakes WHERE id = ?').get(stakeId) as {
+    const row = this.db
+      .prepare('SELECT s.*, c.source_key AS contract_key FROM stakes s JOIN contracts c ON c.id = s.contract_id WHERE s.id = ?')
+      .get(stakeId) as {
       contract_id: number;
+      contract_key: string;
       user: string;
       amount: number;
       type: string;
+      number: number;
     };
     const purpose = row.type.startsWith('contract_') ? 'contract_receipt' : (row.type as 'interest' | 'principal');
     return insertPayoutIntent(
       this.db,
       {
-        sourceKey: opts.sourceKey ?? `stake:${stakeId}`,
+        sourceKey: opts.sourceKey ?? stakeRowKey(row.contract_key, row.type, row.number),
         purpose,
         contractId: row.contract_id,
         stakeId,

@@ -73,7 +73,7 @@ describe('listener against the node simulator', () => {
         recipient: 'alice',
         amount_sats: 100_000,
         state: 'pending',
-        source_key: expect.stringMatching(/^stake:\d+$/),
+        source_key: expect.stringMatching(/^stake:op:\d+:0:0\/contract_\d+\/0$/),
       },
     ]);
     const opened = events().find((e) => e.event === 'contract_opened');

@@ -166,14 +166,17 @@ describe('payout engine: rails, failover and ambiguity', () => {
       await h.step();
       await new Promise((r) => setTimeout(r, 150)); // let the (100 ms, doubling) backoff elapse now and then
     }
-    const notices = h.db.prepare(`SELECT id, state, amount_sats, memo FROM payouts WHERE purpose = 'support_notice'`).all() as {
+    const notices = h.db.prepare(`SELECT id, uuid, state, amount_sats, memo FROM payouts WHERE purpose = 'support_notice'`).all() as {
       id: number;
+      uuid: string;
       state: string;
       amount_sats: number;
       memo: string;
     }[];
     expect(notices).toHaveLength(1);
-    expect(notices[0]!.memo).toBe(`your stakebts payment ${id} (refund) of 5000 BTS is delayed, please contact help@stakebts.test`);
+    expect(notices[0]!.memo).toBe(
+      `your stakebts payment ${id} (refund) of 5000 BTS is delayed, please contact help@stakebts.test (ref ${notices[0]!.uuid})`,
+    );
     const p = h.db.prepare('SELECT state, attempts FROM payouts WHERE id = ?').get(id) as { state: string; attempts: number };
     expect(p.state).toBe('pending');
     expect(p.attempts).toBeGreaterThanOrEqual(1);

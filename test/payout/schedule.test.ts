@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { verifyReceiptChain } from '../../src/db/receipts.js';
 import { btsToSats } from '../../src/domain/money.js';
+import { refOf } from '../../src/domain/paymentKeys.js';
 import { useTempDir } from '../helpers/tempDir.js';
 import { type Harness, payoutStates, startHarness } from './harness.js';
 
@@ -32,7 +33,10 @@ describe('payout engine over both simulators: schedule', () => {
 
     // Interest 3 and the principal fall due together and are paid concurrently: compare as sets, by memo.
     const paid = h.paidTo('alice');
-    const byMemo = new Map(paid.map((t) => [h!.memoText(t, alice), t]));
+    // Each memo ends with its payment's reference (the payout's UUID); the text before it is what the client reads.
+    const uuids = new Set((h.db.prepare('SELECT uuid FROM payouts').all() as { uuid: string }[]).map((r) => r.uuid));
+    for (const t of paid) expect(uuids.has(refOf(h.memoText(t, alice)) ?? '')).toBe(true);
+    const byMemo = new Map(paid.map((t) => [h!.memoText(t, alice).replace(/ \(ref [0-9a-f-]{36}\)$/, ''), t]));
     expect(paid).toHaveLength(5);
     expect(byMemo.size).toBe(5);
     expect(paid.every((t) => t.fromName === 'broker')).toBe(true);
