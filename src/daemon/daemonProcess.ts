@@ -20,6 +20,7 @@ const startMessage = z.object({
   logLevel: z.string().optional(),
   /** Run the payout loop too. @default true */
   payouts: z.boolean().optional(),
+  firstStart: z.boolean().optional(),
 });
 
 export type DaemonProcessMessage = { cmd: 'ready'; pid: number } | { cmd: 'error'; message: string } | { cmd: 'stopped' };
@@ -30,11 +31,16 @@ const send = (m: DaemonProcessMessage) => process.send?.(m);
 process.on('message', async (raw: unknown) => {
   const parsed = startMessage.safeParse(raw);
   if (!parsed.success || daemon) return;
-  const { config, secrets, logFile, logLevel, payouts } = parsed.data;
+  const { config, secrets, logFile, logLevel, payouts, firstStart } = parsed.data;
   try {
     const logger = createLogger({ dest: logFile ?? 2, pretty: false, level: logLevel ?? 'info' });
-    daemon = await startDaemon({ config: parseConfig(config), secrets, logger, payouts: payouts ?? true });
+    daemon = await startDaemon({ config: parseConfig(config), secrets, logger, payouts: payouts ?? true, firstStart: firstStart ?? false });
     send({ cmd: 'ready', pid: process.pid });
+    daemon.done.catch((err: unknown) => {
+      send({ cmd: 'error', message: err instanceof Error ? (err.message.split('\n')[0] ?? 'error') : String(err) });
+      process.exitCode = 1;
+      void daemon?.close().finally(() => process.disconnect?.());
+    });
   } catch (err) {
     send({ cmd: 'error', message: err instanceof Error ? (err.message.split('\n')[0] ?? 'error') : String(err) });
     process.exitCode = 1;

@@ -2,16 +2,23 @@ import type { Database } from 'better-sqlite3';
 import type { Logger } from 'pino';
 import { createNodeClient, type NodeClient } from '../chain/nodeClient/index.js';
 import type { Config } from '../config/index.js';
+import { appendAlarm } from '../db/alarms.js';
+import { checkIntegrity } from '../db/checkIntegrity.js';
 import { readCursor } from '../db/cursor.js';
 import { acquireDaemonLock } from '../db/daemonLock.js';
 import { openDatabase } from '../db/openDatabase.js';
 import { appendReceipt } from '../db/receipts.js';
+import { BaseError } from '../errors/BaseError.js';
 import { BlockScanner, type ScanProgress } from '../listener/BlockScanner.js';
 import { silentLogger } from '../log.js';
 import { createPayoutEngine, type PayoutEngine } from '../payout/index.js';
+import { DEFAULT_TX_EXPIRES_SEC } from '../payout/PayoutEngine.js';
 import { wait } from '../utils/promise/index.js';
 import { authenticate } from './authenticate.js';
 import type { DaemonSecrets } from './DaemonSecrets.js';
+import { judgeDatabase, readGenerationMark } from './generationMark.js';
+import { paymentGate } from './paymentGate.js';
+import { watchDatabaseFile } from './watchDatabaseFile.js';
 
 export type StartDaemonOptions = {
   config: Config;
@@ -22,6 +29,10 @@ export type StartDaemonOptions = {
   payouts?: boolean;
   /** Interval of the balances receipt. @default 2 hours */
   balancesReceiptMs?: number;
+  /** The operator says this is a first start: an empty database on a path a daemon ran on is accepted. @default false */
+  firstStart?: boolean;
+  /** Run SQLite's full integrity_check at start instead of quick_check. @default false */
+  integrityCheck?: boolean;
 };
 
 export type Daemon = {
@@ -29,7 +40,7 @@ export type Daemon = {
   node: NodeClient;
   scanner: BlockScanner;
   engine: PayoutEngine | null;
-  /** Settles when both loops have stopped. */
+  /** Settles when both loops have stopped; rejects (one sentence) when the daemon had to stop on its own. */
   done: Promise<void>;
   /** Graceful stop; idempotent. */
   close(): Promise<void>;
@@ -57,6 +68,15 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
     // The real path, as the lock resolved it: every name of this file shares one WAL and one lock.
     const db = openDatabase(lock.realPath);
     cleanups.push(() => db.close());
+    checkIntegrity(db, { full: options.integrityCheck ?? false });
+    const mark = readGenerationMark(lock.realPath);
+    const standing = judgeDatabase(db, readCursor(db) !== null, mark);
+    if (standing === 'emptied' && mark !== null && !options.firstStart) {
+      throw new BaseError(
+        'DB_REPLACED',
+        `The database ${lock.realPath} is new, but a daemon ran on it before (its last receipt was ${mark.receiptId}); restore the last backup (docs/operating.md), or start with --first-start if you really start over.`,
+      );
+    }
     const node = createNodeClient({
       urls: config.nodes,
       callTimeoutMs: config.listener.callTimeoutMs,
@@ -78,6 +98,7 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
       rails: config.payout.rails,
       bittrexAccounts: config.bittrex.accounts.map((a) => a.index),
       cursor: readCursor(db)?.blockNum ?? null,
+      database: standing,
       brokerBalanceSats: await node.getAccountBalance(auth.broker.id),
       bittrexBalancesSats: auth.bittrexBalances,
       bittrexUnreachable: auth.bittrexUnreachable,
@@ -88,6 +109,19 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
         `Bittrex account ${u.index} did not answer at start-up; payments use the other rails until it does`,
       );
     }
+
+    if (standing === 'behind' || standing === 'unknown') {
+      appendAlarm(db, 0, 'database_replaced', {
+        standing,
+        lastReceiptWritten: mark?.receiptId ?? null,
+        note:
+          standing === 'behind'
+            ? 'this database is older than the one the daemon last wrote (a restored backup): payments wait until the chain and the exchange accounts are matched'
+            : 'no record of what the daemon last wrote on this path: treated as a restored backup',
+      });
+      log.warn({ standing }, 'database may miss payments made since it was copied: payments wait until they are matched');
+    }
+    const headAtStart = await node.getDynamicGlobalProperties();
 
     const scanner = new BlockScanner({
       db,
@@ -112,6 +146,13 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
             // applied must still be able to abort interest due after it.
             nowProvider: async () => readCursor(db)?.blockTime ?? 0,
             logger,
+            readiness: paymentGate({
+              standing,
+              headTimeAtStart: headAtStart.time,
+              txExpiresInSec: DEFAULT_TX_EXPIRES_SEC,
+              caughtUp: () => scanner.caughtUp,
+              cursorTime: () => readCursor(db)?.blockTime ?? 0,
+            }),
           });
     if (engine) cleanups.push(() => engine.close());
 
@@ -128,7 +169,28 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
         }
       }
     };
-    const done = Promise.all([scanner.run(controller.signal), engine?.run(controller.signal), balances()]).then(() => undefined);
+    let stoppedOnItsOwn: (err: BaseError) => void = () => {};
+    const fatal = new Promise<never>((_, reject) => {
+      stoppedOnItsOwn = reject;
+    });
+    const watch = watchDatabaseFile({
+      db,
+      realPath: lock.realPath,
+      onLost: (sentence) => {
+        log.error({ realPath: lock.realPath }, sentence);
+        try {
+          appendAlarm(db, 0, 'database_replaced', { note: sentence });
+        } catch {
+          // the file is gone: the log line is the record
+        }
+        controller.abort();
+        stoppedOnItsOwn(new BaseError('DB_REPLACED', sentence));
+      },
+    });
+    cleanups.push(() => watch.stop());
+    const loops = Promise.all([scanner.run(controller.signal), engine?.run(controller.signal), balances()]).then(() => undefined);
+    const done = Promise.race([loops, fatal]);
+    done.catch(() => {});
     log.info({ broker: auth.broker.name, chainId: auth.chainId, cursor: readCursor(db)?.blockNum ?? null }, 'stakebts started');
 
     let closing: Promise<void> | undefined;
@@ -141,7 +203,7 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
       close() {
         closing ??= (async () => {
           controller.abort();
-          await done.catch((err) => log.error({ err }, 'loop failed while stopping'));
+          await loops.catch((err) => log.error({ err }, 'loop failed while stopping'));
           appendReceipt(db, 0, { event: 'shutdown', pid: process.pid, cursor: readCursor(db)?.blockNum ?? null });
           await cleanup();
           log.info('stakebts stopped');

@@ -52,6 +52,15 @@ function toOpenError(err: unknown, file: string): BaseError {
   if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') {
     return new BaseError('DB_LOCKED', `The database ${file} is locked by another process; wait for it or stop it.`, { cause: err });
   }
+  if (code.startsWith('SQLITE_CORRUPT')) {
+    return new BaseError(
+      'DB_CORRUPT',
+      `The database ${file} is damaged (SQLite reports corruption); restore the last backup (docs/operating.md).`,
+      {
+        cause: err,
+      },
+    );
+  }
   if (code === 'SQLITE_NOTADB') {
     return new BaseError('DB_OPEN_FAILED', `${file} is not a stakebts database (not an SQLite file).`, { cause: err });
   }
@@ -73,6 +82,15 @@ export function asDatabaseError(err: unknown): BaseError | null {
     return new BaseError('DB_LOCKED', 'The database is locked by another process (a writer holds it); try again when it is done.', {
       cause: err,
     });
+  }
+  if (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB') {
+    return new BaseError(
+      'DB_CORRUPT',
+      'The database is damaged (SQLite reports corruption); restore the last backup (docs/operating.md).',
+      {
+        cause: err,
+      },
+    );
   }
   if (code === 'SQLITE_FULL') return new BaseError('DB_OPEN_FAILED', 'The disk holding the database is full.', { cause: err });
   if (code === 'SQLITE_READONLY') return new BaseError('DB_OPEN_FAILED', 'The database is read-only for this process.', { cause: err });

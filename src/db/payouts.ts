@@ -1,5 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import { paymentUuid, withRef } from '../domain/paymentKeys.js';
+import { adoptChainPayment } from './adoptPayment.js';
+import { unclaimedTransfersWithRef } from './chainTransfersOut.js';
 
 export type PayoutPurpose =
   | 'contract_receipt'
@@ -73,9 +75,57 @@ export function insertPayoutIntent(db: Database, p: NewPayout, now = Date.now())
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?) ON CONFLICT (source_key) DO NOTHING`,
     )
     .run(uuid, p.sourceKey, p.purpose, p.contractId, p.stakeId, p.recipient, p.recipientId, p.amountSats, memo, p.notBefore ?? 0, now, now);
-  if (info.changes === 1) return { id: Number(info.lastInsertRowid), created: true };
+  if (info.changes === 1) {
+    const id = Number(info.lastInsertRowid);
+    adoptTransferSeenEarlier(db, id, uuid, p);
+    return { id, created: true };
+  }
   const row = db.prepare('SELECT id FROM payouts WHERE source_key = ?').get(p.sourceKey) as { id: number };
   return { id: row.id, created: false };
+}
+
+/**
+ * A payment can be seen on chain before its intent exists in this database: the database was restored from a backup
+ * older than the payment, and the intent is re-derived later (a support notice is written by the payout loop, not by
+ * the block that caused it). The transfer carrying its reference settles it at once.
+ */
+function adoptTransferSeenEarlier(db: Database, id: number, uuid: string, p: NewPayout): void {
+  const seen = unclaimedTransfersWithRef(db, uuid).find(
+    (t) => BigInt(t.amount_sats) === p.amountSats && (p.recipientId === null || t.to_id === p.recipientId),
+  );
+  if (!seen || seen.tx_id === null) return;
+  const row = getPayout(db, id);
+  if (row)
+    adoptChainPayment(db, row, {
+      txId: seen.tx_id,
+      block: seen.block_num,
+      trx: seen.trx_in_block,
+      op: seen.op_in_trx,
+      blockTime: seen.block_time,
+    });
+}
+
+/**
+ * A treasury move from the broker to the exchange still open, of exactly this amount, to this account (or to an
+ * account not resolved yet): its memo is the exchange's deposit memo, so only the amount can tie a transfer to it.
+ */
+export function openTreasuryMoveTo(db: Database, toId: string, amountSats: bigint): PayoutRow | undefined {
+  return db
+    .prepare(
+      `SELECT * FROM payouts WHERE purpose = 'broker_to_bittrex' AND state <> 'paid' AND amount_sats = ?
+          AND (recipient_id IS NULL OR recipient_id = ?) ORDER BY id LIMIT 1`,
+    )
+    .get(amountSats, toId) as PayoutRow | undefined;
+}
+
+/** Payments not yet paid nor failed: those a withdrawal made by a lost attempt may belong to. */
+export function openPayoutsForRecovery(db: Database): PayoutRow[] {
+  return db.prepare(`SELECT * FROM payouts WHERE state NOT IN ('paid', 'failed') ORDER BY id`).all() as PayoutRow[];
+}
+
+/** The payment with this UUID (the reference its memo carries), if this database has it. */
+export function payoutByUuid(db: Database, uuid: string): PayoutRow | undefined {
+  return db.prepare('SELECT * FROM payouts WHERE uuid = ?').get(uuid) as PayoutRow | undefined;
 }
 
 export function getPayout(db: Database, id: number): PayoutRow | undefined {

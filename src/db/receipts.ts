@@ -92,3 +92,13 @@ export function verifyReceiptChain(db: Database): ChainCheck {
   }
   return { ok: true, count };
 }
+
+/** The newest receipt's id and hash: where this database's history ends. */
+export function lastReceipt(db: Database): { id: number; hash: string } | null {
+  return (db.prepare('SELECT id, hash FROM receipts ORDER BY id DESC LIMIT 1').get() as { id: number; hash: string } | undefined) ?? null;
+}
+
+/** Whether this database holds receipt `id` with exactly this hash. */
+export function holdsReceipt(db: Database, id: number, hash: string): boolean {
+  return db.prepare('SELECT 1 FROM receipts WHERE id = ? AND hash = ?').get(id, hash) !== undefined;
+}

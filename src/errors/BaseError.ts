@@ -7,6 +7,8 @@ export type ErrorCode =
   | 'DB_OPEN_FAILED'
   | 'DB_LOCKED'
   | 'DB_APPEND_ONLY'
+  | 'DB_CORRUPT'
+  | 'DB_REPLACED'
   | 'IMPORT_INVALID'
   | 'MEMO_INVALID'
   | 'NODE_TIMEOUT'

@@ -42,6 +42,8 @@ export class BlockScanner {
   private maxSupplySats: bigint | null = null;
   private readonly faultsSeen = new Set<string>();
   private readonly pendingFaults: Array<{ block: number; node: string; fault: string }> = [];
+  /** A round has applied every block up to the irreversible head it read: nothing on chain is unseen but the newest. */
+  caughtUp = false;
   /** Last irreversible block number and time seen: "now" for the payout loop. */
   lastIrreversible: { blockNum: number; time: number } | null = null;
 
@@ -56,7 +58,10 @@ export class BlockScanner {
     const lib = dgp.lastIrreversibleBlockNum;
     const stored = readCursor(db);
     const cursor = stored?.blockNum ?? config.startBlock - 1;
-    if (lib <= cursor) return { from: cursor + 1, to: cursor, applied: 0, lib, libTime: this.lastIrreversible?.time ?? 0 };
+    if (lib <= cursor) {
+      this.caughtUp = true;
+      return { from: cursor + 1, to: cursor, applied: 0, lib, libTime: this.lastIrreversible?.time ?? 0 };
+    }
     const maxSupplySats = await this.maxSupply();
     const libPrepared = await this.fetch(lib, maxSupplySats);
     this.lastIrreversible = { blockNum: lib, time: libPrepared.blockTime };
@@ -131,6 +136,7 @@ export class BlockScanner {
         this.report(from, lib, n, applied, started);
       }
       flush();
+      if (from + applied - 1 === lib) this.caughtUp = true;
     } finally {
       this.writeFaultReceipts();
     }

@@ -3,6 +3,7 @@ import { readCursor, writeCursor } from '../db/cursor.js';
 import { appliedUnderAnotherBlock } from '../db/processedOps.js';
 import { appendReceipt } from '../db/receipts.js';
 import { BaseError } from '../errors/BaseError.js';
+import { recordOutgoing } from '../ledger/recordOutgoing.js';
 import { settleDueAt } from '../ledger/settleDueAt.js';
 import { claimIncoming, type HandleContext, handleIncoming, INTERNAL_OUTCOME } from './handleIncoming.js';
 import type { IncomingOp, OutgoingOp, PreparedBlock } from './prepareBlock.js';
@@ -53,7 +54,7 @@ export function applyBlock(block: PreparedBlock, ctx: ApplyContext): ApplyResult
 function applyOne(op: IncomingOp | OutgoingOp, block: PreparedBlock, ctx: ApplyContext): boolean {
   const { db } = ctx;
   try {
-    return db.transaction(() => (op.direction === 'in' ? handleIncoming(op, block, ctx) : recordOutgoing(db, op, block.blockTime)))();
+    return db.transaction(() => (op.direction === 'in' ? handleIncoming(op, block, ctx) : recordOutgoing(op, block.blockTime, ctx)))();
   } catch (err) {
     if (isDatabaseCondition(err)) throw err;
     const error = (err instanceof Error ? `${err.name}: ${err.message}` : String(err)).split('\n')[0]!.slice(0, 300);
@@ -99,46 +100,4 @@ function recordFailedOutgoing(db: Database, op: OutgoingOp, error: string): bool
     error,
   });
   return false;
-}
-
-/**
- * A transfer out of the broker, seen irreversible: stored as evidence for the chain rail and matched to the
- * payment attempt that signed it (same tx id).
- */
-function recordOutgoing(db: Database, op: OutgoingOp, blockTime: number): boolean {
-  const attempt = op.txId
-    ? (db.prepare(`SELECT payout_id FROM payout_attempts WHERE idem_key = ? AND rail = 'broker'`).get(op.txId) as
-        | { payout_id: number }
-        | undefined)
-    : undefined;
-  const info = db
-    .prepare(
-      `INSERT INTO chain_transfers_out (block_num, trx_in_block, op_in_trx, tx_id, to_id, amount_sats, asset_id, block_time, payout_id, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-    )
-    .run(
-      op.blockNum,
-      op.trxInBlock,
-      op.opInTrx,
-      op.txId,
-      op.toId,
-      op.amountSats,
-      op.assetId,
-      blockTime,
-      attempt?.payout_id ?? null,
-      Date.now(),
-    );
-  if (info.changes === 0) return false;
-  appendReceipt(db, 0, {
-    event: 'broker_transfer_out',
-    to: op.toId,
-    amountSats: op.amountSats,
-    asset: op.assetId,
-    txId: op.txId,
-    block: op.blockNum,
-    trx: op.trxInBlock,
-    op: op.opInTrx,
-    payoutId: attempt?.payout_id ?? null,
-  });
-  return true;
 }

@@ -2,6 +2,7 @@ import { decryptMemo, transactionId } from '../chain/bitshares/index.js';
 import type { RawBlock } from '../chain/nodeClient/index.js';
 import { parseSats } from '../domain/money.js';
 import { type ParsedMemo, parseMemo } from '../domain/parseMemo.js';
+import { refOf } from '../domain/paymentKeys.js';
 
 export type OpKey = { blockNum: number; trxInBlock: number; opInTrx: number };
 
@@ -22,6 +23,8 @@ export type OutgoingOp = OpKey & {
   amountSats: bigint;
   assetId: string;
   txId: string | null;
+  /** The payment reference (payout UUID) the broker's own memo carries, read with the broker's memo key; or null. */
+  ref: string | null;
 };
 
 export type PreparedBlock = {
@@ -65,7 +68,16 @@ export function prepareBlock(block: RawBlock, ctx: PrepareContext): PreparedBloc
         const { memo, memoText } = readMemo(op.memo, ctx.brokerMemoWif);
         ops.push({ ...key, direction: 'in', fromId: from, amountSats: amount.sats, assetId: amount.assetId, memo, memoText, txId: idOf() });
       } else {
-        ops.push({ ...key, direction: 'out', toId: to, amountSats: amount.sats, assetId: amount.assetId, txId: idOf() });
+        const { memoText } = readMemo(op.memo, ctx.brokerMemoWif);
+        ops.push({
+          ...key,
+          direction: 'out',
+          toId: to,
+          amountSats: amount.sats,
+          assetId: amount.assetId,
+          txId: idOf(),
+          ref: refOf(memoText),
+        });
       }
     });
   });

@@ -30,6 +30,22 @@ export type PayoutEngineOptions = {
   foreignCheckMs?: number;
   /** Chain tx expiration after chain time, seconds (1..86400). @default 120 */
   txExpiresInSec?: number;
+  /**
+   * Whether payments may be sent now (the daemon's start-up gate; see startDaemon): while not ready, a cycle settles
+   * what is due and nothing else. `strict` (the database may have lost records: restored, or of unknown history) also
+   * requires every exchange account's withdrawals to have been matched once, with the listener caught up.
+   * @default always ready, not strict
+   */
+  readiness?: () => Readiness;
+};
+
+export type Readiness = {
+  ready: boolean;
+  /** Why not, for the log and status. */
+  reason?: string;
+  /** The listener has applied every irreversible block it knows of. */
+  caughtUp: boolean;
+  strict: boolean;
 };
 
 export type CycleReport = {
@@ -41,6 +57,8 @@ export type CycleReport = {
   /** Worker processes run this cycle and their summed wall time (fork to exit), ms. */
   workers: number;
   workerMs: number;
+  /** Set when the cycle sent and reconciled nothing because the start-up gate is closed: why. */
+  waiting?: string;
   /** The cycle started as many payments as `payout.maxStartsPerCycle` allows: more are due. */
   capped: boolean;
 };
@@ -53,6 +71,9 @@ export type PayoutEngine = {
   /** Stops: waits for the running cycle (workers are bounded by their time limit). Idempotent. */
   close(): Promise<void>;
 };
+
+/** Lifetime of the chain transactions the broker rail signs, after chain time (a node accepts up to a day). */
+export const DEFAULT_TX_EXPIRES_SEC = 120;
 
 /** Payments in flight longer than this are reported for a human (they are never silently retried). */
 const STUCK_ALERT_MS = 3_600_000;
@@ -87,6 +108,10 @@ export function createPayoutEngine(options: PayoutEngineOptions): PayoutEngine {
   const halted = new Set<number>();
   const foreignCheckMs = options.foreignCheckMs ?? 600_000;
   let lastForeignCheck = Number.NEGATIVE_INFINITY;
+  /** Exchange accounts whose withdrawals were listed and matched at least once (a strict start waits for all). */
+  const matchedOnce = new Set<number>();
+  const readiness = options.readiness ?? (() => ({ ready: true, caughtUp: true, strict: false }));
+  let lastWaiting: string | null = null;
   const ctx: EngineContext = {
     db,
     config,
@@ -95,7 +120,7 @@ export function createPayoutEngine(options: PayoutEngineOptions): PayoutEngine {
     brokerAccount,
     logger: log,
     workerPath: options.workerPath ?? defaultWorkerPath(),
-    txExpiresInSec: options.txExpiresInSec ?? 120,
+    txExpiresInSec: options.txExpiresInSec ?? DEFAULT_TX_EXPIRES_SEC,
     bittrex,
     haltedBittrex: halted,
     cycle: { libNow: 0, chainId: '', accounts: new Map(), bittrexFee: new Map(), brokerAvailable: null },
@@ -131,6 +156,25 @@ export function createPayoutEngine(options: PayoutEngineOptions): PayoutEngine {
     report.intents = s.intents;
     report.penaltiesAborted = s.penaltiesAborted;
 
+    // (a2) the start-up gate: until the listener has caught up (and, after a restore, the chain has outlived every tx
+    // the lost records may have sent, and the exchange accounts are matched), nothing is sent or re-sent.
+    const gate = readiness();
+    const mustMatchExchange = gate.strict && gate.caughtUp && [...bittrex.keys()].some((i) => !halted.has(i) && !matchedOnce.has(i));
+    if (bittrex.size > 0 && gate.caughtUp && (mustMatchExchange || Date.now() - lastForeignCheck >= foreignCheckMs)) {
+      lastForeignCheck = Date.now();
+      const checked = await checkForeignWithdrawals({ db, clients: bittrex, halted, logger: log, caughtUp: gate.caughtUp });
+      for (const i of checked.listed) matchedOnce.add(i);
+    }
+    const exchangePending = gate.strict && [...bittrex.keys()].some((i) => !halted.has(i) && !matchedOnce.has(i));
+    if (!gate.ready || exchangePending) {
+      report.waiting = !gate.ready ? (gate.reason ?? 'not ready') : 'matching the exchange accounts’ withdrawals after a restore';
+      if (report.waiting !== lastWaiting) log.warn({ reason: report.waiting }, 'payments wait');
+      lastWaiting = report.waiting;
+      return report;
+    }
+    if (lastWaiting !== null) log.info('payments resume');
+    lastWaiting = null;
+
     // (b) reconcile every payment in flight before anything new is sent.
     const open = openPayouts(ctx);
     await mapPool(open, config.payout.concurrency, async (p) => {
@@ -141,12 +185,6 @@ export function createPayoutEngine(options: PayoutEngineOptions): PayoutEngine {
         log.error({ payoutId: p.id, state: p.state, since: p.updated_at }, 'payment in flight for over an hour: needs a human');
       }
     });
-
-    // (b2) alarm: a withdrawal on a payout account that is none of our attempts halts that account.
-    if (bittrex.size > 0 && Date.now() - lastForeignCheck >= foreignCheckMs) {
-      lastForeignCheck = Date.now();
-      await checkForeignWithdrawals({ db, clients: bittrex, halted, logger: log });
-    }
 
     // (c) execute due intents with bounded concurrency.
     if (!closed) {

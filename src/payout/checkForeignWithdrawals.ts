@@ -1,34 +1,55 @@
 import type { Database } from 'better-sqlite3';
 import type { Logger } from 'pino';
-import { appendReceipt } from '../db/receipts.js';
+import { adoptExchangeWithdrawal } from '../db/adoptWithdrawal.js';
+import { appendAlarm } from '../db/alarms.js';
+import { openPayoutsForRecovery, type PayoutRow, payoutByUuid } from '../db/payouts.js';
+import { MAX_DERIVED_ATTEMPTS, refOf, withdrawalIdOf } from '../domain/paymentKeys.js';
 import type { BittrexClient, Withdrawal } from '../exchange/bittrex/index.js';
 
 /** How far back the closed-withdrawal list is read on each check. */
 const LOOKBACK_MS = 7 * 24 * 3_600_000;
 
+export type ForeignCheckResult = {
+  /** Accounts halted now (a withdrawal none of ours explains). */
+  foreign: number[];
+  /** Withdrawals recognised as payments whose attempt this database had lost, adopted as their live attempt. */
+  adopted: number;
+  /** Withdrawals naming a payment not re-derived yet (the listener is behind): looked at again next time. */
+  deferred: number;
+  /** Accounts whose withdrawals could be listed (all of them, on a clean check). */
+  listed: number[];
+};
+
 /**
- * The alarm of exactly-once payouts (reference, rule "reconcile"): every withdrawal on a Bittrex payout account must
- * be one of our attempts. One we did not create (someone else holds the key, a manual withdrawal, a bug) means the
- * account's money is not only ours to reason about: the account is halted — no payment uses it until a person has
- * looked and restarted the daemon — and an alarm receipt names the withdrawal (once per withdrawal).
- * @returns the accounts found with a foreign withdrawal (already halted ones are skipped)
+ * Every withdrawal on a Bittrex payout account must be one of our attempts (exactly-once payouts, rule "reconcile").
+ * One we have no record of is, in order:
+ * 1. a payment of ours made by an attempt this database lost (a restored backup): its id is the one derived from the
+ *    payment's UUID (named by the reference in its memo), this account and an attempt number: adopted as that
+ *    payment's live attempt, so nothing pays it again;
+ * 2. naming a payment this database does not have yet while the listener is still catching up: left for the next check;
+ * 3. anything else (someone else holds the key, a manual withdrawal, a bug): the account is halted — no payment uses
+ *    it until a person has looked and restarted the daemon — with an alarm receipt per withdrawal (once each).
  */
 export async function checkForeignWithdrawals(p: {
   db: Database;
   clients: ReadonlyMap<number, BittrexClient>;
   halted: Set<number>;
   logger: Logger;
+  /** The listener has applied every irreversible block: a payment not in the database now never will be. */
+  caughtUp?: boolean;
   now?: number;
-}): Promise<number[]> {
-  const { db, clients, halted, logger } = p;
+}): Promise<ForeignCheckResult> {
+  const { db, clients, halted, logger, caughtUp = true } = p;
   const now = p.now ?? Date.now();
   const known = db.prepare(`SELECT 1 FROM payout_attempts WHERE idem_key = ? AND rail = ?`);
   const alarmed = db.prepare(
-    `SELECT 1 FROM receipts WHERE json_extract(msg, '$.event') = 'alarm_foreign_withdrawal' AND json_extract(msg, '$.withdrawalId') = ?`,
+    `SELECT 1 FROM receipts WHERE json_extract(msg, '$.event') = 'alarm' AND json_extract(msg, '$.kind') = 'foreign_withdrawal'
+        AND json_extract(msg, '$.withdrawalId') = ?`,
   );
-  const found: number[] = [];
+  const result: ForeignCheckResult = { foreign: [], adopted: 0, deferred: 0, listed: [] };
   for (const [index, client] of clients) {
     if (halted.has(index)) continue;
+    const rail = `bittrex${index}`;
     let withdrawals: Withdrawal[];
     try {
       withdrawals = [
@@ -42,17 +63,49 @@ export async function checkForeignWithdrawals(p: {
       );
       continue;
     }
-    const foreign = withdrawals.filter(
-      (w) => w.currencySymbol === 'BTS' && !(w.clientWithdrawalId && known.get(w.clientWithdrawalId.toLowerCase(), `bittrex${index}`)),
+    result.listed.push(index);
+    const unknown = withdrawals.filter(
+      (w) => w.currencySymbol === 'BTS' && !(w.clientWithdrawalId && known.get(w.clientWithdrawalId.toLowerCase(), rail)),
     );
+    const foreign: Withdrawal[] = [];
+    let candidates: PayoutRow[] | null = null;
+    for (const w of unknown) {
+      const ref = refOf(w.cryptoAddressTag);
+      const byRef = ref ? payoutByUuid(db, ref) : undefined;
+      // Memos another system reads (a top-up's `funding`) carry no reference: try the open payments' derived ids.
+      const payment =
+        byRef ??
+        (ref ? undefined : (candidates ??= openPayoutsForRecovery(db)).find((c) => derivedFrom(c.uuid, index, w.clientWithdrawalId)));
+      if (payment && derivedFrom(payment.uuid, index, w.clientWithdrawalId)) {
+        if (
+          adoptExchangeWithdrawal(db, payment, {
+            rail,
+            clientWithdrawalId: w.clientWithdrawalId!.toLowerCase(),
+            withdrawalId: w.id,
+            status: w.status,
+          })
+        ) {
+          result.adopted++;
+          logger.warn(
+            { account: index, withdrawalId: w.id, payoutId: payment.id },
+            'withdrawal of a payment whose attempt was lost: adopted, not repeated',
+          );
+        }
+        continue;
+      }
+      if (ref && !byRef && !caughtUp) {
+        result.deferred++;
+        continue;
+      }
+      foreign.push(w);
+    }
     if (foreign.length === 0) continue;
     halted.add(index);
-    found.push(index);
+    result.foreign.push(index);
     db.transaction(() => {
       for (const w of foreign) {
         if (alarmed.get(w.id)) continue;
-        appendReceipt(db, 0, {
-          event: 'alarm_foreign_withdrawal',
+        appendAlarm(db, 0, 'foreign_withdrawal', {
           account: index,
           withdrawalId: w.id,
           clientWithdrawalId: w.clientWithdrawalId,
@@ -69,5 +122,12 @@ export async function checkForeignWithdrawals(p: {
       'ALARM: withdrawal not created by stakebts; Bittrex account halted',
     );
   }
-  return found;
+  return result;
+}
+
+function derivedFrom(uuid: string, account: number, clientWithdrawalId: string | null | undefined): boolean {
+  if (!clientWithdrawalId) return false;
+  const id = clientWithdrawalId.toLowerCase();
+  for (let n = 1; n <= MAX_DERIVED_ATTEMPTS; n++) if (withdrawalIdOf(uuid, account, n) === id) return true;
+  return false;
 }

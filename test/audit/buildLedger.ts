@@ -84,7 +84,7 @@ export class Ledger {
       {
         blockNum,
         blockTime: time,
-        ops: [{ direction: 'out', blockNum, trxInBlock: 0, opInTrx: 0, toId, amountSats: sats, assetId: '1.3.0', txId }],
+        ops: [{ direction: 'out', blockNum, trxInBlock: 0, opInTrx: 0, toId, amountSats: sats, assetId: '1.3.0', txId, ref: null }],
       },
       {
         db: this.db,

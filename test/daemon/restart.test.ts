@@ -59,7 +59,11 @@ describe('daemon killed mid catch-up', () => {
       const d = forkDaemon({ config, secrets, logFile: join(dir, 'daemon.log'), payouts: false });
       cleanups.push(() => d.child.kill('SIGKILL'));
       await d.ready;
-      await wait(150 + ((i * 97) % 400));
+      // Kill mid catch-up: once this run has moved the cursor on (however loaded the machine is), after a short
+      // varying delay.
+      const before = peek();
+      for (let t = 0; t < 300 && peek() <= before; t++) await wait(20);
+      await wait(20 + ((i * 97) % 200));
       d.child.kill('SIGKILL');
       await d.exited;
       kills++;

@@ -37,7 +37,9 @@ describe('foreign-withdrawal alarm', () => {
     for (let i = 0; i < 3; i++) await h.step();
 
     const alarms = h.db
-      .prepare(`SELECT msg FROM receipts WHERE json_extract(msg, '$.event') = 'alarm_foreign_withdrawal'`)
+      .prepare(
+        `SELECT msg FROM receipts WHERE json_extract(msg, '$.event') = 'alarm' AND json_extract(msg, '$.kind') = 'foreign_withdrawal'`,
+      )
       .all()
       .map((r) => JSON.parse((r as { msg: string }).msg));
     expect(alarms).toHaveLength(1);
@@ -66,7 +68,11 @@ describe('foreign-withdrawal alarm', () => {
     });
     await h.until(() => payoutStates(h!.db).paid === 1, 15);
     for (let i = 0; i < 3; i++) await h.step();
-    const alarms = h.db.prepare(`SELECT count(*) AS n FROM receipts WHERE json_extract(msg, '$.event') = 'alarm_foreign_withdrawal'`).get();
+    const alarms = h.db
+      .prepare(
+        `SELECT count(*) AS n FROM receipts WHERE json_extract(msg, '$.event') = 'alarm' AND json_extract(msg, '$.kind') = 'foreign_withdrawal'`,
+      )
+      .get();
     expect(alarms).toEqual({ n: 0 });
     expect(h.bittrex.ledger(0)).toHaveLength(1);
   }, 120_000);

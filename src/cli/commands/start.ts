@@ -13,7 +13,7 @@ import { readPasswordFile } from '../../wallet/readPasswordFile.js';
 import { configFor } from './shared.js';
 import { createProgressReporter } from './startProgress.js';
 
-type StartOpts = { passwordFile?: string; keystore?: string; metricsPort?: string };
+type StartOpts = { passwordFile?: string; keystore?: string; metricsPort?: string; firstStart?: boolean; integrityCheck?: boolean };
 
 /**
  * `stakebts start [--password-file F] [--keystore F] [--metrics-port P]`: unlock the keystore, run every start-up
@@ -26,6 +26,8 @@ export function startCommand(): Command {
     .option('--password-file <file>', 'read the keystore password from a file (mode 0600) instead of the prompt')
     .option('--keystore <file>', 'keystore file (default: "keystore" in the config)')
     .option('--metrics-port <port>', 'serve Prometheus metrics on 127.0.0.1:<port>/metrics')
+    .option('--first-start', 'accept an empty database on a path a daemon ran on before (you really start over)')
+    .option('--integrity-check', "run SQLite's full integrity_check at start (default: quick_check)")
     .action(async (opts: StartOpts, cmd: Command) => {
       await runStart(opts, cmd);
     });
@@ -95,7 +97,14 @@ async function runStart(opts: StartOpts, cmd: Command): Promise<void> {
       .catch(() => {});
   }, 15_000);
   libTimer.unref();
-  daemon = await startDaemon({ config, secrets, logger, onProgress: (p) => progress.onProgress(p) });
+  daemon = await startDaemon({
+    config,
+    secrets,
+    logger,
+    onProgress: (p) => progress.onProgress(p),
+    firstStart: opts.firstStart ?? false,
+    integrityCheck: opts.integrityCheck ?? false,
+  });
   if (signals > 0) void shutdown();
   if (metricsPort !== undefined && signals === 0) {
     metrics = await startMetricsServer({ db: daemon.db, port: metricsPort, irreversibleBlock: () => lib });
@@ -105,7 +114,8 @@ async function runStart(opts: StartOpts, cmd: Command): Promise<void> {
   try {
     await daemon.done;
   } catch (err) {
-    logger.error({ err }, 'a daemon loop failed; stopping');
+    if (err instanceof BaseError) process.stderr.write(`stakebts: ${err.message}\n`);
+    else logger.error({ err }, 'a daemon loop failed; stopping');
     process.exitCode = 1;
   }
   await shutdown();

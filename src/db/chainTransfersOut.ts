@@ -1,0 +1,63 @@
+import type { Database } from 'better-sqlite3';
+
+/** A transfer out of the broker seen in an irreversible block (table chain_transfers_out). */
+export type TransferOutRow = {
+  block_num: number;
+  trx_in_block: number;
+  op_in_trx: number;
+  tx_id: string | null;
+  to_id: string;
+  amount_sats: number | bigint;
+  asset_id: string;
+  block_time: number;
+  payout_id: number | null;
+  ref: string | null;
+};
+
+export type NewTransferOut = {
+  blockNum: number;
+  trxInBlock: number;
+  opInTrx: number;
+  txId: string | null;
+  toId: string;
+  amountSats: bigint;
+  assetId: string;
+  blockTime: number;
+  payoutId: number | null;
+  ref: string | null;
+};
+
+/** Records an outgoing transfer once (its chain position is the key); false when it was recorded already. */
+export function insertTransferOut(db: Database, t: NewTransferOut, now = Date.now()): boolean {
+  return (
+    db
+      .prepare(
+        `INSERT INTO chain_transfers_out (block_num, trx_in_block, op_in_trx, tx_id, to_id, amount_sats, asset_id, block_time, payout_id, ref, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+      )
+      .run(t.blockNum, t.trxInBlock, t.opInTrx, t.txId, t.toId, t.amountSats, t.assetId, t.blockTime, t.payoutId, t.ref, now).changes === 1
+  );
+}
+
+/**
+ * Outgoing transfers carrying payment reference `ref` that no attempt accounts for yet (their tx id is no attempt's
+ * key): payments made by attempts this database does not know.
+ */
+export function unclaimedTransfersWithRef(db: Database, ref: string): TransferOutRow[] {
+  return db
+    .prepare(
+      `SELECT * FROM chain_transfers_out t WHERE t.ref = ? AND t.tx_id IS NOT NULL
+          AND NOT EXISTS (SELECT 1 FROM payout_attempts a WHERE a.idem_key = t.tx_id AND a.rail = 'broker')
+        ORDER BY block_num, trx_in_block, op_in_trx`,
+    )
+    .safeIntegers(false)
+    .all(ref) as TransferOutRow[];
+}
+
+/** The payment the broker attempt with this tx id belongs to, if any. */
+export function payoutOfBrokerTx(db: Database, txId: string): number | null {
+  const row = db.prepare(`SELECT payout_id FROM payout_attempts WHERE idem_key = ? AND rail = 'broker'`).get(txId) as
+    | { payout_id: number }
+    | undefined;
+  return row?.payout_id ?? null;
+}
