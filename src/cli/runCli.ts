@@ -4,6 +4,7 @@ import { BaseError } from '../errors/BaseError.js';
 import { assertNoPasswordInArgvOrEnv } from '../wallet/assertNoPasswordInArgvOrEnv.js';
 import { adminCommand } from './commands/admin.js';
 import { auditCommand } from './commands/auditCommand.js';
+import { backupCommand } from './commands/backup.js';
 import { demoCommand } from './commands/demo.js';
 import { importCommand } from './commands/importCommand.js';
 import { keysCommand } from './commands/keys.js';
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   program.addCommand(simCommand());
   program.addCommand(importCommand());
   program.addCommand(auditCommand());
+  program.addCommand(backupCommand());
   return program;
 }
 

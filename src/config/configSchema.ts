@@ -135,6 +135,15 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    backup: z
+      .object({
+        // Where the daemon writes its scheduled, checked copies; none when unset (then back up with `stakebts backup`).
+        dir: z.string().min(1).optional(),
+        everyMs: positiveInt.min(1_000).default(21_600_000),
+        keep: positiveInt.max(1_000).default(14),
+      })
+      .strict()
+      .prefault({}),
     supportContact: z.string().min(1).default('support@stakebts.example'),
     keystore: z.string().min(1).default('stakebts.keystore.json'),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -18,6 +18,7 @@ import { authenticate } from './authenticate.js';
 import type { DaemonSecrets } from './DaemonSecrets.js';
 import { judgeDatabase, readGenerationMark } from './generationMark.js';
 import { paymentGate } from './paymentGate.js';
+import { scheduleBackups } from './scheduleBackups.js';
 import { watchDatabaseFile } from './watchDatabaseFile.js';
 
 export type StartDaemonOptions = {
@@ -188,7 +189,17 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
       },
     });
     cleanups.push(() => watch.stop());
-    const loops = Promise.all([scanner.run(controller.signal), engine?.run(controller.signal), balances()]).then(() => undefined);
+    const backups = config.backup.dir
+      ? scheduleBackups({
+          db,
+          dir: config.backup.dir,
+          everyMs: config.backup.everyMs,
+          keep: config.backup.keep,
+          signal: controller.signal,
+          logger: log,
+        })
+      : Promise.resolve();
+    const loops = Promise.all([scanner.run(controller.signal), engine?.run(controller.signal), balances(), backups]).then(() => undefined);
     const done = Promise.race([loops, fatal]);
     done.catch(() => {});
     log.info({ broker: auth.broker.name, chainId: auth.chainId, cursor: readCursor(db)?.blockNum ?? null }, 'stakebts started');

@@ -8,7 +8,8 @@ export type AlarmKind =
   | 'node_disagreement'
   | 'node_fault'
   | 'database_replaced'
-  | 'outgoing_unmatched';
+  | 'outgoing_unmatched'
+  | 'backup_failed';
 
 /**
  * Raises an alarm: a receipt `{event: 'alarm', kind, …facts}` in the caller's transaction (or its own), which
