@@ -6,7 +6,11 @@
 import { z } from 'zod';
 import { parseConfig } from '../config/index.js';
 import { createLogger } from '../log.js';
+import { hardenProcess } from '../utils/hardenProcess.js';
 import { type Daemon, startDaemon } from './startDaemon.js';
+
+// Files private (umask 077) and no inspector on SIGUSR1, before the database or the log exists.
+hardenProcess({ onDebugSignal: () => process.stderr.write('stakebts daemon: SIGUSR1 ignored (the Node inspector stays closed).\n') });
 
 const startMessage = z.object({
   cmd: z.literal('start'),
