@@ -3,6 +3,7 @@ import type { ChainAccount, NodeClient } from '../chain/nodeClient/index.js';
 import type { Config } from '../config/index.js';
 import { BaseError } from '../errors/BaseError.js';
 import { createBittrexClient } from '../exchange/bittrex/index.js';
+import type { Secret } from '../wallet/Secret.js';
 import type { DaemonSecrets } from './DaemonSecrets.js';
 
 export type Authenticated = {
@@ -88,9 +89,9 @@ export async function authenticate(node: NodeClient, config: Config, secrets: Da
   return { chainId, broker, managerIds, fundingIds, bittrexBalances };
 }
 
-function safePub(wif: string, which: string): string {
+function safePub(wif: Secret, which: string): string {
   try {
-    return publicKeyFromWif(wif);
+    return publicKeyFromWif(wif.reveal());
   } catch {
     throw new BaseError('AUTH_FAILED', `The broker ${which} key in the keystore is not a valid private key.`);
   }

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { parseConfig } from '../config/index.js';
 import { createLogger } from '../log.js';
 import { hardenProcess } from '../utils/hardenProcess.js';
+import { wrapDaemonSecrets } from './DaemonSecrets.js';
 import { type Daemon, startDaemon } from './startDaemon.js';
 
 // Files private (umask 077) and no inspector on SIGUSR1, before the database or the log exists.
@@ -37,7 +38,7 @@ process.on('message', async (raw: unknown) => {
   const { config, secrets, logFile, logLevel, payouts } = parsed.data;
   try {
     const logger = createLogger({ dest: logFile ?? 2, pretty: false, level: logLevel ?? 'info' });
-    daemon = await startDaemon({ config: parseConfig(config), secrets, logger, payouts: payouts ?? true });
+    daemon = await startDaemon({ config: parseConfig(config), secrets: wrapDaemonSecrets(secrets), logger, payouts: payouts ?? true });
     send({ cmd: 'ready', pid: process.pid });
   } catch (err) {
     send({ cmd: 'error', message: err instanceof Error ? (err.message.split('\n')[0] ?? 'error') : String(err) });
