@@ -156,6 +156,7 @@ function printFacts(d: KeystoreDescription, facts: PublicFacts): void {
     `  active   ${facts.broker.activePublicKey}`,
     `  memo     ${facts.broker.memoPublicKey}`,
     ...(facts.bittrex.length === 0 ? ['bittrex    (none)'] : facts.bittrex.map((b) => `bittrex ${b.index}  API key ${b.apiKey}`)),
+    `fingerprint ${facts.fingerprint} (recorded with every fund move)`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 }
