@@ -11,22 +11,27 @@ const MAX_REMEMBERED = 1_000;
  * Every value wrapped in this process, kept only to be scrubbed out of text (see {@link Secret.scrub}). Private to
  * this module: nothing can list it.
  */
-const remembered = new Set<string>();
+const remembered = new Map<string, string | null>();
+
+/** How a value sits inside JSON text (a log line, a receipt) when escaping changes it; null when it does not. */
+const escapedForm = (value: string): string | null => {
+  const escaped = JSON.stringify(value).slice(1, -1);
+  return escaped === value ? null : escaped;
+};
 
 function remember(value: string): void {
   if (value.length < MIN_SCRUB_LENGTH || remembered.has(value)) return;
   if (remembered.size >= MAX_REMEMBERED) {
-    const oldest = remembered.values().next().value;
+    const oldest = remembered.keys().next().value;
     if (oldest !== undefined) remembered.delete(oldest);
   }
-  remembered.add(value);
+  remembered.set(value, escapedForm(value));
 }
 
-/** `value` replaced in `text`, raw and in its JSON-escaped form (how it would sit inside a log line or receipt). */
-function replaceValue(text: string, value: string): string {
+/** `value` replaced in `text`, raw and in its JSON-escaped form. */
+function replaceValue(text: string, value: string, escaped: string | null): string {
   let out = text.includes(value) ? text.split(value).join(REDACTED) : text;
-  const escaped = JSON.stringify(value).slice(1, -1);
-  if (escaped !== value && out.includes(escaped)) out = out.split(escaped).join(REDACTED);
+  if (escaped !== null && out.includes(escaped)) out = out.split(escaped).join(REDACTED);
   return out;
 }
 
@@ -85,8 +90,8 @@ export class Secret {
    */
   static scrub(text: string, extra: readonly Secret[] = []): string {
     let out = text;
-    for (const s of extra) if (s.#value.length >= 4) out = replaceValue(out, s.#value);
-    for (const value of remembered) out = replaceValue(out, value);
+    for (const s of extra) if (s.#value.length >= 4) out = replaceValue(out, s.#value, escapedForm(s.#value));
+    for (const [value, escaped] of remembered) out = replaceValue(out, value, escaped);
     return out;
   }
 }

@@ -6,6 +6,7 @@ import { secretsFromPayload } from '../../src/admin/unlockSecrets.js';
 import { generateKeyPair } from '../../src/chain/bitshares/index.js';
 import { parseConfig } from '../../src/config/index.js';
 import { createLogger } from '../../src/log.js';
+import { Secret } from '../../src/wallet/Secret.js';
 import { useTempDir } from '../helpers/tempDir.js';
 import { plantedPayload } from '../wallet/helpers.js';
 
@@ -40,16 +41,19 @@ describe('secrets through the real logger (src/log.ts createLogger, file destina
     });
     log.error({ err }, 'exchange call failed');
     log.info(`a client pasted ${strayWif} into a memo`);
+    // A secret with characters JSON escapes is found in its escaped form too.
+    const odd = new Secret('quote"and\\backslash-secret-42');
+    log.info(`odd secret ${odd.reveal()}`);
 
     const text = readFileSync(file, 'utf8');
     const lines = text.trim().split('\n');
-    expect(lines).toHaveLength(10);
+    expect(lines).toHaveLength(11);
     // What is not secret survived: the lines are there, with their facts.
     expect(lines[0]).toContain('"payoutId":7');
     expect(text).toContain('"index":2');
     expect(text).toContain('"mod":"payout"');
     expect(text).toContain('[REDACTED]');
-    for (const s of [...planted.secrets, strayWif]) expect(text).not.toContain(s);
+    for (const s of [...planted.secrets, strayWif, 'backslash-secret-42']) expect(text).not.toContain(s);
     // The secrets object itself prints as nothing secret either.
     for (const rendering of [inspect(secrets, { depth: 10 }), JSON.stringify(secrets), String(secrets.brokerMemoWif)]) {
       for (const s of [activeWif, memoWif, key1, secret1, key2, secret2]) expect(rendering).not.toContain(s);
