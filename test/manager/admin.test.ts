@@ -126,7 +126,9 @@ describe('stakebts admin', () => {
     // No password file and no terminal to type it on.
     const none = await runCli(args, desk.dir);
     expect(none.code).toBe(1);
-    expect(oneSentence(none.err)).toBe('stakebts: No terminal to type the keystore password on; pass --password-file (mode 0600). Nothing was queued.');
+    expect(oneSentence(none.err)).toBe(
+      'stakebts: No terminal to type the keystore password on; pass --password-file (mode 0600). Nothing was queued.',
+    );
     // A wrong password.
     const wrong = join(desk.dir, 'wrong-password');
     writeFileSync(wrong, 'not the password\n', { mode: 0o600 });
