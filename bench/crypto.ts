@@ -1,8 +1,10 @@
 /**
- * Crypto cost figures for the bitsharesjs adapter (run: `npx tsx bench/crypto.ts [N]`).
+ * Crypto cost figures for the chain adapter (run: `npx tsx bench/crypto.ts [N]`).
  * Prints the median ms per operation; nothing is asserted (speed is not a test).
+ * Signing is @noble/curves (hedged RFC 6979, fc canonical loop, OpenSSL self-check); bitsharesjs rows are references.
  */
-import { PrivateKey } from 'bitsharesjs';
+import { createHash } from 'node:crypto';
+import { PrivateKey, Signature } from 'bitsharesjs';
 import {
   buildSignedTransfer,
   decryptMemo,
@@ -11,6 +13,8 @@ import {
   publicKeyFromWif,
   recoverSigners,
 } from '../src/chain/bitshares/index.js';
+import { keyMaterial } from '../src/chain/bitshares/keys.js';
+import { signCompact } from '../src/chain/bitshares/signCompact.js';
 
 const N = Number(process.argv[2] ?? 15);
 const CHAIN_ID = '4018d7844c78f6a6c41c6a552b898022310fc5dec06da467ee7905a8dad512c8';
@@ -49,7 +53,18 @@ const transfer = (i: number) =>
   });
 const signed = transfer(0).signedTx;
 
-console.log(`bitsharesjs offline adapter, node ${process.version}`);
+const aliceKey = keyMaterial(alice.wif);
+const digestOf = (m: Buffer) => createHash('sha256').update(m).digest();
+const messages = Array.from({ length: N + 1 }, (_, i) => Buffer.from(`${CHAIN_ID}:${i}:${'payload'.repeat(20)}`));
+
+console.log(`chain adapter (@noble/curves signing, bitsharesjs serializer), node ${process.version}`);
+bench('signCompact: one canonical signature (per signature)', (i) => {
+  const m = messages[i + 1] as Buffer;
+  signCompact(m, digestOf(m), aliceKey);
+});
+bench('bitsharesjs Signature.signBuffer (reference)', (i) =>
+  Signature.signBuffer(messages[i + 1] as Buffer, PrivateKey.fromWif(alice.wif)),
+);
 bench('buildSignedTransfer (serialize + sign)', transfer);
 bench('recoverSigners (1 signature)', () => recoverSigners(signed, CHAIN_ID));
 bench('encryptMemo (cached key)', () => encryptMemo({ fromWif: alice.wif, toPub: bob.pub, text: 'interest 1/12' }));

@@ -28,6 +28,7 @@ import { BlockScanner } from '../src/listener/BlockScanner.js';
 import { createPayoutEngine, defaultWorkerPath, runWorker } from '../src/payout/index.js';
 import { generateSimAccounts, startBittrexSimulator } from '../src/sim/bittrex/index.js';
 import { startChainSimulator } from '../src/sim/chain/index.js';
+import { Secret } from '../src/wallet/Secret.js';
 
 /** What the bench needs from the two simulators, wherever they run. */
 type Sims = {
@@ -178,9 +179,9 @@ async function runRail(
     config,
     node,
     secrets: {
-      brokerActiveWif: sims.broker.activeWif,
-      brokerMemoWif: sims.broker.memoWif,
-      bittrex: sims.accounts.map((a, i) => ({ index: i + 1, apiKey: a.apiKey, apiSecret: a.apiSecret })),
+      brokerActiveWif: new Secret(sims.broker.activeWif),
+      brokerMemoWif: new Secret(sims.broker.memoWif),
+      bittrex: sims.accounts.map((a, i) => ({ index: i + 1, apiKey: new Secret(a.apiKey), apiSecret: new Secret(a.apiSecret) })),
     },
     brokerAccount: { id: sims.broker.id, name: sims.broker.name },
     nowProvider: async () => readCursor(db)?.blockTime ?? chainStart,

@@ -3,6 +3,7 @@ import { publicKeyFromWif } from '../chain/bitshares/index.js';
 import type { NodeClient } from '../chain/nodeClient/index.js';
 import { BaseError } from '../errors/BaseError.js';
 import { assertNotOwnerKey } from '../wallet/assertNotOwnerKey.js';
+import type { Secret } from '../wallet/Secret.js';
 
 /** Only the owner authority of a raw account object (the node client's account schema drops it). */
 const ownerSchema = z.array(
@@ -20,7 +21,7 @@ const ownerSchema = z.array(
  * node client's account schema keeps only the active authority and memo key.
  * @throws BaseError('OWNER_KEY_REFUSED') for an owner key, BaseError('AUTH_FAILED') when the account is missing
  */
-export async function checkOwnerKeys(node: NodeClient, broker: string, wifs: { active: string; memo: string }): Promise<void> {
+export async function checkOwnerKeys(node: NodeClient, broker: string, wifs: { active: Secret; memo: Secret }): Promise<void> {
   const [account] = await node.rpc.request({
     api: 'database',
     method: 'get_accounts',
@@ -28,6 +29,6 @@ export async function checkOwnerKeys(node: NodeClient, broker: string, wifs: { a
     parse: (raw) => ownerSchema.parse(raw),
   });
   if (!account) throw new BaseError('AUTH_FAILED', `The broker account "${broker}" does not exist on this chain.`);
-  assertNotOwnerKey(publicKeyFromWif(wifs.active), account);
-  assertNotOwnerKey(publicKeyFromWif(wifs.memo), account);
+  assertNotOwnerKey(publicKeyFromWif(wifs.active.reveal()), account);
+  assertNotOwnerKey(publicKeyFromWif(wifs.memo.reveal()), account);
 }

@@ -4,7 +4,7 @@ import { BaseError } from '../errors/BaseError.js';
 import type { Payload } from '../wallet/keystoreFormat.js';
 
 /**
- * Turns an unlocked keystore payload into the secrets the daemon needs, after checking that the keystore is
+ * Picks the secrets the daemon needs out of an unlocked keystore payload (still {@link Secret}-wrapped), after checking that the keystore is
  * for the configured broker and holds an API key for every configured Bittrex account. Messages name accounts
  * and numbers only, never a key.
  * @throws BaseError('AUTH_FAILED')
@@ -21,9 +21,10 @@ export function secretsFromPayload(payload: Payload, config: Config): DaemonSecr
       throw new BaseError('AUTH_FAILED', `Bittrex account ${account.index} is configured but the keystore has no API key for it.`);
     }
   }
+  // Still wrapped: revealed only by the signing and HMAC calls that use them.
   return {
-    brokerActiveWif: payload.broker.activeWif.reveal(),
-    brokerMemoWif: payload.broker.memoWif.reveal(),
-    bittrex: payload.bittrex.map((b) => ({ index: b.index, apiKey: b.apiKey.reveal(), apiSecret: b.apiSecret.reveal() })),
+    brokerActiveWif: payload.broker.activeWif,
+    brokerMemoWif: payload.broker.memoWif,
+    bittrex: payload.bittrex.map((b) => ({ index: b.index, apiKey: b.apiKey, apiSecret: b.apiSecret })),
   };
 }

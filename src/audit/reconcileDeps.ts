@@ -97,8 +97,8 @@ async function defaultExchanges(config: Config, keystore: { path: string; passwo
       `bittrex${b.index}`,
       createBittrexClient({
         baseUrl: config.bittrex.baseUrl,
-        apiKey: b.apiKey.reveal(),
-        apiSecret: b.apiSecret.reveal(),
+        apiKey: b.apiKey,
+        apiSecret: b.apiSecret,
         timeoutMs: config.bittrex.timeoutMs,
       }),
     ]),

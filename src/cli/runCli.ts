@@ -39,7 +39,7 @@ export async function runCli(argv: string[]): Promise<void> {
   const program = buildProgram().exitOverride();
   try {
     // Before commander sees the flags: an unknown `--password=…` must be refused as such, never echoed back.
-    if (argv.slice(2).some((a) => a === 'start' || a === 'keys')) assertNoPasswordInArgvOrEnv(argv, process.env);
+    if (argv.slice(2).some((a) => a === 'start' || a === 'keys' || a === 'admin')) assertNoPasswordInArgvOrEnv(argv, process.env);
     await program.parseAsync(argv);
   } catch (err) {
     if (err instanceof CommanderError) {

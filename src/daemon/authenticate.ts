@@ -4,6 +4,7 @@ import type { Config } from '../config/index.js';
 import { BaseError, isError } from '../errors/BaseError.js';
 import { createBittrexClient } from '../exchange/bittrex/index.js';
 import { wait } from '../utils/promise/index.js';
+import type { Secret } from '../wallet/Secret.js';
 import type { DaemonSecrets } from './DaemonSecrets.js';
 
 export type Authenticated = {
@@ -121,9 +122,9 @@ function isTransientExchangeError(err: unknown): boolean {
   return isError(err, 'EXCHANGE_UNAVAILABLE') || isError(err, 'EXCHANGE_RETRYABLE') || isError(err, 'EXCHANGE_BAD_RESPONSE');
 }
 
-function safePub(wif: string, which: string): string {
+function safePub(wif: Secret, which: string): string {
   try {
-    return publicKeyFromWif(wif);
+    return publicKeyFromWif(wif.reveal());
   } catch {
     throw new BaseError('AUTH_FAILED', `The broker ${which} key in the keystore is not a valid private key.`);
   }

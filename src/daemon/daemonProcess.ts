@@ -6,7 +6,12 @@
 import { z } from 'zod';
 import { parseConfig } from '../config/index.js';
 import { createLogger } from '../log.js';
+import { hardenProcess } from '../utils/hardenProcess.js';
+import { wrapDaemonSecrets } from './DaemonSecrets.js';
 import { type Daemon, startDaemon } from './startDaemon.js';
+
+// Files private (umask 077) and no inspector on SIGUSR1, before the database or the log exists.
+hardenProcess({ onDebugSignal: () => process.stderr.write('stakebts daemon: SIGUSR1 ignored (the Node inspector stays closed).\n') });
 
 const startMessage = z.object({
   cmd: z.literal('start'),
@@ -34,7 +39,13 @@ process.on('message', async (raw: unknown) => {
   const { config, secrets, logFile, logLevel, payouts, firstStart } = parsed.data;
   try {
     const logger = createLogger({ dest: logFile ?? 2, pretty: false, level: logLevel ?? 'info' });
-    daemon = await startDaemon({ config: parseConfig(config), secrets, logger, payouts: payouts ?? true, firstStart: firstStart ?? false });
+    daemon = await startDaemon({
+      config: parseConfig(config),
+      secrets: wrapDaemonSecrets(secrets),
+      logger,
+      payouts: payouts ?? true,
+      firstStart: firstStart ?? false,
+    });
     send({ cmd: 'ready', pid: process.pid });
     daemon.done.catch((err: unknown) => {
       send({ cmd: 'error', message: err instanceof Error ? (err.message.split('\n')[0] ?? 'error') : String(err) });

@@ -128,7 +128,8 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
       db,
       node,
       config,
-      broker: { id: auth.broker.id, memoWif: secrets.brokerMemoWif },
+      // The listener decrypts every memo with it and takes it plain (src/listener is left as it is): revealed here.
+      broker: { id: auth.broker.id, memoWif: secrets.brokerMemoWif.reveal() },
       managerIds: auth.managerIds,
       fundingIds: auth.fundingIds,
       logger,

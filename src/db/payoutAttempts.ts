@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { Secret } from '../wallet/Secret.js';
 
 /** A try of one payment on one rail (table payout_attempts). */
 export type AttemptState = 'intent' | 'submitted' | 'unknown' | 'paid' | 'rejected' | 'cancelled' | 'expired';
@@ -77,7 +78,8 @@ export function attemptsOf(db: Database, payoutId: number): AttemptRow[] {
 
 /**
  * Guarded transition: changes the attempt only if it is in one of `from`. Returns false when another path
- * got there first (then the caller must not act on the transition).
+ * got there first (then the caller must not act on the transition). The result often quotes an outside system (a
+ * node's error, an exchange's code): any known secret value in it is stored as `[REDACTED]`.
  */
 export function moveAttempt(
   db: Database,
@@ -93,7 +95,14 @@ export function moveAttempt(
       `UPDATE payout_attempts SET state = ?, external_id = coalesce(?, external_id), result = coalesce(?, result), updated_at = ?
        WHERE id = ? AND state IN (${placeholders})`,
     )
-    .run(to, fields.externalId ?? null, fields.result === undefined ? null : JSON.stringify(fields.result, bigintJson), now, id, ...from);
+    .run(
+      to,
+      fields.externalId ?? null,
+      fields.result === undefined ? null : Secret.scrub(JSON.stringify(fields.result, bigintJson)),
+      now,
+      id,
+      ...from,
+    );
   return info.changes === 1;
 }
 

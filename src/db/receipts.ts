@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
+import { Secret } from '../wallet/Secret.js';
 
 export const GENESIS_HASH = 'genesis';
 
@@ -21,11 +22,13 @@ export function receiptHash(prevHash: string, nonce: number, now: number, msg: s
 /**
  * Appends one receipt, linked to the last one. Call inside the transaction that makes the event happen, so the
  * receipt exists exactly when the event does. The schema re-checks the link (trigger receipts_chain_links).
+ * Receipts are built from sanitised facts; as a last line of defence, any secret value known to the process (an API
+ * key echoed in an exchange error, say) is replaced by `[REDACTED]` before the message is hashed and stored.
  */
 export function appendReceipt(db: Database, nonce: number, msg: ReceiptMessage, now = Date.now()): ReceiptRow {
   const last = db.prepare('SELECT hash FROM receipts ORDER BY id DESC LIMIT 1').get() as { hash: string } | undefined;
   const prevHash = last?.hash ?? GENESIS_HASH;
-  const text = toJson(msg);
+  const text = Secret.scrub(toJson(msg));
   const hash = receiptHash(prevHash, nonce, now, text);
   const info = db
     .prepare('INSERT INTO receipts (nonce, now, msg, prev_hash, hash) VALUES (?, ?, ?, ?, ?)')

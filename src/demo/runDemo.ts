@@ -8,6 +8,7 @@ import { preflightChecks } from '../admin/preflightChecks.js';
 import { secretsFromPayload } from '../admin/unlockSecrets.js';
 import { generateKeyPair } from '../chain/bitshares/index.js';
 import { type ConfigInput, parseConfig } from '../config/index.js';
+import { revealDaemonSecrets } from '../daemon/DaemonSecrets.js';
 import { readCursor } from '../db/cursor.js';
 import { openDatabase } from '../db/openDatabase.js';
 import { btsToSats } from '../domain/money.js';
@@ -176,7 +177,13 @@ export async function runDemo(options: RunDemoOptions = {}): Promise<DemoResult>
       void exited.then((code) =>
         reject(new BaseError('USAGE', `The demo daemon exited before it was ready (code ${code}). ${daemonStderr.slice(0, 300)}`)),
       );
-      proc.send({ cmd: 'start', config: configInput, secrets, logFile: join(dir, 'daemon.log'), logLevel: options.logLevel ?? 'info' });
+      proc.send({
+        cmd: 'start',
+        config: configInput,
+        secrets: revealDaemonSecrets(secrets),
+        logFile: join(dir, 'daemon.log'),
+        logLevel: options.logLevel ?? 'info',
+      });
     });
     say(`daemon running (pid ${proc.pid}); log in ${join(dir, 'daemon.log')}`);
 

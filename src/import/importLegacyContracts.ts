@@ -25,8 +25,13 @@ export class ImportInvalidError extends BaseError {
  * Imports legacy contracts: validates every line first (any error → nothing written, every bad line listed), then
  * writes each contract's rows (RULES.md "Legacy contracts") and a receipt, all in one transaction. Idempotent.
  */
-export function importLegacyContracts(db: Database, text: string, terms: Terms, { dryRun = false, now = Date.now() } = {}): ImportResult {
-  const { contracts, errors } = parseLegacyStakes(text, terms, now);
+export function importLegacyContracts(
+  db: Database,
+  text: string,
+  terms: Terms,
+  { dryRun = false, now = Date.now(), firstLine = 1 } = {},
+): ImportResult {
+  const { contracts, errors } = parseLegacyStakes(text, terms, now, firstLine);
   if (errors.length > 0) throw new ImportInvalidError(errors);
   const result: ImportResult = { imported: [], alreadyPresent: [], dryRun };
   const exists = db.prepare('SELECT 1 FROM contracts WHERE source_key = ?');

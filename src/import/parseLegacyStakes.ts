@@ -17,18 +17,20 @@ const EARLIEST_START_MS = Date.UTC(2015, 9, 13);
 /**
  * Parses the legacy `STAKES` text: `username start_ms amount months months_paid` per line (spaces or tabs; blank
  * lines and `#` comments ignored). Every line is checked; the caller writes nothing unless `errors` is empty.
+ * @param firstLine - file line number of the text's first line (the text is a block inside a file) @default 1
  */
 export function parseLegacyStakes(
   text: string,
   terms: Terms,
   nowMs = Date.now(),
+  firstLine = 1,
 ): { contracts: LegacyContract[]; errors: LegacyLineError[] } {
   const contracts: LegacyContract[] = [];
   const errors: LegacyLineError[] = [];
   const seen = new Map<string, number>();
   const termMonths = new Set(Object.values(terms.months));
   text.split(/\r?\n/).forEach((raw, i) => {
-    const line = i + 1;
+    const line = firstLine + i;
     const parsed = parseLine(raw, line, terms, termMonths, nowMs);
     if (parsed === null) return;
     if (typeof parsed === 'string') {

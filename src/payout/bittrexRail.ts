@@ -99,8 +99,8 @@ async function sendAndApply(
     onMessage: (msg, reply) => {
       if (msg.type === 'ready') {
         const auth = signRequest({
-          apiKey: secret.apiKey,
-          apiSecret: secret.apiSecret,
+          apiKey: secret.apiKey.reveal(),
+          apiSecret: secret.apiSecret.reveal(),
           timestampMs: Math.floor(Date.now() + client.clockOffsetMs()),
           url,
           method: 'POST',

@@ -64,7 +64,7 @@ export async function executeChain(ctx: EngineContext, p: PayoutRow): Promise<Ra
   let dgp: Awaited<ReturnType<typeof node.getDynamicGlobalProperties>>;
   try {
     const placeholder = {
-      from: publicKeyFromWif(secrets.brokerMemoWif),
+      from: publicKeyFromWif(secrets.brokerMemoWif.reveal()),
       to: to.memoKey,
       nonce: '0',
       message: '00'.repeat(cipherBytes(p.memo)),
@@ -94,8 +94,8 @@ export async function executeChain(ctx: EngineContext, p: PayoutRow): Promise<Ra
       to: to.id,
       amount,
       fee,
-      memo: encryptMemo({ fromWif: secrets.brokerMemoWif, toPub: to.memoKey, text: p.memo }),
-      activeWif: secrets.brokerActiveWif,
+      memo: encryptMemo({ fromWif: secrets.brokerMemoWif.reveal(), toPub: to.memoKey, text: p.memo }),
+      activeWif: secrets.brokerActiveWif.reveal(),
       headBlockNumber: dgp.headBlockNumber,
       headBlockId: dgp.headBlockId,
       chainTimeSec: Math.floor(dgp.time / 1000),

@@ -3,15 +3,17 @@ import type { Logger } from 'pino';
 import type { NodeClient } from '../chain/nodeClient/index.js';
 import type { Config } from '../config/index.js';
 import type { BittrexClient } from '../exchange/bittrex/index.js';
+import type { Secret } from '../wallet/Secret.js';
 
 /**
  * Keys of the payout engine. They stay in the engine's process: it signs chain txs and Bittrex requests itself,
- * and its workers receive only signed txs / signed requests. Never logged.
+ * and its workers receive only signed txs / signed requests. Each stays a {@link Secret} (printing, logging or
+ * JSON gives `[REDACTED]`) until the signing or HMAC call that uses it reveals it.
  */
 export type PayoutSecrets = {
-  brokerActiveWif: string;
-  brokerMemoWif: string;
-  bittrex: Array<{ index: number; apiKey: string; apiSecret: string }>;
+  brokerActiveWif: Secret;
+  brokerMemoWif: Secret;
+  bittrex: Array<{ index: number; apiKey: Secret; apiSecret: Secret }>;
 };
 
 /** What one rail try achieved, as the round over the rails needs it. */

@@ -12,6 +12,7 @@
  *
  * Writes nothing to stdout.
  */
+import { hardenProcess } from '../utils/hardenProcess.js';
 import { broadcastSignedTx } from './broadcastSignedTx.js';
 import { parseJob } from './parseJob.js';
 import { postOnce } from './postOnce.js';
@@ -21,6 +22,9 @@ if (typeof process.send !== 'function') {
   process.stderr.write('payout worker: must be started by the payout engine (fork with an IPC channel)\n');
   process.exit(2);
 }
+
+// It holds a signed request with the API key header: no inspector on SIGUSR1 (and private files, should it ever write).
+hardenProcess();
 
 // The parent died or gave up: stop at once. An unsent payment stays unsent; a sent one is reconciled.
 process.on('disconnect', () => process.exit(0));

@@ -6,10 +6,12 @@ import { deriveKey, encrypt, keystoreAad, passwordCheck, SALT_BYTES } from './ke
 import {
   DEFAULT_KDF,
   describeIssues,
+  KDF_FLOOR,
   type KdfParams,
   KEYSTORE_VERSION,
   type KeystoreFile,
   kdfParamsSchema,
+  meetsKdfFloor,
   type Payload,
   unwrapPayload,
 } from './keystoreFormat.js';
@@ -44,6 +46,9 @@ export async function writeKeystore(path: string, payload: Payload, password: st
   const kdfParsed = kdfParamsSchema.safeParse(kdf);
   if (!kdfParsed.success) {
     throw new BaseError('USAGE', 'Invalid scrypt parameters.', { details: describeIssues(kdfParsed.error) });
+  }
+  if (!meetsKdfFloor(kdfParsed.data)) {
+    throw new BaseError('USAGE', `scrypt parameters below the floor (N >= ${KDF_FLOOR.N}, r >= ${KDF_FLOOR.r}) are not written.`);
   }
   if (typeof password !== 'string' || [...password].length < MIN_PASSWORD_LENGTH) {
     throw new BaseError('USAGE', `The keystore password must have at least ${MIN_PASSWORD_LENGTH} characters.`);

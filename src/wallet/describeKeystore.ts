@@ -1,5 +1,5 @@
 import type { KdfParams } from './keystoreFormat.js';
-import { readKeystoreFile } from './readKeystoreFile.js';
+import { type ReadKeystoreFileOptions, readKeystoreFile } from './readKeystoreFile.js';
 
 export type KeystoreDescription = {
   path: string;
@@ -12,9 +12,9 @@ export type KeystoreDescription = {
 
 /**
  * Public facts about a keystore, read without the password (nothing is decrypted).
- * @throws BaseError KEYSTORE_NOT_FOUND, KEYSTORE_INSECURE, KEYSTORE_INVALID
+ * @throws BaseError KEYSTORE_NOT_FOUND, KEYSTORE_INSECURE, KEYSTORE_INVALID, KEYSTORE_WEAK_KDF
  */
-export async function describeKeystore(path: string): Promise<KeystoreDescription> {
-  const { file, kdf } = await readKeystoreFile(path);
+export async function describeKeystore(path: string, options: ReadKeystoreFileOptions = {}): Promise<KeystoreDescription> {
+  const { file, kdf } = await readKeystoreFile(path, options);
   return { path, version: file.v, cipher: file.cipher, kdf: { name: 'scrypt', ...kdf }, created: file.created };
 }

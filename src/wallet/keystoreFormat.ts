@@ -7,6 +7,18 @@ export const KEYSTORE_VERSION = 1;
 /** scrypt parameters of a new keystore (ethers v6 / geth "standard" strength, ~0.5 s per derivation). */
 export const DEFAULT_KDF = { N: 2 ** 17, r: 8, p: 1 } as const;
 
+/**
+ * The weakest scrypt parameters a keystore may have to be opened (Percival's "interactive" cost, 16 MiB and tens of
+ * milliseconds a guess; N = 2^10, r = 1 was a few milliseconds a guess on one core). New keystores get
+ * {@link DEFAULT_KDF}; `keys change-password` re-encrypts a weaker file with it.
+ */
+export const KDF_FLOOR = { N: 2 ** 14, r: 8 } as const;
+
+/** True when the parameters meet {@link KDF_FLOOR}. */
+export function meetsKdfFloor(kdf: KdfParams): boolean {
+  return kdf.N >= KDF_FLOOR.N && kdf.r >= KDF_FLOOR.r;
+}
+
 /** scrypt memory ceiling: Node's default 32 MiB fails for N = 2^17, r = 8 ("memory limit exceeded"). */
 export const SCRYPT_MAXMEM = 256 * 1024 * 1024;
 

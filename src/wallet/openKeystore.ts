@@ -1,7 +1,7 @@
 import { BaseError } from '../errors/BaseError.js';
 import { checkMatches, decrypt, deriveKey, keystoreAad, passwordCheck } from './keystoreCrypto.js';
 import { type Payload, wrapPayload } from './keystoreFormat.js';
-import { readKeystoreFile } from './readKeystoreFile.js';
+import { type ReadKeystoreFileOptions, readKeystoreFile } from './readKeystoreFile.js';
 import { validatePlainPayload } from './validatePayload.js';
 
 /**
@@ -13,11 +13,12 @@ import { validatePlainPayload } from './validatePayload.js';
  * GCM tag and is reported as KEYSTORE_INVALID. Garbage is never returned.
  *
  * @returns the payload, secrets wrapped in {@link Secret}
- * @throws BaseError KEYSTORE_WRONG_PASSWORD, KEYSTORE_INVALID, KEYSTORE_NOT_FOUND, KEYSTORE_INSECURE
+ * @param options.allowBelowFloor - only for re-encryption (`keys change-password`) @default false
+ * @throws BaseError KEYSTORE_WRONG_PASSWORD, KEYSTORE_INVALID, KEYSTORE_NOT_FOUND, KEYSTORE_INSECURE, KEYSTORE_WEAK_KDF
  * @example const payload = await openKeystore('./stakebts.keystore.json', password)
  */
-export async function openKeystore(path: string, password: string): Promise<Payload> {
-  const { file, kdf } = await readKeystoreFile(path);
+export async function openKeystore(path: string, password: string, options: ReadKeystoreFileOptions = {}): Promise<Payload> {
+  const { file, kdf } = await readKeystoreFile(path, options);
   const salt = Buffer.from(file.kdf.salt, 'base64');
   const key = await deriveKey(password, salt, kdf);
   let plaintext: Buffer;

@@ -1,9 +1,12 @@
 import { publicKeyFromWif } from '../chain/bitshares/keys.js';
+import { keystoreFingerprint } from './keystoreFingerprint.js';
 import type { Payload } from './keystoreFormat.js';
 
 export type PublicFacts = {
   broker: { account: string; activePublicKey: string; memoPublicKey: string };
   bittrex: Array<{ index: 1 | 2 | 3; apiKey: string }>;
+  /** {@link keystoreFingerprint}: what fund-move receipts record. */
+  fingerprint: string;
 };
 
 /**
@@ -18,6 +21,7 @@ export function publicFacts(payload: Payload): PublicFacts {
       memoPublicKey: publicKeyFromWif(payload.broker.memoWif.reveal()),
     },
     bittrex: payload.bittrex.map((b) => ({ index: b.index, apiKey: maskApiKey(b.apiKey.reveal()) })),
+    fingerprint: keystoreFingerprint(payload),
   };
 }
 

@@ -10,6 +10,7 @@ import { insertPayoutIntent } from '../../src/db/payouts.js';
 import { createBittrexClient } from '../../src/exchange/bittrex/index.js';
 import { generateSimAccounts, startBittrexSimulator } from '../../src/sim/bittrex/index.js';
 import { startChainSimulator } from '../../src/sim/chain/index.js';
+import { Secret } from '../../src/wallet/Secret.js';
 import { useTempDir } from '../helpers/tempDir.js';
 import { Ledger, T0 } from './buildLedger.js';
 
@@ -34,7 +35,7 @@ async function world() {
   if (!acct) throw new Error('no account');
   const bittrex = await startBittrexSimulator({ accounts: [acct], rateLimitPerMinute: 0 });
   cleanup.push(() => bittrex.close());
-  const exchange = createBittrexClient({ baseUrl: bittrex.url, apiKey: acct.apiKey, apiSecret: acct.apiSecret });
+  const exchange = createBittrexClient({ baseUrl: bittrex.url, apiKey: new Secret(acct.apiKey), apiSecret: new Secret(acct.apiSecret) });
   const dir = tempDir();
   const ledger = new Ledger(dir);
   cleanup.push(() => {

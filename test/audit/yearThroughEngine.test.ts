@@ -8,6 +8,7 @@ import { runReconcile } from '../../src/audit/runReconcile.js';
 import { openDatabase } from '../../src/db/openDatabase.js';
 import { btsToSats } from '../../src/domain/money.js';
 import { createBittrexClient } from '../../src/exchange/bittrex/index.js';
+import { Secret } from '../../src/wallet/Secret.js';
 import { useTempDir } from '../helpers/tempDir.js';
 import { type Harness, startHarness } from '../payout/harness.js';
 
@@ -94,7 +95,7 @@ describe('audit over a simulated year through the listener and the payout engine
       const exchanges = new Map(
         H.accounts.map((a, i) => [
           `bittrex${i + 1}`,
-          createBittrexClient({ baseUrl: H.bittrex.url, apiKey: a.apiKey, apiSecret: a.apiSecret }),
+          createBittrexClient({ baseUrl: H.bittrex.url, apiKey: new Secret(a.apiKey), apiSecret: new Secret(a.apiSecret) }),
         ]),
       );
       const rec = await runReconcile({ db, chain: { node: H.node, brokerId: H.broker.id }, exchanges });

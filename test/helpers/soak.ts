@@ -64,7 +64,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
     chain.createAccount('bittrex-deposit');
     chain.fund('stakebts-broker', sats(5_000_000));
     chain.fund('bittrex-deposit', sats(200_000_000));
-    const boss = chain.createAccount('boss');
+    chain.createAccount('boss');
     chain.fund('boss', sats(1_000_000));
     const accounts = generateSimAccounts(2, { balanceSats: sats(50_000_000) });
     const bittrex = await startBittrexSimulator({

@@ -1,11 +1,14 @@
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { generateKeyPair } from '../../src/chain/bitshares/index.js';
 import { parseConfig } from '../../src/config/index.js';
 import { openDatabase } from '../../src/db/openDatabase.js';
 import { importLegacyContracts } from '../../src/import/importLegacyContracts.js';
+import { writeKeystore } from '../../src/wallet/createKeystore.js';
+import { wrapPayload } from '../../src/wallet/keystoreFormat.js';
 import { useTempDir } from '../helpers/tempDir.js';
-import { type Desk, oneSentence, runCli, startDesk } from './fixture.js';
+import { type Desk, oneSentence, PASSWORD, runCli, startDesk } from './fixture.js';
 
 const tempDir = useTempDir();
 let desk: Desk | undefined;
@@ -18,6 +21,10 @@ beforeAll(() => {
 });
 
 const DAY = 86_400_000;
+
+/** A fund move as the manager runs it: with the keystore password from the desk's password file. */
+const move = (d: Desk, args: string[], extra: string[] = []) =>
+  runCli(['admin', ...args, '--password-file', d.passwordFile, ...extra], d.dir);
 
 /** A database holding one 25 000 BTS contract whose first interest (2 000 BTS) falls due in 2 days. */
 function seed(d: Desk): void {
@@ -37,6 +44,9 @@ function rows(d: Desk) {
       payouts: db.prepare(`SELECT purpose, recipient, amount_sats, memo, state FROM payouts WHERE purpose LIKE '%bittrex%'`).all(),
       actions: db.prepare('SELECT manager, action, amount_sats, account, outcome FROM admin_actions').all(),
       receipts: db.prepare(`SELECT json_extract(msg, '$.event') AS e FROM receipts WHERE json_extract(msg, '$.event') LIKE 'admin%'`).all(),
+      messages: (db.prepare(`SELECT msg FROM receipts WHERE json_extract(msg, '$.event') LIKE 'admin%'`).all() as { msg: string }[]).map(
+        (r) => JSON.parse(r.msg) as Record<string, unknown>,
+      ),
     };
   } finally {
     db.close();
@@ -47,18 +57,18 @@ describe('stakebts admin', () => {
   it('refuses broker-to-bittrex when it would leave the next 7 days uncovered, and writes nothing', async () => {
     desk = await startDesk(tempDir(), { brokerBts: 2_500 });
     seed(desk);
-    const r = await runCli(['admin', 'broker-to-bittrex', '--account', '1', '--amount', '1000'], desk.dir);
+    const r = await move(desk, ['broker-to-bittrex', '--account', '1', '--amount', '1000']);
     expect(r.code).toBe(1);
     expect(oneSentence(r.err)).toBe(
       'stakebts: Refused: moving 1000.00000 BTS would leave 1500.00000 BTS on the broker, less than the 2000.00000 BTS due in the next 7 days.',
     );
-    expect(rows(desk)).toEqual({ payouts: [], actions: [], receipts: [] });
+    expect(rows(desk)).toEqual({ payouts: [], actions: [], receipts: [], messages: [] });
   });
 
   it('queues broker-to-bittrex that keeps the cover: an intent to the deposit account, an admin_actions row, a receipt', async () => {
     desk = await startDesk(tempDir(), { brokerBts: 2_500 });
     seed(desk);
-    const r = await runCli(['admin', 'broker-to-bittrex', '--account', '1', '--amount', '450.5'], desk.dir);
+    const r = await move(desk, ['broker-to-bittrex', '--account', '1', '--amount', '450.5']);
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/Queued broker_to_bittrex of 450\.50000 BTS \(Bittrex account 1\) as payment \d+/);
@@ -81,7 +91,7 @@ describe('stakebts admin', () => {
   it('queues bittrex-to-broker to the broker itself, tagged funding; refuses an unconfigured account and a tiny amount', async () => {
     desk = await startDesk(tempDir());
     seed(desk);
-    const ok = await runCli(['admin', 'bittrex-to-broker', '--account', '1', '--amount', '5000'], desk.dir);
+    const ok = await move(desk, ['bittrex-to-broker', '--account', '1', '--amount', '5000']);
     expect(ok.code).toBe(0);
     expect(rows(desk).payouts).toEqual([
       {
@@ -92,9 +102,9 @@ describe('stakebts admin', () => {
         state: 'pending',
       },
     ]);
-    const unknown = await runCli(['admin', 'bittrex-to-broker', '--account', '2', '--amount', '5000'], desk.dir);
+    const unknown = await move(desk, ['bittrex-to-broker', '--account', '2', '--amount', '5000']);
     expect(oneSentence(unknown.err)).toMatch(/Bittrex account 2 is not configured/);
-    const small = await runCli(['admin', 'bittrex-to-broker', '--account', '1', '--amount', '399'], desk.dir);
+    const small = await move(desk, ['bittrex-to-broker', '--account', '1', '--amount', '399']);
     expect(oneSentence(small.err)).toMatch(/below the admin minimum of 400 BTS/);
     expect(rows(desk).payouts).toHaveLength(1);
   });
@@ -103,7 +113,7 @@ describe('stakebts admin', () => {
     desk = await startDesk(tempDir());
     seed(desk);
     desk.writeConfig({ nodes: ['ws://127.0.0.1:9'] });
-    const r = await runCli(['admin', 'broker-to-bittrex', '--account', '1', '--amount', '500'], desk.dir);
+    const r = await move(desk, ['broker-to-bittrex', '--account', '1', '--amount', '500']);
     expect(r.code).toBe(1);
     expect(oneSentence(r.err)).toMatch(/No BitShares node answered, so the broker balance cannot be checked; nothing was queued\./);
     expect(rows(desk).payouts).toEqual([]);
@@ -116,12 +126,70 @@ describe('stakebts admin', () => {
   ])('an amount out of range (%s) is one sentence and exit 2, nothing queued', async (amount, sentence) => {
     desk = await startDesk(tempDir());
     seed(desk);
-    const r = await runCli(['admin', 'bittrex-to-broker', '--account', '1', '--amount', amount], desk.dir);
+    const r = await move(desk, ['bittrex-to-broker', '--account', '1', '--amount', amount]);
     expect(r.code).toBe(2);
     expect(r.err.trim().split('\n')).toHaveLength(1);
     expect(oneSentence(r.err)).toMatch(sentence);
     expect(r.err).not.toMatch(/\bat \S+:\d+/); // no stack trace
     expect(rows(desk).payouts).toEqual([]);
+  });
+
+  it('refuses a fund move without the keystore password and writes nothing', async () => {
+    desk = await startDesk(tempDir(), { brokerBts: 2_500 });
+    seed(desk);
+    const args = ['admin', 'bittrex-to-broker', '--account', '1', '--amount', '5000'];
+    // No password file and no terminal to type it on.
+    const none = await runCli(args, desk.dir);
+    expect(none.code).toBe(1);
+    expect(oneSentence(none.err)).toBe(
+      'stakebts: No terminal to type the keystore password on; pass --password-file (mode 0600). Nothing was queued.',
+    );
+    // A wrong password.
+    const wrong = join(desk.dir, 'wrong-password');
+    writeFileSync(wrong, 'not the password\n', { mode: 0o600 });
+    const bad = await runCli([...args, '--password-file', wrong], desk.dir);
+    expect(oneSentence(bad.err)).toBe('stakebts: Wrong keystore password.');
+    // Where `start` refuses a password, so does a fund move, without echoing it.
+    const argv = await runCli([...args, `--password=${PASSWORD}`], desk.dir);
+    expect(oneSentence(argv.err)).toMatch(/^stakebts: Refusing --password on the command line/);
+    expect(argv.err).not.toContain(PASSWORD);
+    const env = await runCli(args, desk.dir, { env: { STAKEBTS_PASSWORD: PASSWORD } });
+    expect(oneSentence(env.err)).toMatch(/^stakebts: Refusing the environment variable STAKEBTS_PASSWORD/);
+    // The keystore of another desk (another broker) does not authorise this one.
+    await writeKeystore(
+      desk.keystore,
+      wrapPayload({
+        broker: { account: 'other-broker', activeWif: generateKeyPair('o').wif, memoWif: generateKeyPair('p').wif },
+        bittrex: [],
+      }),
+      PASSWORD,
+      { kdf: { N: 2 ** 14, r: 8, p: 1 }, overwrite: true },
+    );
+    const other = await move(desk, ['bittrex-to-broker', '--account', '1', '--amount', '5000']);
+    expect(oneSentence(other.err)).toMatch(/The keystore holds the keys of "other-broker"/);
+    for (const r of [none, bad, argv, env, other]) expect(r.code).toBe(1);
+    expect(rows(desk)).toEqual({ payouts: [], actions: [], receipts: [], messages: [] });
+  });
+
+  it("records the manager and the keystore's public fingerprint (as keys list shows it) in the receipt, nothing secret", async () => {
+    desk = await startDesk(tempDir());
+    seed(desk);
+    const r = await move(desk, ['bittrex-to-broker', '--account', '1', '--amount', '5000']);
+    expect(r.code).toBe(0);
+    const listed = await runCli(['keys', 'list', '--keystore', desk.keystore, '--password-file', desk.passwordFile, '--json'], desk.dir);
+    const fingerprint = (JSON.parse(listed.out) as { fingerprint: string }).fingerprint;
+    expect(fingerprint).toMatch(/^[0-9a-f]{64}$/);
+    const [receipt] = rows(desk).messages;
+    expect(receipt).toMatchObject({
+      event: 'admin_queued',
+      via: 'cli',
+      manager: expect.stringMatching(/^cli:/),
+      keystoreFingerprint: fingerprint,
+    });
+    const text = JSON.stringify(receipt);
+    for (const s of [desk.broker.activeWif, desk.broker.memoWif, desk.accounts[0]!.apiKey, desk.accounts[0]!.apiSecret, PASSWORD]) {
+      expect(text).not.toContain(s);
+    }
   });
 
   it('lists loans per manager', async () => {

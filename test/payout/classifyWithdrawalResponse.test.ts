@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type BittrexClient, createBittrexClient } from '../../src/exchange/bittrex/index.js';
 import { classifyWithdrawalResponse } from '../../src/payout/classifyWithdrawalResponse.js';
+import { Secret } from '../../src/wallet/Secret.js';
 
 const KEY = '0b7c1e6e-3f0a-4c8e-9d55-2b8f1a2c3d4e';
 const OTHER = 'c3a1f0e2-1111-4222-8333-944455566677';
@@ -14,7 +15,12 @@ const withdrawal = (clientWithdrawalId: string) => ({
   clientWithdrawalId,
 });
 /** The parent's real client; nothing listens at its URL, so a duplicate's record lookup fails (best effort). */
-const client: BittrexClient = createBittrexClient({ baseUrl: 'http://127.0.0.1:9/v3', apiKey: 'k', apiSecret: 's', timeoutMs: 500 });
+const client: BittrexClient = createBittrexClient({
+  baseUrl: 'http://127.0.0.1:9/v3',
+  apiKey: new Secret('k'),
+  apiSecret: new Secret('s'),
+  timeoutMs: 500,
+});
 const res = (status: number, body: unknown, retryAfter?: string) =>
   ({ kind: 'response', status, text: JSON.stringify(body), ...(retryAfter ? { retryAfter } : {}) }) as const;
 

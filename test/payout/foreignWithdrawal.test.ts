@@ -4,6 +4,7 @@ import { insertPayoutIntent } from '../../src/db/payouts.js';
 import { verifyReceiptChain } from '../../src/db/receipts.js';
 import { btsToSats } from '../../src/domain/money.js';
 import { createBittrexClient } from '../../src/exchange/bittrex/index.js';
+import { Secret } from '../../src/wallet/Secret.js';
 import { useTempDir } from '../helpers/tempDir.js';
 import { type Harness, payoutStates, startHarness } from './harness.js';
 
@@ -18,7 +19,11 @@ describe('foreign-withdrawal alarm', () => {
   it('a withdrawal stakebts did not create halts that Bittrex account: alarm receipt once, payments go elsewhere', async () => {
     h = await startHarness({ dir: tempDir(), brokerBts: 0, bittrexBts: [100_000, 100_000, 0], foreignCheckMs: 0 });
     // Someone else uses account 1's key (or a manager withdraws by hand).
-    const intruder = createBittrexClient({ baseUrl: h.bittrex.url, apiKey: h.accounts[0]!.apiKey, apiSecret: h.accounts[0]!.apiSecret });
+    const intruder = createBittrexClient({
+      baseUrl: h.bittrex.url,
+      apiKey: new Secret(h.accounts[0]!.apiKey),
+      apiSecret: new Secret(h.accounts[0]!.apiSecret),
+    });
     const foreign = await intruder.createWithdrawal({ quantity: btsToSats(700), cryptoAddress: 'carol', clientWithdrawalId: randomUUID() });
     expect(foreign.kind).toBe('created');
     const foreignId = foreign.kind === 'created' ? foreign.withdrawal.id : '';

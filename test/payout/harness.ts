@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { Database } from 'better-sqlite3';
+import type { Logger } from 'pino';
 import { decryptMemo } from '../../src/chain/bitshares/index.js';
 import { createNodeClient, type NodeClient } from '../../src/chain/nodeClient/index.js';
 import { type Config, type ConfigInput, configSchema } from '../../src/config/index.js';
@@ -10,6 +11,7 @@ import { BlockScanner } from '../../src/listener/BlockScanner.js';
 import { type CycleReport, createPayoutEngine, type PayoutEngine } from '../../src/payout/index.js';
 import { type BittrexSimulator, generateSimAccounts, startBittrexSimulator } from '../../src/sim/bittrex/index.js';
 import { type ChainSimulator, type LedgerTransfer, type SimAccount, startChainSimulator } from '../../src/sim/chain/index.js';
+import { Secret } from '../../src/wallet/Secret.js';
 
 export const DAY_MS = 86_400_000;
 
@@ -32,6 +34,8 @@ export type HarnessOptions = {
   workerPath?: string;
   /** Foreign-withdrawal check interval. @default the engine's */
   foreignCheckMs?: number;
+  /** The payout engine's logger. @default silent */
+  logger?: Logger;
 };
 
 /**
@@ -100,9 +104,9 @@ export async function startHarness(opts: HarnessOptions) {
     fundingIds: new Set([deposit.id]),
   });
   const secrets = {
-    brokerActiveWif: broker.activeWif,
-    brokerMemoWif: broker.memoWif,
-    bittrex: accounts.map((a, i) => ({ index: i + 1, apiKey: a.apiKey, apiSecret: a.apiSecret })),
+    brokerActiveWif: new Secret(broker.activeWif),
+    brokerMemoWif: new Secret(broker.memoWif),
+    bittrex: accounts.map((a, i) => ({ index: i + 1, apiKey: new Secret(a.apiKey), apiSecret: new Secret(a.apiSecret) })),
   };
   const engine: PayoutEngine = createPayoutEngine({
     db,
@@ -113,6 +117,7 @@ export async function startHarness(opts: HarnessOptions) {
     nowProvider: async () => readCursor(db)?.blockTime ?? chain.headTimeMs,
     ...(opts.workerPath === undefined ? {} : { workerPath: opts.workerPath }),
     ...(opts.foreignCheckMs === undefined ? {} : { foreignCheckMs: opts.foreignCheckMs }),
+    ...(opts.logger === undefined ? {} : { logger: opts.logger }),
   });
 
   /** Produce `blocks` blocks, let Bittrex finish its withdrawals, scan to the irreversible block, run a cycle. */

@@ -57,7 +57,7 @@ async function recordJob(rail: 'broker' | 'bittrex1'): Promise<{ x: Harness; rec
 
 /** Every secret the engine holds; none may appear in anything a worker receives. */
 function secretsOf(x: Harness): string[] {
-  return [x.secrets.brokerActiveWif, x.secrets.brokerMemoWif, ...x.secrets.bittrex.map((b) => b.apiSecret)];
+  return [x.secrets.brokerActiveWif, x.secrets.brokerMemoWif, ...x.secrets.bittrex.map((b) => b.apiSecret)].map((s) => s.reveal());
 }
 
 describe('what a payout worker receives', () => {
@@ -86,8 +86,8 @@ describe('what a payout worker receives', () => {
     const headers = rec.job.headers as Record<string, string> & { 'Api-Timestamp': string };
     const account = x.secrets.bittrex[0]!;
     const expected = signRequest({
-      apiKey: account.apiKey,
-      apiSecret: account.apiSecret,
+      apiKey: account.apiKey.reveal(),
+      apiSecret: account.apiSecret.reveal(),
       timestampMs: Number(headers['Api-Timestamp']),
       url: rec.job.url as string,
       method: 'POST',

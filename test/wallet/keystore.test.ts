@@ -9,7 +9,7 @@ import { changeKeystorePassword } from '../../src/wallet/changeKeystorePassword.
 import { writeKeystore } from '../../src/wallet/createKeystore.js';
 import { describeKeystore } from '../../src/wallet/describeKeystore.js';
 import { deriveKey, encrypt, keystoreAad, passwordCheck } from '../../src/wallet/keystoreCrypto.js';
-import { DEFAULT_KDF, wrapPayload } from '../../src/wallet/keystoreFormat.js';
+import { DEFAULT_KDF, unwrapPayload, wrapPayload } from '../../src/wallet/keystoreFormat.js';
 import { openKeystore } from '../../src/wallet/openKeystore.js';
 import { publicFacts } from '../../src/wallet/publicFacts.js';
 import { errorText, expectNoSecrets, FAST_KDF, plantedPayload, rejection, tempDir } from './helpers.js';
@@ -138,7 +138,7 @@ describe('wrong password and damaged files', () => {
   const keyChanging: Array<[string, (j: RawFile) => void]> = [
     ['salt bit flipped', (j) => (j.kdf.salt = flip(j.kdf.salt))],
     ['N changed to another valid value', (j) => (j.kdf.N = 2 ** 15)],
-    ['r changed', (j) => (j.kdf.r = 4)],
+    ['r changed', (j) => (j.kdf.r = 16)],
     ['check value flipped', (j) => (j.check = flip(j.check))],
   ];
   test.each(keyChanging)('%s → KEYSTORE_WRONG_PASSWORD, never garbage', async (_name, edit) => {
@@ -166,6 +166,57 @@ describe('wrong password and damaged files', () => {
 
   test('mode 0400 is accepted', async () => {
     await chmod(file, 0o400);
+    await expect(openKeystore(file, PASSWORD)).resolves.toMatchObject({ broker: { account: 'stake-broker' } });
+  });
+});
+
+describe('scrypt floor', () => {
+  /** A keystore written with scrypt N = 2^10, r = 1 (as the format used to accept), by hand with the same crypto. */
+  async function writeWeakKeystore(path: string, plaintext: string): Promise<void> {
+    const kdf = { N: 2 ** 10, r: 1, p: 1 };
+    const salt = Buffer.alloc(32, 9);
+    const created = new Date().toISOString();
+    const header = { kdf: { ...kdf, salt: salt.toString('base64') }, created };
+    const key = await deriveKey(PASSWORD, salt, kdf);
+    const { iv, tag, ct } = encrypt(key, Buffer.from(plaintext), keystoreAad(header));
+    const json = {
+      v: 1,
+      kdf: { name: 'scrypt', ...header.kdf },
+      cipher: 'aes-256-gcm',
+      created,
+      check: passwordCheck(key, salt).toString('base64'),
+      iv: iv.toString('base64'),
+      tag: tag.toString('base64'),
+      ct: ct.toString('base64'),
+    };
+    await writeFile(path, JSON.stringify(json), { mode: 0o600 });
+  }
+
+  test('a keystore below the floor (N=2^10, r=1) is refused in one sentence; change-password re-encrypts it with today’s parameters', async () => {
+    const { payload, secrets } = plantedPayload(1);
+    await writeWeakKeystore(file, JSON.stringify(unwrapPayload(payload)));
+    for (const attempt of [openKeystore(file, PASSWORD), describeKeystore(file)]) {
+      const err = await rejection(attempt);
+      expect(isError(err, 'KEYSTORE_WEAK_KDF')).toBe(true);
+      expect((err as Error).message).toBe(
+        `The keystore at ${file} uses scrypt N=1024, r=1, p=1, below the accepted N=16384, r=8; re-encrypt it with today's parameters (N=131072, r=8, p=1) by running: stakebts keys change-password --keystore ${file}`,
+      );
+      expectNoSecrets(errorText(err), secrets);
+    }
+    // Nothing writes such a file any more.
+    expect(
+      isError(await rejection(writeKeystore(join(dir, 'k2.json'), payload, PASSWORD, { kdf: { N: 2 ** 10, r: 1, p: 1 } })), 'USAGE'),
+    ).toBe(true);
+    // The upgrade path: change-password opens it (and only it) and writes today's parameters.
+    await changeKeystorePassword(file, PASSWORD, 'a brand new password');
+    expect((await describeKeystore(file)).kdf).toEqual({ name: 'scrypt', ...DEFAULT_KDF });
+    const reopened = await openKeystore(file, 'a brand new password');
+    expect(reopened.bittrex[0]?.apiSecret.equals(payload.bittrex[0]!.apiSecret)).toBe(true);
+    expect(reopened.broker.activeWif.equals(payload.broker.activeWif)).toBe(true);
+  }, 60_000);
+
+  test('the floor itself (N=2^14, r=8) opens', async () => {
+    await writeKeystore(file, plantedPayload().payload, PASSWORD, { kdf: { N: 2 ** 14, r: 8, p: 1 } });
     await expect(openKeystore(file, PASSWORD)).resolves.toMatchObject({ broker: { account: 'stake-broker' } });
   });
 });

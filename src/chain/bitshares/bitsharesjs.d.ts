@@ -2,6 +2,9 @@
  * Narrow hand-written types for the parts of bitsharesjs / bitsharesjs-ws that stakebts uses.
  * Neither package ships typings (and no @types exist). Keep this list minimal: anything not
  * declared here is deliberately unused (no Apis, Manager, ChainStore, broadcast, set_required_fees).
+ * The daemon uses only the serializer (`ops`) and `ChainConfig`; keys, signatures and memos are @noble/curves,
+ * @scure/base and node:crypto. PrivateKey, PublicKey, Signature, Aes and TransactionHelper stay declared for the
+ * tests and benchmarks that cross-check against bitsharesjs.
  */
 declare module 'bitsharesjs' {
   /** An elliptic-curve point (ecurve); opaque here. `null` for the null public key. */

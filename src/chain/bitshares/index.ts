@@ -1,4 +1,7 @@
-/** bitsharesjs offline adapter: keys, memo crypto, transfer build/sign, tx ids, signature recovery. */
+/**
+ * Offline chain adapter: keys (@scure/base, points checked with @noble/curves), memo crypto (node:crypto), transfer
+ * build (bitsharesjs serializer) and sign (@noble/curves), tx ids, signature recovery.
+ */
 export { parseChainTimeSec } from './chainTime.js';
 export { ensureBtsPrefix } from './init.js';
 export {

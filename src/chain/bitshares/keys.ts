@@ -1,11 +1,11 @@
 import { createECDH, createHash, randomBytes } from 'node:crypto';
-import { PrivateKey, PublicKey } from 'bitsharesjs';
+import { secp256k1 } from '@noble/curves/secp256k1.js';
+import { base58, createBase58check } from '@scure/base';
 import { BaseError } from '../../errors/BaseError.js';
-import { base58Decode, base58Encode } from './base58.js';
 import { ensureBtsPrefix } from './init.js';
 
 /** secp256k1 group order: a private scalar must lie in [1, N-1]. */
-export const SECP256K1_N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
+export const SECP256K1_N = secp256k1.Point.Fn.ORDER;
 
 /** Prefixes seen in the wild and in vectors; the same curve point reads the same under each. */
 const KNOWN_PREFIXES = ['BTS', 'GPH', 'CBA', 'TEST'] as const;
@@ -13,11 +13,12 @@ const KNOWN_PREFIXES = ['BTS', 'GPH', 'CBA', 'TEST'] as const;
 /** The all-zero public key, used on both sides of a plain (unencrypted) memo. */
 export const NULL_PUBLIC_KEY = 'BTS1111111111111111111111111111111114T1Anm';
 
-/** Parsed private key material, cached per WIF (derivation through bitsharesjs costs ~20 ms). */
+/** WIF version byte (graphene uses Bitcoin's 0x80, uncompressed form: no 0x01 suffix). */
+const WIF_VERSION = 0x80;
+
+/** Parsed private key material, cached per WIF. */
 export type KeyMaterial = {
-  /** bitsharesjs object, needed for signing. */
-  readonly priv: PrivateKey;
-  /** 32-byte scalar, for node:crypto ECDH. */
+  /** 32-byte scalar: the signing key (@noble/curves) and node:crypto ECDH. */
   readonly d: Buffer;
   /** 33-byte compressed public key. */
   readonly pub33: Buffer;
@@ -29,30 +30,46 @@ const MAX_CACHE = 10_000;
 const keyCache = new Map<string, KeyMaterial>();
 const pubCache = new Map<string, Buffer | 'null' | null>();
 
-function sha256(b: Buffer): Buffer {
-  return createHash('sha256').update(b).digest();
-}
+const sha256 = (b: Uint8Array): Buffer => createHash('sha256').update(b).digest();
+const ripemd160 = (b: Uint8Array): Buffer => createHash('ripemd160').update(b).digest();
+
+/** WIF = base58check(0x80 ‖ d) with the double-sha256 checksum (@scure/base applies sha256 twice). */
+const wifCoder = createBase58check(sha256);
+
+const scalarOf = (d: Uint8Array): bigint => BigInt(`0x${Buffer.from(d).toString('hex') || '0'}`);
 
 /**
- * Decodes and checks a WIF (version 0x80, double-sha256 checksum, scalar in range) without
- * touching bitsharesjs, which logs a stack trace on wrong lengths. `null` when invalid.
+ * Decodes and checks a WIF (version 0x80, double-sha256 checksum, scalar in range). `null` when invalid; never
+ * throws and never reaches code that logs its input.
  */
 function decodeWif(wif: unknown): Buffer | null {
   if (typeof wif !== 'string' || wif.length < 40 || wif.length > 60) return null;
-  const raw = base58Decode(wif);
-  if (raw?.length !== 37 || raw[0] !== 0x80) return null;
-  const body = raw.subarray(0, 33);
-  if (!sha256(sha256(body)).subarray(0, 4).equals(raw.subarray(33))) return null;
-  const d = raw.subarray(1, 33);
-  const n = BigInt(`0x${d.toString('hex')}`);
+  let payload: Uint8Array;
+  try {
+    payload = wifCoder.decode(wif);
+  } catch {
+    return null; // bad character or checksum
+  }
+  if (payload.length !== 33 || payload[0] !== WIF_VERSION) return null;
+  const d = Buffer.from(payload.subarray(1));
+  const n = scalarOf(d);
   if (n === 0n || n >= SECP256K1_N) return null;
-  return Buffer.from(d);
+  return d;
 }
 
-/** Encodes a compressed point as "BTS" + base58(point ‖ ripemd160(point)[0..4]). */
-function encodePublicKey(pub33: Buffer, prefix = 'BTS'): string {
-  const checksum = createHash('ripemd160').update(pub33).digest().subarray(0, 4);
-  return prefix + base58Encode(Buffer.concat([pub33, checksum]));
+/** Encodes a 32-byte scalar as a WIF. */
+function encodeWif(d: Buffer): string {
+  return wifCoder.encode(Buffer.concat([Buffer.from([WIF_VERSION]), d]));
+}
+
+/**
+ * Encodes a compressed point as prefix + base58(point ‖ ripemd160(point)[0..4]) (graphene `public_key_type`,
+ * bitsharesjs `toPublicKeyString`: a plain base58 with a ripemd160 checksum, not base58check).
+ * @param prefix - address prefix @default 'BTS'
+ */
+export function encodePublicKey(pub33: Uint8Array, prefix = 'BTS'): string {
+  const checksum = ripemd160(pub33).subarray(0, 4);
+  return prefix + base58.encode(Buffer.concat([pub33, checksum]));
 }
 
 /**
@@ -62,14 +79,15 @@ function encodePublicKey(pub33: Buffer, prefix = 'BTS'): string {
 export function keyMaterial(wif: string): KeyMaterial {
   const hit = keyCache.get(wif);
   if (hit) return hit;
+  // bitsharesjs (still the serializer) reads the prefix from a global: keep it BTS wherever keys are handled.
   ensureBtsPrefix();
   const d = decodeWif(wif);
   if (!d) throw new BaseError('KEY_INVALID', 'Invalid private key (WIF)');
-  // node:crypto derives the point in well under a millisecond; bitsharesjs needs ~20 ms.
+  // node:crypto derives the point natively in well under a millisecond.
   const ecdh = createECDH('secp256k1');
   ecdh.setPrivateKey(d);
   const pub33 = ecdh.getPublicKey(null, 'compressed');
-  const material: KeyMaterial = { priv: PrivateKey.fromBuffer(d), d, pub33, pub: encodePublicKey(pub33) };
+  const material: KeyMaterial = { d, pub33, pub: encodePublicKey(pub33) };
   if (keyCache.size >= MAX_CACHE) keyCache.clear();
   keyCache.set(wif, material);
   return material;
@@ -77,11 +95,11 @@ export function keyMaterial(wif: string): KeyMaterial {
 
 /**
  * Parses a public key string under any known prefix (BTS, GPH, CBA, TEST).
- * @returns the compressed point (33 bytes), `'null'` for the null key, or `null` when invalid.
+ * @returns the compressed point (33 bytes), `'null'` for the null key, or `null` when invalid
  */
 export function parsePublicKey(pub: unknown): Buffer | 'null' | null {
   if (typeof pub !== 'string' || pub.length > 80) return null;
-  // Point decompression in bitsharesjs costs ~1.5 ms; memo keys repeat (broker, known clients).
+  // Point decompression costs a square root; memo keys repeat (broker, known clients).
   let parsed = pubCache.get(pub);
   if (parsed === undefined) {
     parsed = parsePublicKeyUncached(pub);
@@ -94,18 +112,33 @@ export function parsePublicKey(pub: unknown): Buffer | 'null' | null {
 
 function parsePublicKeyUncached(pub: string): Buffer | 'null' | null {
   ensureBtsPrefix();
-  for (const prefix of KNOWN_PREFIXES) {
-    if (!pub.startsWith(prefix)) continue;
-    try {
-      const key = PublicKey.fromPublicKeyString(pub, prefix);
-      if (!key) continue;
-      if (key.Q === null) return 'null';
-      return key.toBuffer(true);
-    } catch {
-      // ecurve throws on bytes that are not a curve point: treat as invalid.
-    }
+  const prefix = KNOWN_PREFIXES.find((p) => pub.startsWith(p));
+  return prefix === undefined ? null : decodePublicKeyBody(pub.slice(prefix.length));
+}
+
+/**
+ * The base58 body of a public key string: 33-byte point + 4-byte ripemd160 checksum. The point must be a real
+ * compressed point ON the curve (@noble/curves `Point.fromBytes` checks it): bitsharesjs's ecurve accepts an x with
+ * no curve point, and such a key must never become a memo or authority key here.
+ */
+function decodePublicKeyBody(body: string): Buffer | 'null' | null {
+  let raw: Uint8Array;
+  try {
+    raw = base58.decode(body);
+  } catch {
+    return null;
   }
-  return null;
+  if (raw.length !== 37) return null;
+  const point = Buffer.from(raw.subarray(0, 33));
+  if (!ripemd160(point).subarray(0, 4).equals(raw.subarray(33))) return null;
+  if (point.every((b) => b === 0)) return 'null';
+  if (point[0] !== 0x02 && point[0] !== 0x03) return null;
+  try {
+    secp256k1.Point.fromBytes(point).assertValidity();
+  } catch {
+    return null; // not on the curve
+  }
+  return point;
 }
 
 /**
@@ -125,19 +158,14 @@ export function isValidWif(wif: string): boolean {
 }
 
 /**
- * True when `pub` is a real (non-null) public key with exactly the given prefix. Never throws.
+ * True when `pub` is a real (non-null, on-curve) public key with exactly the given prefix. Never throws.
  * The null key is reported by {@link isNullPublicKey}, not here: it is no usable key.
  * @param prefix - address prefix @default 'BTS'
  */
 export function isValidPublicKey(pub: string, prefix = 'BTS'): boolean {
-  if (typeof pub !== 'string' || !pub.startsWith(prefix)) return false;
+  if (typeof pub !== 'string' || pub.length > 80 || !pub.startsWith(prefix)) return false;
   ensureBtsPrefix();
-  try {
-    const key = PublicKey.fromPublicKeyString(pub, prefix);
-    return key !== null && key.Q !== null;
-  } catch {
-    return false;
-  }
+  return Buffer.isBuffer(decodePublicKeyBody(pub.slice(prefix.length)));
 }
 
 /** True when `pub` is the null key (any known prefix): the marker of a plain memo. Never throws. */
@@ -165,19 +193,22 @@ export function toBtsPublicKey(pub: string): string | null {
 }
 
 /**
- * Creates a key pair. With a seed the pair is deterministic (private key = sha256(seed), as
+ * Creates a key pair. With a seed the pair is deterministic (private key = sha256(utf8 seed), as bitsharesjs
  * `PrivateKey.fromSeed`): simulators and tests use this. Without one it is random.
  * @param seed - optional seed string; keys from seeds are NOT secure for real funds
+ * @throws BaseError('KEY_INVALID') in the (2^-128) case of a seed whose hash is no valid scalar
  */
 export function generateKeyPair(seed?: string): { wif: string; pub: string } {
   ensureBtsPrefix();
   let d: Buffer;
   if (seed !== undefined) {
-    d = PrivateKey.fromSeed(seed).toBuffer();
+    d = sha256(Buffer.from(seed, 'utf8'));
+    const n = scalarOf(d);
+    if (n === 0n || n >= SECP256K1_N) throw new BaseError('KEY_INVALID', 'This seed gives no valid private key');
   } else {
     do d = randomBytes(32);
-    while (BigInt(`0x${d.toString('hex')}`) === 0n || BigInt(`0x${d.toString('hex')}`) >= SECP256K1_N);
+    while (scalarOf(d) === 0n || scalarOf(d) >= SECP256K1_N);
   }
-  const wif = PrivateKey.fromBuffer(d).toWif();
+  const wif = encodeWif(d);
   return { wif, pub: publicKeyFromWif(wif) };
 }

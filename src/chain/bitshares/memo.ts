@@ -1,5 +1,4 @@
-import { createCipheriv, createDecipheriv, createECDH, createHash } from 'node:crypto';
-import { TransactionHelper } from 'bitsharesjs';
+import { createCipheriv, createDecipheriv, createECDH, createHash, randomBytes } from 'node:crypto';
 import { BaseError } from '../../errors/BaseError.js';
 import { ensureBtsPrefix } from './init.js';
 import { keyMaterial, NULL_PUBLIC_KEY, parsePublicKey, toBtsPublicKey } from './keys.js';
@@ -18,6 +17,17 @@ const UINT64_MAX = (1n << 64n) - 1n;
 
 function sha256(b: Buffer): Buffer {
   return createHash('sha256').update(b).digest();
+}
+
+/**
+ * A memo nonce: 64 random bits, never 0. The nonce only has to differ between memos of one key pair (it salts the
+ * AES key); bitsharesjs's `unique_nonce_uint64` uses the clock shifted by 8 bits, which also tells the time a memo
+ * was written. Random is as unique (2^-32 collision odds after 2^16 memos) and tells nothing.
+ */
+function randomMemoNonce(): string {
+  let n = 0n;
+  while (n === 0n) n = randomBytes(8).readBigUInt64BE();
+  return n.toString();
 }
 
 /**
@@ -74,7 +84,7 @@ function aesParams(x: Buffer, nonce: string): { key: Buffer; iv: Buffer } {
  * @param p.fromWif - our memo private key (secret; never logged)
  * @param p.toPub - receiver's memo public key (any known prefix; emitted as BTS)
  * @param p.text - plaintext (UTF-8 string or raw bytes)
- * @param p.nonce - decimal uint64 @default TransactionHelper.unique_nonce_uint64()
+ * @param p.nonce - decimal uint64 @default a fresh random non-zero uint64 ({@link randomMemoNonce})
  * @returns the memo JSON for the transfer operation
  * @throws BaseError('KEY_INVALID') on a bad key, BaseError('TX_INVALID') on a bad nonce
  */
@@ -87,7 +97,7 @@ export function encryptMemo(p: { fromWif: string; toPub: string; text: string | 
       metaMessages: [`to: ${String(p.toPub).slice(0, 60)}`],
     });
   }
-  const nonce = normaliseNonce(p.nonce ?? TransactionHelper.unique_nonce_uint64());
+  const nonce = normaliseNonce(p.nonce ?? randomMemoNonce());
   if (nonce === null) throw new BaseError('TX_INVALID', 'Memo nonce must be a decimal uint64 string');
   const msg = typeof p.text === 'string' ? Buffer.from(p.text, 'utf8') : p.text;
   const { key, iv } = aesParams(ecdhX(ours.d, theirs), nonce);

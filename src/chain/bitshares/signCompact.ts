@@ -1,72 +1,55 @@
-import { createECDH, createPublicKey, randomBytes, verify } from 'node:crypto';
+import { createPublicKey, type KeyObject, randomBytes, verify } from 'node:crypto';
+import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { BaseError } from '../../errors/BaseError.js';
-import { SECP256K1_N } from './keys.js';
+import { isCanonicalSignature } from './isCanonicalSignature.js';
+import type { KeyMaterial } from './keys.js';
 
-const N = SECP256K1_N;
-const HALF_N = N >> 1n;
+/** fc header byte: 27 + 4 (compressed key) + recovery id. */
+const COMPACT_HEADER = 27 + 4;
+/** Each try passes the canonical rule with probability ≈ 1/2 (low-S leaves only r's top bit to chance). */
+const MAX_TRIES = 256;
 
-const toBig = (b: Buffer) => BigInt(`0x${b.toString('hex')}`);
-const to32 = (n: bigint) => Buffer.from(n.toString(16).padStart(64, '0'), 'hex');
-const mod = (a: bigint) => ((a % N) + N) % N;
-
-function invert(a: bigint): bigint {
-  // Extended Euclid over the group order (prime): a^-1 mod N.
-  let [r0, r1] = [mod(a), N];
-  let [s0, s1] = [1n, 0n];
-  while (r1 !== 0n) {
-    const q = r0 / r1;
-    [r0, r1] = [r1, r0 - q * r1];
-    [s0, s1] = [s1, s0 - q * s1];
-  }
-  return mod(s0);
-}
-
-/** graphene `is_canonical`: r and s each a full 32 bytes with the top bit clear (what every node enforces). */
-function isCanonical(r: Buffer, s: Buffer): boolean {
-  const ok = (b: Buffer) => !((b[0] ?? 0) & 0x80) && !(b[0] === 0 && !((b[1] ?? 0) & 0x80));
-  return ok(r) && ok(s);
-}
+/** node:crypto public key objects per signing key (building one costs about as much as a verification). */
+const verifyKeys = new WeakMap<KeyMaterial, KeyObject>();
 
 /**
- * Signs `message` (hashed with sha256, as graphene does) with secp256k1 and returns the 65-byte compact signature
- * `27 + 4 + recid ‖ r ‖ s` nodes expect. R = k·G comes from node:crypto (native), so the recovery id is simply the
- * parity of R.y — no public-key recovery loop, which is where bitsharesjs spends ~65 ms a signature. k is fresh
- * randomness per try (never reused); s is made low, and each signature is verified with node:crypto before use.
+ * Signs the sha256 `digest` of `message` with secp256k1 and returns the 65-byte compact signature
+ * `27 + 4 + recid ‖ r ‖ s` nodes expect (fc `private_key::sign_compact`).
+ *
+ * The ECDSA itself is @noble/curves (audited; constant-time scalar work and a blinded inversion): RFC 6979 k hedged
+ * with 32 fresh random bytes and the try number (`extraEntropy`), so neither a weak RNG nor a repeated random state (a
+ * restored VM snapshot) repeats k across different digests, and each canonical retry gets a new k. Low-S.
+ * This module only adds fc's canonical loop and a self-check: each signature is verified with node:crypto
+ * (OpenSSL, an independent implementation) before it leaves, so a computation fault never goes on chain.
+ * @param message - the signed bytes (chain id ‖ packed tx), for the independent verification
+ * @param digest - sha256(message), 32 bytes
+ * @param key - the signer's key material (secret scalar `d`)
+ * @throws BaseError('TX_INVALID') if the self-check fails or no canonical signature comes out
  */
-export function signCompact(message: Buffer, digest: Buffer, priv: Buffer): Buffer {
-  const d = toBig(priv);
-  const e = mod(toBig(digest));
-  const own = createECDH('secp256k1');
-  own.setPrivateKey(priv);
-  const pub = own.getPublicKey();
-  for (let tries = 0; tries < 1_000; tries++) {
-    const kBytes = randomBytes(32);
-    const k = toBig(kBytes);
-    if (k === 0n || k >= N) continue;
-    const ecdh = createECDH('secp256k1');
-    ecdh.setPrivateKey(kBytes);
-    const R = ecdh.getPublicKey(); // 04 ‖ x ‖ y
-    const rx = toBig(R.subarray(1, 33));
-    const r = mod(rx);
-    if (r === 0n) continue;
-    let s = mod(invert(k) * mod(e + r * d));
-    if (s === 0n) continue;
-    let recid = ((R[64] ?? 0) & 1) | (rx >= N ? 2 : 0);
-    if (s > HALF_N) {
-      s = N - s;
-      recid ^= 1;
-    }
-    const rb = to32(r);
-    const sb = to32(s);
-    if (!isCanonical(rb, sb)) continue;
-    const key = createPublicKey({
-      key: { kty: 'EC', crv: 'secp256k1', x: pub.subarray(1, 33).toString('base64url'), y: pub.subarray(33, 65).toString('base64url') },
-      format: 'jwk',
-    });
-    if (!verify('sha256', message, { key, dsaEncoding: 'ieee-p1363' }, Buffer.concat([rb, sb]))) {
+export function signCompact(message: Buffer, digest: Buffer, key: KeyMaterial): Buffer {
+  for (let tries = 0; tries < MAX_TRIES; tries++) {
+    // 32 random bytes plus the try number: even if the RNG repeats itself, each canonical retry gets a new k (fc
+    // feeds a counter to its nonce function the same way), and k still differs per digest through RFC 6979.
+    const entropy = Buffer.concat([randomBytes(32), Buffer.from([tries])]);
+    const rec = secp256k1.sign(digest, key.d, { prehash: false, lowS: true, format: 'recovered', extraEntropy: entropy });
+    const sig = Buffer.from(rec);
+    sig[0] = COMPACT_HEADER + (rec[0] ?? 0);
+    if (!isCanonicalSignature(sig)) continue;
+    if (!verify('sha256', message, { key: verifyKeyOf(key), dsaEncoding: 'ieee-p1363' }, sig.subarray(1))) {
       throw new BaseError('TX_INVALID', 'Signature self-check failed');
     }
-    return Buffer.concat([Buffer.from([27 + 4 + recid]), rb, sb]);
+    return sig;
   }
   throw new BaseError('TX_INVALID', 'No canonical signature found');
+}
+
+function verifyKeyOf(key: KeyMaterial): KeyObject {
+  let k = verifyKeys.get(key);
+  if (!k) {
+    const p = secp256k1.Point.fromBytes(key.pub33);
+    const b64 = (n: bigint) => Buffer.from(n.toString(16).padStart(64, '0'), 'hex').toString('base64url');
+    k = createPublicKey({ key: { kty: 'EC', crv: 'secp256k1', x: b64(p.x), y: b64(p.y) }, format: 'jwk' });
+    verifyKeys.set(key, k);
+  }
+  return k;
 }

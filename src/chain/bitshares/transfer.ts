@@ -176,7 +176,7 @@ export function buildSignedTransfer(p: BuildSignedTransferParameters): BuildSign
   }
   const txId = createHash('sha256').update(packed).digest('hex').slice(0, 40);
   const message = Buffer.concat([Buffer.from(p.chainId, 'hex'), packed]);
-  const sig = signCompact(message, createHash('sha256').update(message).digest(), key.d);
+  const sig = signCompact(message, createHash('sha256').update(message).digest(), key);
   const signedTx = { ...(object as Omit<SignedTransactionJson, 'signatures'>), signatures: [sig.toString('hex')] };
   return { txId, expiration, signedTx };
 }

@@ -5,6 +5,7 @@ import { Command } from 'commander';
 import { checkBrokerCover } from '../../admin/checkBrokerCover.js';
 import { listLoans } from '../../admin/listLoans.js';
 import { queueAdminMove } from '../../admin/queueAdminMove.js';
+import { secretsFromPayload } from '../../admin/unlockSecrets.js';
 import { COMPACT } from '../../audit/formatRows.js';
 import { createNodeClient } from '../../chain/nodeClient/index.js';
 import type { Config } from '../../config/index.js';
@@ -12,13 +13,17 @@ import { openDatabase } from '../../db/openDatabase.js';
 import { BTS_MAX_SUPPLY_SATS, formatBts, parseDecimalBts } from '../../domain/money.js';
 import { BaseError } from '../../errors/BaseError.js';
 import { silentLogger } from '../../log.js';
+import { keystoreFingerprint } from '../../wallet/keystoreFingerprint.js';
+import { unlockKeystore } from '../../wallet/unlockKeystore.js';
 import { configFor } from './shared.js';
 
-type MoveOpts = { account: string; amount: string; yes?: boolean };
+type MoveOpts = { account: string; amount: string; yes?: boolean; passwordFile?: string; keystore?: string };
 
 /**
- * `stakebts admin bittrex-to-broker|broker-to-bittrex --account N --amount A` and `admin loans`: the manager's fund
- * moves as payment intents (the running daemon's payout loop sends them) and the loan ledger per manager.
+ * `stakebts admin bittrex-to-broker|broker-to-bittrex --account N --amount A [--password-file F]` and `admin loans`:
+ * the manager's fund moves as payment intents (the running daemon's payout loop sends them) and the loan ledger per
+ * manager. A fund move needs the keystore password, as `start` does (prompt or --password-file; never argv or env):
+ * write access to the database alone moves no money. Its receipt names the manager and the keystore's fingerprint.
  * @example stakebts admin broker-to-bittrex --account 2 --amount 5000
  */
 export function adminCommand(): Command {
@@ -28,12 +33,16 @@ export function adminCommand(): Command {
     .description('withdraw BTS from a Bittrex account to the broker (tagged funding)')
     .requiredOption('--account <n>', 'Bittrex account number (1-3)')
     .requiredOption('--amount <bts>', 'amount in BTS (up to 5 decimals)')
+    .option('--password-file <file>', 'read the keystore password from a file (mode 0600) instead of the prompt')
+    .option('--keystore <file>', 'keystore file (default: "keystore" in the config)')
     .action(async (opts: MoveOpts, cmd: Command) => move('bittrex_to_broker', opts, cmd));
   admin
     .command('broker-to-bittrex')
     .description("send BTS from the broker to a Bittrex account's deposit address (refused if it leaves the next days' payments uncovered)")
     .requiredOption('--account <n>', 'Bittrex account number (1-3)')
     .requiredOption('--amount <bts>', 'amount in BTS (up to 5 decimals)')
+    .option('--password-file <file>', 'read the keystore password from a file (mode 0600) instead of the prompt')
+    .option('--keystore <file>', 'keystore file (default: "keystore" in the config)')
     .action(async (opts: MoveOpts, cmd: Command) => move('broker_to_bittrex', opts, cmd));
   admin
     .command('loans')
@@ -79,6 +88,16 @@ async function move(action: 'bittrex_to_broker' | 'broker_to_bittrex', opts: Mov
   if (!existsSync(config.db)) {
     throw new BaseError('DB_OPEN_FAILED', `The database ${config.db} does not exist yet; start the daemon (stakebts start) first.`);
   }
+  // The keystore of THIS desk (its broker, a key for every configured Bittrex account) must open: the password is
+  // the authorisation. Its public fingerprint goes into the receipt.
+  const payload = await unlockKeystore({
+    keystorePath: opts.keystore ?? config.keystore,
+    passwordFile: opts.passwordFile,
+    nothingDone: 'nothing was queued',
+  });
+  secretsFromPayload(payload, config);
+  const fingerprint = keystoreFingerprint(payload);
+  const manager = `cli:${safeUser()}`;
   const broker = await brokerOnChain(config, action === 'broker_to_bittrex');
   const db = openDatabase(config.db, { migrate: false });
   try {
@@ -89,7 +108,14 @@ async function move(action: 'bittrex_to_broker' | 'broker_to_bittrex', opts: Mov
         `Cover check: ${formatBts(cover.leftSats)} BTS left on the broker vs ${formatBts(cover.dueSats)} BTS due in the next ${config.terms.coverDays} days.\n`,
       );
     }
-    const queued = queueAdminMove(db, config, { action, account, amountSats, manager: `cli:${safeUser()}`, brokerId: broker?.id ?? null });
+    const queued = queueAdminMove(db, config, {
+      action,
+      account,
+      amountSats,
+      manager,
+      brokerId: broker?.id ?? null,
+      facts: { via: 'cli', user: manager, manager, keystoreFingerprint: fingerprint },
+    });
     process.stdout.write(
       `Queued ${action} of ${formatBts(amountSats)} BTS (Bittrex account ${account}) as payment ${queued.payoutId}; the running daemon sends it on its next cycle (see \`stakebts status\`).\n`,
     );

@@ -12,15 +12,15 @@ import { configFor } from './shared.js';
  */
 export function importCommand(): Command {
   return new Command('import')
-    .description('import legacy contracts (preexisting_contracts.ts) into the database')
-    .option('--file <path>', 'module exporting STAKES', DEFAULT_STAKES_FILE)
+    .description("import legacy contracts (preexisting_contracts.ts, the original bot's .py, or a .txt of lines) into the database")
+    .option('--file <path>', 'file holding the STAKES lines (read as text, never run)', DEFAULT_STAKES_FILE)
     .option('--dry-run', 'validate and show what would be imported; write nothing')
     .action(async (opts: { file: string; dryRun?: boolean }, cmd: Command) => {
       const config = configFor(cmd);
-      const text = await loadStakesFile(opts.file);
+      const stakes = loadStakesFile(opts.file);
       const db = openDatabase(config.db);
       try {
-        const result = importLegacyContracts(db, text, config.terms, { dryRun: opts.dryRun === true });
+        const result = importLegacyContracts(db, stakes.text, config.terms, { dryRun: opts.dryRun === true, firstLine: stakes.firstLine });
         const table = new Table({
           head: ['line', 'user', 'amount BTS', 'months', 'paid', 'start (UTC)', 'result'],
           style: { head: [], border: [] },

@@ -7,7 +7,7 @@ import { assertNoPasswordInArgvOrEnv } from '../../wallet/assertNoPasswordInArgv
 import { changeKeystorePassword } from '../../wallet/changeKeystorePassword.js';
 import { MIN_PASSWORD_LENGTH, writeKeystore } from '../../wallet/createKeystore.js';
 import { describeKeystore, type KeystoreDescription } from '../../wallet/describeKeystore.js';
-import { accountNameSchema, type PlainPayload, wrapPayload } from '../../wallet/keystoreFormat.js';
+import { accountNameSchema, DEFAULT_KDF, type PlainPayload, wrapPayload } from '../../wallet/keystoreFormat.js';
 import { openKeystore } from '../../wallet/openKeystore.js';
 import { promptPassword } from '../../wallet/promptPassword.js';
 import { maskApiKey, type PublicFacts, publicFacts } from '../../wallet/publicFacts.js';
@@ -117,13 +117,18 @@ async function listAction(opts: KeystoreOpts & { passwordFile?: string; json?: b
 async function changePasswordAction(opts: KeystoreOpts): Promise<void> {
   assertNoPasswordInArgvOrEnv(process.argv, process.env);
   const path = opts.keystore;
-  await describeKeystore(path);
+  // A keystore below the scrypt floor opens here only: re-encrypting it is how it is upgraded.
+  const before = await describeKeystore(path, { allowBelowFloor: true });
   const oldPw = await promptPassword({ message: 'Current keystore password' });
   // Verify before asking for the new one, so a typo is caught before typing the new password twice.
-  await openKeystore(path, oldPw);
+  await openKeystore(path, oldPw, { allowBelowFloor: true });
   const newPw = await promptPassword({ message: 'New keystore password', confirm: true, minLength: MIN_PASSWORD_LENGTH });
-  if (newPw === oldPw) throw new BaseError('USAGE', 'The new password is the same as the current one; nothing changed.');
-  say('Re-encrypting the keystore…');
+  const upToDate = before.kdf.N >= DEFAULT_KDF.N && before.kdf.r >= DEFAULT_KDF.r && before.kdf.p >= DEFAULT_KDF.p;
+  // The same password again is fine when the point is to upgrade the scrypt parameters.
+  if (newPw === oldPw && upToDate) throw new BaseError('USAGE', 'The new password is the same as the current one; nothing changed.');
+  say(
+    `Re-encrypting the keystore (scrypt N=${DEFAULT_KDF.N}, r=${DEFAULT_KDF.r}, p=${DEFAULT_KDF.p}; it was N=${before.kdf.N}, r=${before.kdf.r}, p=${before.kdf.p})…`,
+  );
   await changeKeystorePassword(path, oldPw, newPw);
   say(`Password changed for ${path}.`);
 }
@@ -151,6 +156,7 @@ function printFacts(d: KeystoreDescription, facts: PublicFacts): void {
     `  active   ${facts.broker.activePublicKey}`,
     `  memo     ${facts.broker.memoPublicKey}`,
     ...(facts.bittrex.length === 0 ? ['bittrex    (none)'] : facts.bittrex.map((b) => `bittrex ${b.index}  API key ${b.apiKey}`)),
+    `fingerprint ${facts.fingerprint} (recorded with every fund move)`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 }

@@ -6,10 +6,7 @@ import { BaseError } from '../../errors/BaseError.js';
 import { createLogger } from '../../log.js';
 import { type MetricsServer, startMetricsServer } from '../../metrics/startMetricsServer.js';
 import { assertNoPasswordInArgvOrEnv } from '../../wallet/assertNoPasswordInArgvOrEnv.js';
-import { describeKeystore } from '../../wallet/describeKeystore.js';
-import { openKeystore } from '../../wallet/openKeystore.js';
-import { promptPassword } from '../../wallet/promptPassword.js';
-import { readPasswordFile } from '../../wallet/readPasswordFile.js';
+import { unlockKeystore } from '../../wallet/unlockKeystore.js';
 import { configFor } from './shared.js';
 import { createProgressReporter } from './startProgress.js';
 
@@ -44,17 +41,8 @@ async function runStart(opts: StartOpts, cmd: Command): Promise<void> {
   const keystorePath = opts.keystore ?? config.keystore;
 
   // 2. The file is checked (exists, private, well formed) before anyone types a password.
-  await describeKeystore(keystorePath);
-  const password =
-    opts.passwordFile !== undefined
-      ? await readPasswordFile(opts.passwordFile)
-      : await promptPassword({ message: `Keystore password (${keystorePath})`, context: { output: process.stderr } }).catch(
-          (err: unknown) => {
-            if (err instanceof Error && err.name === 'ExitPromptError') throw new BaseError('USAGE', 'Cancelled; nothing was started.');
-            throw err;
-          },
-        );
-  const secrets = secretsFromPayload(await openKeystore(keystorePath, password), config);
+  const payload = await unlockKeystore({ keystorePath, passwordFile: opts.passwordFile, nothingDone: 'nothing was started' });
+  const secrets = secretsFromPayload(payload, config);
 
   // 3. Every check before the database is opened or created: a failure writes nothing.
   const logger = createLogger({ level: config.logLevel });

@@ -2,10 +2,11 @@ import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { ErrorCode } from '../../errors/BaseError.js';
 import { silentLogger } from '../../log.js';
+import type { Secret } from '../../wallet/Secret.js';
 import { BittrexApiError } from './BittrexApiError.js';
 import { buildWithdrawalBody, type NewWithdrawalParameters } from './buildWithdrawalBody.js';
 import { classifyWithdrawalError, msUntilNextMinute, sanitiseCode, type WithdrawalOutcome } from './classifyWithdrawalError.js';
-import { createBittrexTransport, type TransportRequest, type TransportResult } from './createBittrexTransport.js';
+import { createBittrexTransport, scrubAnswer, type TransportRequest, type TransportResult } from './createBittrexTransport.js';
 import { type FindWithdrawalByClientIdOptions, findWithdrawalByClientId } from './findWithdrawalByClientId.js';
 import {
   addressSchema,
@@ -21,8 +22,9 @@ import {
 export type BittrexClientOptions = {
   /** Base URL ending in `/v3`, e.g. the simulator's `url`. */
   baseUrl: string;
-  apiKey: string;
-  apiSecret: string;
+  /** Kept wrapped; revealed only to sign each request. */
+  apiKey: Secret;
+  apiSecret: Secret;
   /** Whole-request deadline in ms. @default 10_000 */
   timeoutMs?: number;
   /** Exchange clock minus local clock, ms; `syncClock()` measures it. @default 0 */
@@ -47,7 +49,7 @@ export type BittrexClient = ReturnType<typeof createBittrexClient>;
  * classified {@link WithdrawalOutcome} instead.
  *
  * @example
- * const bittrex = createBittrexClient({ baseUrl: sim.url, apiKey, apiSecret });
+ * const bittrex = createBittrexClient({ baseUrl: sim.url, apiKey: new Secret(key), apiSecret: new Secret(secret) });
  * const outcome = await bittrex.createWithdrawal({ quantity: 1_000_000n, cryptoAddress: 'alice', clientWithdrawalId });
  */
 export function createBittrexClient(options: BittrexClientOptions) {
@@ -162,6 +164,19 @@ export function createBittrexClient(options: BittrexClientOptions) {
     return outcome;
   }
 
+  /** An answer relayed from elsewhere (a payout worker), scrubbed like the transport's own before it is read. */
+  function scrubbedAnswer(res: Extract<TransportResult, { kind: 'response' }>): TransportResult {
+    const text = scrubAnswer(res.text, [apiKey, apiSecret]);
+    if (text === res.text) return res;
+    let json: unknown;
+    try {
+      json = text === '' ? undefined : JSON.parse(text);
+    } catch {
+      json = undefined;
+    }
+    return { ...res, text, json };
+  }
+
   /** `GET /ping`: the exchange's time in ms (rounded down to the second). */
   async function ping(): Promise<{ serverTime: number }> {
     return call({ method: 'GET', path: '/ping', signed: false }, pingSchema);
@@ -174,7 +189,8 @@ export function createBittrexClient(options: BittrexClientOptions) {
      * Classifies an answer to `POST /withdrawals` obtained elsewhere (a payout worker carries only the bytes), exactly
      * as `createWithdrawal` classifies its own; a duplicate's existing withdrawal is read with this client.
      */
-    classifyWithdrawalAnswer: (res: TransportResult, clientWithdrawalId: string) => classify(res, clientWithdrawalId.toLowerCase()),
+    classifyWithdrawalAnswer: (res: TransportResult, clientWithdrawalId: string) =>
+      classify(res.kind === 'response' ? scrubbedAnswer(res) : res, clientWithdrawalId.toLowerCase()),
 
     /** Measures the exchange clock against ours via ping and uses the offset for `Api-Timestamp`. Returns it. */
     async syncClock(): Promise<number> {

@@ -3,13 +3,15 @@ import https from 'node:https';
 import axios, { type AxiosInstance } from 'axios';
 import type { Logger } from 'pino';
 import { silentLogger } from '../../log.js';
+import { Secret } from '../../wallet/Secret.js';
 import { signRequest } from './signRequest.js';
 
 export type BittrexTransportOptions = {
   /** Base URL ending in `/v3` (the simulator's `url`); a trailing slash is ignored. */
   baseUrl: string;
-  apiKey: string;
-  apiSecret: string;
+  /** Revealed only to compute the request headers. */
+  apiKey: Secret;
+  apiSecret: Secret;
   /** Whole-request deadline. @default 10_000 */
   timeoutMs?: number;
   /** Returns the current offset (exchange clock − local clock) in ms. @default () => 0 */
@@ -83,7 +85,10 @@ export function createBittrexTransport(options: BittrexTransportOptions): Bittre
     if (req.body !== undefined) headers['Content-Type'] = 'application/json';
     if (req.signed !== false) {
       const timestampMs = Math.floor(Date.now() + clockOffsetMs());
-      Object.assign(headers, signRequest({ apiKey, apiSecret, timestampMs, url, method: req.method, body }));
+      Object.assign(
+        headers,
+        signRequest({ apiKey: apiKey.reveal(), apiSecret: apiSecret.reveal(), timestampMs, url, method: req.method, body }),
+      );
     }
     const started = Date.now();
     try {
@@ -94,7 +99,9 @@ export function createBittrexTransport(options: BittrexTransportOptions): Bittre
         ...(req.body === undefined ? {} : { data: body }),
         signal: AbortSignal.timeout(timeoutMs),
       });
-      const text = typeof res.data === 'string' ? res.data : '';
+      // Text from outside: a gateway that echoes the request headers would hand our key back. Scrubbed here, so
+      // nothing built from the answer (codes, reasons, receipts, log lines) can carry it.
+      const text = scrubAnswer(typeof res.data === 'string' ? res.data : '', [apiKey, apiSecret]);
       let json: unknown;
       try {
         json = text === '' ? undefined : JSON.parse(text);
@@ -115,6 +122,18 @@ export function createBittrexTransport(options: BittrexTransportOptions): Bittre
   }
 
   return { request, describe };
+}
+
+/** A v3 request signature (HMAC-SHA512, 128 hex): valid for a replay inside the timestamp window. */
+const SIGNATURE_IN_TEXT = /[0-9a-fA-F]{128}/g;
+
+/**
+ * An answer's text with our API key and secret (and every other secret of the process, and any request signature)
+ * replaced by `[REDACTED]`, before it is parsed. Exported for the payout rail, which gets the raw answer from its
+ * worker.
+ */
+export function scrubAnswer(text: string, own: readonly Secret[]): string {
+  return Secret.scrub(text, own).replace(SIGNATURE_IN_TEXT, '[REDACTED]');
 }
 
 function networkCodeOf(err: unknown): string {

@@ -13,6 +13,12 @@ export type BittrexFault =
   | ({ kind: 'hang' } & Scope & Budget)
   /** Answer this status before anything is committed (429 THROTTLED, 503 CURRENCY_OFFLINE, 500 without code by default). */
   | ({ kind: 'status'; status: 429 | 500 | 503; code?: string } & Scope & Budget)
+  /**
+   * A gateway in front of the API refuses the request and echoes its headers in the error body, as some proxies and
+   * WAFs do: the offending header with its value in `code`, every request header (Api-Key, Api-Signature…) in
+   * `detail` and `data`. Nothing is processed (default status 400).
+   */
+  | ({ kind: 'echoHeaders'; status?: 400 | 502 } & Scope & Budget)
   /** POST /withdrawals: commit the withdrawal, then destroy the socket without answering. */
   | ({ kind: 'dropAfterCommit' } & Budget)
   /** POST /withdrawals on that account answers 409 INSUFFICIENT_FUNDS whatever the balance. */

@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import { formatBts } from '../../domain/money.js';
 import type { SimDeposit, SimWithdrawal } from './createSimExchange.js';
 
@@ -60,5 +61,20 @@ export function renderCurrency(txFeeSats: bigint, online: boolean, depositAccoun
     baseAddress: depositAccountName,
     associatedTermsOfService: [],
     tags: [],
+  };
+}
+
+/**
+ * The error body of a gateway that echoes the request headers (fault `echoHeaders`): the API key in `code`, every
+ * header in `detail` and in `data.requestHeaders`.
+ */
+export function renderHeaderEcho(headers: IncomingHttpHeaders): Record<string, unknown> {
+  const flat = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : String(v ?? '')]));
+  return {
+    code: `HEADER_REJECTED:Api-Key=${flat['api-key'] ?? ''}`,
+    detail: `Request rejected by the gateway. Headers: ${Object.entries(flat)
+      .map(([k, v]) => `${k}: ${v}`)
+      .join('; ')}`,
+    data: { requestHeaders: flat },
   };
 }

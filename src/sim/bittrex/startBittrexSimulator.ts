@@ -7,7 +7,7 @@ import { type BittrexFault, createFaultBook } from './createFaultBook.js';
 import { createSimExchange, type SendOnChain, type SimAccountInput, type SimWithdrawal } from './createSimExchange.js';
 import { listClosed, listOpen } from './listWithdrawals.js';
 import { parseNewWithdrawal } from './parseNewWithdrawal.js';
-import { renderBalance, renderCurrency, renderDeposit, renderWithdrawal } from './renderBodies.js';
+import { renderBalance, renderCurrency, renderDeposit, renderHeaderEcho, renderWithdrawal } from './renderBodies.js';
 import { verifySignature } from './verifySignature.js';
 
 export type BittrexSimulatorOptions = {
@@ -152,6 +152,8 @@ export async function startBittrexSimulator(options: BittrexSimulatorOptions): P
       const code = status.code ?? (status.status === 429 ? 'THROTTLED' : status.status === 503 ? 'CURRENCY_OFFLINE' : undefined);
       return code === undefined ? { status: status.status, body: undefined } : err(status.status, code);
     }
+    const echo = faults.take('echoHeaders', ctx);
+    if (echo) return { status: echo.status ?? 400, body: renderHeaderEcho(req.headers) };
 
     // 2. Public endpoints.
     if (method === 'GET' && path === '/ping') return { status: 200, body: { serverTime: Math.floor(now() / 1000) * 1000 } };

@@ -1,4 +1,6 @@
-import { PrivateKey } from 'bitsharesjs';
+import { createHash } from 'node:crypto';
+import { base58 } from '@scure/base';
+import { PrivateKey, PublicKey } from 'bitsharesjs';
 import { describe, expect, it } from 'vitest';
 import {
   ensureBtsPrefix,
@@ -104,6 +106,24 @@ describe('key helpers', () => {
     expect(samePublicKey(pub, 'garbage')).toBe(false);
     expect(samePublicKey('BTS1111111111111111111111111111111114T1Anm', 'GPH1111111111111111111111111111111114T1Anm')).toBe(true);
     expect(samePublicKey(undefined as never, null as never)).toBe(false);
+  });
+
+  it('refuses a well-formed key string whose x has no curve point (bitsharesjs/ecurve accepts it)', () => {
+    // x = 5: 5^3 + 7 = 132 is no square mod p, so "02 ‖ x" names no point; the checksum is right.
+    const point = Buffer.concat([Buffer.from([2]), Buffer.alloc(31), Buffer.from([5])]);
+    const offCurve = `BTS${base58.encode(Buffer.concat([point, createHash('ripemd160').update(point).digest().subarray(0, 4)]))}`;
+    ensureBtsPrefix();
+    expect(PublicKey.fromPublicKeyString(offCurve, 'BTS')?.Q).not.toBeNull(); // the reason for the check
+    expect(isValidPublicKey(offCurve)).toBe(false);
+    expect(isNullPublicKey(offCurve)).toBe(false);
+    expect(toBtsPublicKey(offCurve)).toBeNull();
+    expect(samePublicKey(offCurve, offCurve)).toBe(false);
+    // A real point with a broken checksum is refused too.
+    const pub = generateKeyPair('curve').pub;
+    const raw = Buffer.from(base58.decode(pub.slice(3)));
+    raw[36] = (raw[36] ?? 0) ^ 1;
+    expect(isValidPublicKey(`BTS${base58.encode(raw)}`)).toBe(false);
+    expect(isValidPublicKey(pub)).toBe(true);
   });
 
   it('isValidPublicKey / isNullPublicKey on garbage', () => {

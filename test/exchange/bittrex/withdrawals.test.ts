@@ -3,9 +3,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isError } from '../../../src/errors/BaseError.js';
 import { type BittrexClient, createBittrexClient } from '../../../src/exchange/bittrex/index.js';
 import { type BittrexSimulator, startBittrexSimulator } from '../../../src/sim/bittrex/index.js';
+import { Secret } from '../../../src/wallet/Secret.js';
 
 const BTS = 100_000n;
-const creds = { apiKey: 'key-acc-1', apiSecret: 'secret-acc-1' };
+const plainCreds = { apiKey: 'key-acc-1', apiSecret: 'secret-acc-1' };
+const creds = { apiKey: new Secret(plainCreds.apiKey), apiSecret: new Secret(plainCreds.apiSecret) };
 let sim: BittrexSimulator;
 let client: BittrexClient;
 let sent: Array<{ to: string; amountSats: bigint; memo: string }>;
@@ -16,7 +18,7 @@ beforeEach(async () => {
   failSends = 0;
   sim = await startBittrexSimulator({
     accounts: [
-      { ...creds, balanceSats: 10_000n * BTS, depositTag: 'tag-1' },
+      { ...plainCreds, balanceSats: 10_000n * BTS, depositTag: 'tag-1' },
       { apiKey: 'key-acc-2', apiSecret: 'secret-acc-2', balanceSats: 0n, depositTag: 'tag-2' },
     ],
     rateLimitPerMinute: 0,

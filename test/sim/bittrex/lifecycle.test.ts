@@ -3,9 +3,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createBittrexClient } from '../../../src/exchange/bittrex/index.js';
 import { createFaultBook } from '../../../src/sim/bittrex/createFaultBook.js';
 import { type BittrexSimulator, startBittrexSimulator } from '../../../src/sim/bittrex/index.js';
+import { Secret } from '../../../src/wallet/Secret.js';
 
 const BTS = 100_000n;
-const creds = { apiKey: 'life-key', apiSecret: 'life-secret' };
+const plainCreds = { apiKey: 'life-key', apiSecret: 'life-secret' };
+const creds = { apiKey: new Secret(plainCreds.apiKey), apiSecret: new Secret(plainCreds.apiSecret) };
 let sim: BittrexSimulator | undefined;
 afterEach(() => sim?.close());
 
@@ -13,7 +15,7 @@ describe('Bittrex simulator lifecycle', () => {
   it('completeAfterMs: a timer moves withdrawals to COMPLETED and pays on chain once', async () => {
     const sent: bigint[] = [];
     sim = await startBittrexSimulator({
-      accounts: [{ ...creds, balanceSats: 1_000n * BTS, depositTag: 't' }],
+      accounts: [{ ...plainCreds, balanceSats: 1_000n * BTS, depositTag: 't' }],
       rateLimitPerMinute: 0,
       completeAfterMs: 150,
       txFeeSats: 2n * BTS,
@@ -38,7 +40,7 @@ describe('Bittrex simulator lifecycle', () => {
   });
 
   it('concurrent POSTs with one clientWithdrawalId create exactly one withdrawal', async () => {
-    sim = await startBittrexSimulator({ accounts: [{ ...creds, balanceSats: 1_000n * BTS, depositTag: 't' }], rateLimitPerMinute: 0 });
+    sim = await startBittrexSimulator({ accounts: [{ ...plainCreds, balanceSats: 1_000n * BTS, depositTag: 't' }], rateLimitPerMinute: 0 });
     const client = createBittrexClient({ baseUrl: sim.url, ...creds });
     const id = randomUUID();
     const outcomes = await Promise.all(
@@ -54,14 +56,14 @@ describe('Bittrex simulator lifecycle', () => {
   it('clientWithdrawalId is unique per account only (the same id on another account is a new withdrawal)', async () => {
     sim = await startBittrexSimulator({
       accounts: [
-        { ...creds, balanceSats: 1_000n * BTS, depositTag: 't1' },
+        { ...plainCreds, balanceSats: 1_000n * BTS, depositTag: 't1' },
         { apiKey: 'k2', apiSecret: 's2', balanceSats: 1_000n * BTS, depositTag: 't2' },
       ],
       rateLimitPerMinute: 0,
     });
     const id = randomUUID();
     const a = createBittrexClient({ baseUrl: sim.url, ...creds });
-    const b = createBittrexClient({ baseUrl: sim.url, apiKey: 'k2', apiSecret: 's2' });
+    const b = createBittrexClient({ baseUrl: sim.url, apiKey: new Secret('k2'), apiSecret: new Secret('s2') });
     expect((await a.createWithdrawal({ quantity: 100n * BTS, cryptoAddress: 'bob', clientWithdrawalId: id })).kind).toBe('created');
     expect((await b.createWithdrawal({ quantity: 100n * BTS, cryptoAddress: 'bob', clientWithdrawalId: id })).kind).toBe('created');
     expect(sim.ledger(0)).toHaveLength(1);
