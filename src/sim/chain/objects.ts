@@ -1,4 +1,4 @@
-import { fcInt, fcTime } from './fcJson.js';
+import { fcInt64, fcTime, fcUint64 } from './fcJson.js';
 
 /** Stored account: what the simulator needs to answer account calls. */
 export type AccountRecord = {
@@ -69,9 +69,9 @@ export function assetJson(a: AssetRecord): Record<string, unknown> {
     precision: a.precision,
     issuer: a.id === '1.3.0' ? '1.2.3' : '1.2.0',
     options: {
-      max_supply: fcInt(a.maxSupply),
+      max_supply: fcInt64(a.maxSupply),
       market_fee_percent: 0,
-      max_market_fee: fcInt(a.maxSupply),
+      max_market_fee: fcInt64(a.maxSupply),
       issuer_permissions: 0,
       flags: 0,
       core_exchange_rate: {
@@ -134,8 +134,8 @@ export function globalPropertiesJson(p: { transferFee: bigint; pricePerKbyte: bi
           [
             0,
             {
-              fee: fcInt(p.transferFee),
-              price_per_kbyte: fcInt(p.pricePerKbyte),
+              fee: fcUint64(p.transferFee), // uint64 in transfer_operation::fee_parameters_type
+              price_per_kbyte: Number(p.pricePerKbyte), // uint32
             },
           ],
         ],
