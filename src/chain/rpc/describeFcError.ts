@@ -33,10 +33,12 @@ function formatFc(format: string, data: unknown): string {
 
 /** Printable, single-line, bounded. */
 function clean(text: string, limit: number): string {
-  return text
-    .replace(/[\u0000-\u001f\u007f]+/g, ' ')
-    .trim()
-    .slice(0, limit);
+  let out = '';
+  for (const ch of text.slice(0, limit * 2)) {
+    const c = ch.charCodeAt(0);
+    out += c < 0x20 || c === 0x7f ? ' ' : ch;
+  }
+  return out.replace(/ {2,}/g, ' ').trim().slice(0, limit);
 }
 
 /** The messages of the exception's log, formatted with their data (the entries with an empty format are skipped). */
