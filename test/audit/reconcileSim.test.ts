@@ -208,7 +208,7 @@ describe('audit reconcile against the chain and Bittrex simulators', () => {
     await w.payOnChain('c', 3_000_000n);
     await w.chain.clientTransfer({ from: 'broker', to: 'mallory', amountSats: 4_000_000n });
     w.chain.produceBlocks(1);
-    expect([0, 1, 2, 3, 4].map((n) => (w.chain.state.opHistory.get(n)?.op as [number, { from: string }])[1].from === w.brokerId)).toEqual([
+    expect([0, 1, 2, 3, 4].map((n) => (w.chain.state.opHistory.get(n)!.op as [number, { from: string }])[1].from === w.brokerId)).toEqual([
       true,
       true,
       false,
