@@ -4,7 +4,7 @@ import { createNodeClient, type NodeClient } from '../../src/chain/nodeClient/in
 import { type Config, parseConfig } from '../../src/config/index.js';
 import { openDatabase } from '../../src/db/openDatabase.js';
 import { BlockScanner } from '../../src/listener/BlockScanner.js';
-import { type ChainSimulator, type SimAccount, startChainSimulator } from '../../src/sim/chain/index.js';
+import { type ChainSimOptions, type ChainSimulator, type SimAccount, startChainSimulator } from '../../src/sim/chain/index.js';
 
 export const BTS = (n: number | bigint) => BigInt(n) * 100_000n;
 
@@ -23,8 +23,12 @@ export type ListenerFixture = {
 };
 
 /** A chain simulator with a broker, a temp database and a scanner wired to them. */
-export async function startListenerFixture(dir: string, configOverrides: Record<string, unknown> = {}): Promise<ListenerFixture> {
-  const sim = await startChainSimulator({ blockIntervalMs: 0, irreversibleLag: 3, blockTimeMs: 3_000 });
+export async function startListenerFixture(
+  dir: string,
+  configOverrides: Record<string, unknown> = {},
+  simOptions: ChainSimOptions = {},
+): Promise<ListenerFixture> {
+  const sim = await startChainSimulator({ blockIntervalMs: 0, irreversibleLag: 3, blockTimeMs: 3_000, ...simOptions });
   const broker = sim.createAccount('stakebts-broker', { seed: 'broker' });
   sim.createAccount('boss', { seed: 'boss' });
   sim.createAccount('bittrex-deposit', { seed: 'bittrex-deposit' });

@@ -415,6 +415,8 @@ describe('chain simulator: synthetic history and faults', () => {
       blockTimeMs: 3_600_000,
       syntheticHistory: { blocks: 10 },
     });
+    expect(parseChainSimArgs(['--history-api', '--omit-block-info'])).toMatchObject({ historyApi: true, omitBlockInfo: true });
+    expect(parseChainSimArgs([])).not.toHaveProperty('historyApi');
     expect(() => parseChainSimArgs(['--port', 'x'])).toThrow(/port/);
     expect(() => parseChainSimArgs(['--bogus'])).toThrow();
   });
