@@ -9,7 +9,13 @@ import { btsToSats } from '../../src/domain/money.js';
 import { BlockScanner } from '../../src/listener/BlockScanner.js';
 import { type CycleReport, createPayoutEngine, type PayoutEngine } from '../../src/payout/index.js';
 import { type BittrexSimulator, generateSimAccounts, startBittrexSimulator } from '../../src/sim/bittrex/index.js';
-import { type ChainSimulator, type LedgerTransfer, type SimAccount, startChainSimulator } from '../../src/sim/chain/index.js';
+import {
+  type ChainSimOptions,
+  type ChainSimulator,
+  type LedgerTransfer,
+  type SimAccount,
+  startChainSimulator,
+} from '../../src/sim/chain/index.js';
 
 export const DAY_MS = 86_400_000;
 
@@ -32,6 +38,8 @@ export type HarnessOptions = {
   workerPath?: string;
   /** Foreign-withdrawal check interval. @default the engine's */
   foreignCheckMs?: number;
+  /** More chain simulator options (e.g. `historyApi`). */
+  sim?: ChainSimOptions;
 };
 
 /**
@@ -40,7 +48,7 @@ export type HarnessOptions = {
  * the chain simulator, so every payment ends up in the chain ledger.
  */
 export async function startHarness(opts: HarnessOptions) {
-  const chain: ChainSimulator = await startChainSimulator({ blockTimeMs: opts.blockTimeMs ?? DAY_MS, irreversibleLag: 2 });
+  const chain: ChainSimulator = await startChainSimulator({ blockTimeMs: opts.blockTimeMs ?? DAY_MS, irreversibleLag: 2, ...opts.sim });
   const broker = chain.createAccount('broker');
   const deposit = chain.createAccount('bittrex-deposit');
   chain.fund('bittrex-deposit', btsToSats(100_000_000));
