@@ -110,6 +110,7 @@ export async function startChainSimulator(options: ChainSimOptions = {}): Promis
       if (f.hang && (f.hang.includes('*') || f.hang.includes(method))) return;
 
       const reply = (body: Record<string, unknown>): void => {
+        if (f.loseReply?.includes(method)) return;
         const out = (): void => {
           if (f.garbageEveryNCalls && conn.calls % f.garbageEveryNCalls === 0) {
             send(GARBAGE[Math.floor(rand() * GARBAGE.length)]!);

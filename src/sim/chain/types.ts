@@ -27,6 +27,8 @@ export type ChainSimFaults = {
   errors?: Record<string, FcErrorSpec>;
   /** Never answer these methods (`'*'` = every call, handshake included). */
   hang?: string[];
+  /** Run these methods but lose the reply (the node acted; the caller never hears): an outcome the caller cannot know. */
+  loseReply?: string[];
   /** Terminate the connection (without answering) on every N-th call of a connection. */
   dropEveryNCalls?: number;
   /** Refuse new WebSocket connections (HTTP 503 on upgrade). */
