@@ -111,7 +111,8 @@ export function methodNotFound(method: string, apiMethods: readonly string[]): F
     { name: 'method_not_found_exception', code: 22, what: 'Method Not Found' },
     { file: 'api_connection.hpp', line: 121, method: 'call' },
     "No method with name '${name}'",
-    { name: method, api: Object.fromEntries(apiMethods.map((m, i) => [m, i])) },
+    // `_by_name` is a std::map<string, uint32_t>: fc writes a map as an array of [key, value] pairs, sorted by key.
+    { name: method, api: apiMethods.map((m, i): [string, number] => [m, i]).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)) },
   );
 }
 

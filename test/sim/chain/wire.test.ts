@@ -257,9 +257,13 @@ describe('wire: JSON-RPC framing as fc websocket_api answers', () => {
         code: 22,
         name: 'method_not_found_exception',
         message: 'Method Not Found',
-        stack: [{ format: "No method with name '${name}'", data: { name: 'no_such_method', api: expect.any(Object) } }],
+        stack: [
+          { format: "No method with name '${name}'", data: { name: 'no_such_method', api: expect.arrayContaining([['get_block', 4]]) } },
+        ],
       },
     });
+    const api = json.error.data.stack[0].data.api as Array<[string, number]>;
+    expect(api.map(([m]) => m)).toEqual(api.map(([m]) => m).sort()); // a std::map: [name, id] pairs in key order
     const bad = (await c.call(9, 'get_chain_id', [])).json.error;
     expect([bad.code, bad.data.name, bad.message]).toEqual([
       10,
