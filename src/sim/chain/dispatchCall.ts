@@ -3,7 +3,7 @@ import { acceptTransaction } from './acceptTransaction.js';
 import type { ChainState } from './ChainState.js';
 import { FcError, methodNotFound } from './FcError.js';
 import { FC_EXCEPTIONS } from './fcExceptions.js';
-import { fcInt64 } from './fcJson.js';
+import { fcInt64, fcUint64 } from './fcJson.js';
 import { accountJson, assetJson, dgpJson, globalPropertiesJson } from './objects.js';
 
 /**
@@ -113,8 +113,8 @@ function fullAccount(state: ChainState, key: unknown): unknown {
       owner: a.id,
       name: a.name,
       most_recent_op: ops.length ? `2.9.${ops.at(-1)}` : '2.9.0',
-      total_ops: ops.length,
-      removed_ops: 0,
+      total_ops: fcUint64(ops.length),
+      removed_ops: fcUint64(0),
     },
     registrar_name: 'committee-account',
     referrer_name: 'committee-account',
