@@ -42,18 +42,27 @@ export async function fetchBrokerTransfers(node: ChainReader, options: FetchBrok
     }
     return out;
   }
-  // 1. the history, most recent first: ids in (stop, start]; the next page starts below the last id seen
+  // 1. the history, most recent first: ids in (stop, start] (start 1.11.0 = from the most recent; stop 1.11.0 also
+  //    brings 1.11.0 itself when it is the broker's); the next page starts just below the last id seen
   const positions: Array<{ blockNum: number; trxInBlock: number; opInTrx: number }> = [];
-  let start = '1.11.0';
-  for (;;) {
-    const page = await node.getAccountHistory(brokerId, '1.11.0', pageSize, start);
+  const take = (page: Awaited<ReturnType<ChainReader['getAccountHistory']>>) => {
     for (const h of page) {
       const [type, op] = h.op;
       if (type === 0 && op.from === brokerId) positions.push({ blockNum: h.blockNum, trxInBlock: h.trxInBlock, opInTrx: h.opInTrx });
     }
+  };
+  let start = '1.11.0';
+  for (;;) {
+    const page = await node.getAccountHistory(brokerId, '1.11.0', pageSize, start);
+    take(page);
     const last = page.at(-1);
     const lastNum = last ? Number(last.id.split('.')[2]) : 0;
-    if (page.length < pageSize || lastNum <= 1) break;
+    if (page.length < pageSize || lastNum === 0) break;
+    if (lastNum === 1) {
+      // "start 1.11.0" would mean the most recent again: ask from 1.11.1 once more, keep only 1.11.0 if it is ours.
+      take((await node.getAccountHistory(brokerId, '1.11.0', 2, '1.11.1')).filter((h) => h.id === '1.11.0'));
+      break;
+    }
     start = `1.11.${lastNum - 1}`;
   }
   // 2. the blocks holding them, for tx ids and the exact operation

@@ -12,7 +12,7 @@ import type { RunReconcileOptions } from './runReconcile.js';
 /** The node calls `audit reconcile` makes. */
 export type ReconcileNode = Pick<
   NodeClient,
-  'getAccountHistory' | 'getBlock' | 'getAccountByName' | 'getDynamicGlobalProperties' | 'close'
+  'getAccountHistory' | 'getBlock' | 'getAccountByName' | 'getDynamicGlobalProperties' | 'hasHistoryApi' | 'close'
 >;
 
 /** Factories for the outside systems; each defaults to the real client, tests inject simulator-backed ones. */
@@ -40,12 +40,15 @@ export type ReconcileSides = {
   exchanges: Map<string, WithdrawalLister>;
   /** Rails not checked, with why. */
   notChecked: string[];
+  /** How a side was read, when it is worth saying (a block scan for lack of a history api). */
+  notes: string[];
   close(): Promise<void>;
 };
 
 /** Connects to the node (resolving the broker's id) and opens the Bittrex clients, as the options ask. */
 export async function reconcileDeps(deps: ReconcileDeps, config: Config, options: ReconcileSidesOptions): Promise<ReconcileSides> {
   const notChecked: string[] = [];
+  const notes: string[] = [];
   let node: ReconcileNode | undefined;
   const close = async () => {
     await node?.close();
@@ -60,6 +63,11 @@ export async function reconcileDeps(deps: ReconcileDeps, config: Config, options
       if (options.fromBlock !== undefined || options.toBlock !== undefined) {
         const to = options.toBlock ?? (await node.getDynamicGlobalProperties()).lastIrreversibleBlockNum;
         blocks = { from: options.fromBlock ?? config.startBlock, to };
+      } else if (!(await node.hasHistoryApi())) {
+        // Many nodes run without the account history plugin (or do not allow its api): scan the blocks instead.
+        const to = (await node.getDynamicGlobalProperties()).lastIrreversibleBlockNum;
+        blocks = { from: config.startBlock, to };
+        notes.push(`broker (chain): the node offers no history api; scanned blocks ${blocks.from}..${to}`);
       }
       chain = { node, brokerId: broker.id, ...(blocks ? { blocks } : {}) };
     } else notChecked.push('broker (chain): --skip-chain');
@@ -72,7 +80,7 @@ export async function reconcileDeps(deps: ReconcileDeps, config: Config, options
         if (rail !== 'broker' && !exchanges.has(rail)) notChecked.push(`${rail}: no API key in the keystore`);
       }
     } else notChecked.push('bittrex: --skip-bittrex');
-    return { ...(chain ? { chain } : {}), exchanges, notChecked, close };
+    return { ...(chain ? { chain } : {}), exchanges, notChecked, notes, close };
   } catch (err) {
     await close();
     throw err;

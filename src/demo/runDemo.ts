@@ -86,11 +86,7 @@ export async function runDemo(options: RunDemoOptions = {}): Promise<DemoResult>
     const chain = await startChainSimulator({ blockIntervalMs: 0, blockTimeMs: DAY_MS, irreversibleLag: 2 });
     cleanups.push(() => chain.close());
     const keys = options.brokerKeys ?? { activeWif: generateKeyPair().wif, memoWif: generateKeyPair().wif };
-    const broker = chain.createAccount(BROKER, keys);
-    // The simulator gives an account the same owner and active key; a real desk keeps a separate owner key offline,
-    // and `start` refuses an owner key, so give the broker one here.
-    const brokerRecord = chain.state.accounts.get(broker.id);
-    if (brokerRecord) brokerRecord.ownerPub = generateKeyPair().pub;
+    chain.createAccount(BROKER, keys); // with an owner key of its own, as a real desk keeps one offline
     chain.fund(BROKER, btsToSats(20_000));
     chain.createAccount(DEPOSIT);
     chain.fund(DEPOSIT, btsToSats(100_000_000));

@@ -1,4 +1,5 @@
 import WebSocket from 'ws';
+import { classifyBroadcastRefusal } from '../chain/rpc/classifyBroadcastRefusal.js';
 import type { ChainOutcome } from './protocol.js';
 
 export type BroadcastSignedTxParameters = {
@@ -15,8 +16,8 @@ export type BroadcastSignedTxParameters = {
   passDelayMs?: number;
 };
 
-/** fc error object as a node sends it. */
-type FcError = { code?: number; message?: string; data?: { code?: number; name?: string; message?: string } };
+/** The JSON-RPC `error` member as a node sent it (classified by classifyBroadcastRefusal). */
+type FcError = Record<string, unknown>;
 
 /** The request never left this process for that node: safe to try the next one. */
 class NotSent extends Error {}
@@ -35,9 +36,9 @@ class NodeRefused extends Error {
  * weight for one call in a process that lives a fraction of a second).
  *
  * Classification (as the node client's RpcNodeError / RpcTransportError gave it before):
- * - `null` result, or "duplicate transaction" (the node holds this exact tx) → accepted;
- * - an fc error to the broadcast → rejected (definite), `funds` for an insufficient balance, `transient` for
- *   expiration / TaPoS refusals that a fresh build may pass;
+ * - `null` result, or duplicate_transaction (the node holds this exact tx) → accepted;
+ * - an fc error to the broadcast → rejected (definite), with the cause classifyBroadcastRefusal reads from the
+ *   exception's name, code and assertion text (funds, fee, authority, transient, payment, other);
  * - no node took the request (connect or handshake failed everywhere, before the broadcast frame was written)
  *   → rejected `node_unreachable`, transient: nothing left the process, a later round rebuilds;
  * - anything after the broadcast frame was handed to the socket (timeout, drop, unusable reply) → ambiguous.
@@ -57,7 +58,14 @@ export async function broadcastSignedTx(p: BroadcastSignedTxParameters): Promise
       }
     }
   }
-  return { kind: 'rejected', fcName: 'node_unreachable', reason: lastReason.slice(0, 300), funds: false, transient: true };
+  return {
+    kind: 'rejected',
+    fcName: 'node_unreachable',
+    reason: lastReason.slice(0, 300),
+    cause: 'transient',
+    funds: false,
+    transient: true,
+  };
 }
 
 async function broadcastOn(url: string, p: BroadcastSignedTxParameters): Promise<ChainOutcome> {
@@ -155,19 +163,17 @@ async function broadcastOn(url: string, p: BroadcastSignedTxParameters): Promise
   }
 }
 
-/** An fc refusal of `broadcast_transaction`, classified as the engine expects. */
+/** An fc refusal of `broadcast_transaction`, as the engine consumes it. */
 function classifyRefusal(fc: FcError): ChainOutcome {
-  const fcName = fc.data?.name ?? `jsonrpc_${fc.code ?? 'unknown'}`;
-  const details = String(fc.data?.message ?? fc.message ?? '').slice(0, 500);
-  const text = `${fcName}: ${details || `Node rejected broadcast_transaction: ${fcName}`}`.slice(0, 300);
-  // The node already holds this exact tx (pool or block): it was sent.
-  if (/duplicate transaction/i.test(text)) return { kind: 'accepted' };
+  const r = classifyBroadcastRefusal(fc);
+  if (r.kind === 'accepted') return { kind: 'accepted' };
   return {
     kind: 'rejected',
-    fcName,
-    reason: text,
-    funds: /insufficient balance/i.test(text),
-    transient: /expiration|tapos|ref_block/i.test(text),
+    fcName: r.fcName,
+    reason: r.reason,
+    cause: r.cause,
+    funds: r.cause === 'funds',
+    transient: r.cause === 'transient',
   };
 }
 

@@ -6,10 +6,13 @@ import {
   publicKeyFromWif,
   transactionId,
 } from '../chain/bitshares/index.js';
+import { classifyBroadcastRefusal } from '../chain/rpc/classifyBroadcastRefusal.js';
+import { RpcNodeError } from '../chain/rpc/errors.js';
 import { readCursor } from '../db/cursor.js';
 import { type AttemptRow, insertAttemptIntent } from '../db/payoutAttempts.js';
 import type { PayoutRow } from '../db/payouts.js';
 import { appendReceipt } from '../db/receipts.js';
+import type { ChainOutcome } from './protocol.js';
 import { runWorker } from './runWorker.js';
 import { attemptEnded, attemptSubmitted, attemptUnknown, markPaid } from './transitions.js';
 import type { EngineContext, RailResult } from './types.js';
@@ -167,9 +170,7 @@ export async function executeChain(ctx: EngineContext, p: PayoutRow): Promise<Ra
           result = { kind: 'sent', rail };
         } else if (o.kind === 'rejected') {
           attemptEnded(db, p, attempt, 'rejected', { code: o.fcName, reason: o.reason });
-          result = o.transient
-            ? { kind: 'retry', rail, code: o.fcName, afterMs: 0 }
-            : { kind: 'rejected', rail, code: o.funds ? 'INSUFFICIENT_FUNDS' : o.fcName, cause: o.funds ? 'funds' : 'other' };
+          result = railResultOfRefusal(rail, o);
         } else {
           attemptUnknown(db, p, attempt, { reason: o.reason });
           result = { kind: 'ambiguous', rail, reason: o.reason };
@@ -193,6 +194,21 @@ export async function executeChain(ctx: EngineContext, p: PayoutRow): Promise<Ra
   }
   if (reported.kind === 'rejected' || reported.kind === 'retry') release();
   return reported;
+}
+
+/** A definite refusal of a broadcast, as the round over the rails takes it. */
+function railResultOfRefusal(rail: string, o: Extract<ChainOutcome, { kind: 'rejected' }>): RailResult {
+  switch (o.cause) {
+    case 'transient':
+      return { kind: 'retry', rail, code: o.fcName, afterMs: 0 };
+    case 'funds':
+      return { kind: 'rejected', rail, code: 'INSUFFICIENT_FUNDS', cause: 'funds' };
+    // The payment itself is refused (recipient, asset authorisation, memo size): every rail would refuse it too.
+    case 'payment':
+      return { kind: 'rejected', rail, code: o.fcName, cause: 'payment', reason: o.reason };
+    default:
+      return { kind: 'rejected', rail, code: o.fcName, cause: 'other' };
+  }
 }
 
 /** The signed tx must be exactly this payment from the broker, under this id; anything else is never persisted or sent. */
@@ -247,8 +263,9 @@ export async function reconcileChain(ctx: EngineContext, p: PayoutRow, a: Attemp
       attemptSubmitted(db, p, a, a.idem_key, { broadcast: 're-sent the same signed tx' });
     } catch (err) {
       // Duplicate = the node has it already; any other answer changes nothing: wait for evidence or expiry.
-      const text = err instanceof Error ? err.message : String(err);
-      if (/duplicate transaction/i.test(text)) attemptSubmitted(db, p, a, a.idem_key, { broadcast: 'node already holds the tx' });
+      if (err instanceof RpcNodeError && classifyBroadcastRefusal(err.frame).kind === 'accepted') {
+        attemptSubmitted(db, p, a, a.idem_key, { broadcast: 'node already holds the tx' });
+      }
     }
   }
   return 'open';

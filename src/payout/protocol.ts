@@ -50,10 +50,23 @@ export const parentMessageSchema = z.discriminatedUnion('type', [
 ]);
 export type ParentMessage = z.infer<typeof parentMessageSchema>;
 
-/** What a broadcast achieved. `transient` = definite refusal that a fresh build may pass (expiry, TaPoS, no node reached). */
+/** Why a node refused a broadcast (src/chain/rpc/classifyBroadcastRefusal.ts). */
+export const refusalCauseSchema = z.enum(['funds', 'fee', 'authority', 'transient', 'payment', 'other']);
+
+/**
+ * What a broadcast achieved. A refusal carries its `cause`; `funds` (= cause funds) and `transient` (= cause transient:
+ * a definite refusal that a fresh build may pass: expiry, TaPoS, no node reached) are derived from it.
+ */
 export const chainOutcomeSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('accepted') }),
-  z.object({ kind: z.literal('rejected'), fcName: z.string(), reason: z.string(), funds: z.boolean(), transient: z.boolean() }),
+  z.object({
+    kind: z.literal('rejected'),
+    fcName: z.string(),
+    reason: z.string(),
+    cause: refusalCauseSchema,
+    funds: z.boolean(),
+    transient: z.boolean(),
+  }),
   z.object({ kind: z.literal('ambiguous'), reason: z.string() }),
 ]);
 export type ChainOutcome = z.infer<typeof chainOutcomeSchema>;

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { afterEach, describe, expect, it } from 'vitest';
+import { fetchBrokerTransfers } from '../../src/audit/fetchBrokerTransfers.js';
 import { runReconcile } from '../../src/audit/runReconcile.js';
 import { createNodeClient, type NodeClient } from '../../src/chain/nodeClient/index.js';
 import { auditCommand } from '../../src/cli/commands/auditCommand.js';
@@ -24,8 +25,8 @@ afterEach(async () => {
 });
 
 /** A broker paying on chain and through one Bittrex account, against the two simulators over real sockets. */
-async function world() {
-  const chain = await startChainSimulator({ blockIntervalMs: 0, irreversibleLag: 0 });
+async function world({ historyApi = true }: { historyApi?: boolean } = {}) {
+  const chain = await startChainSimulator({ blockIntervalMs: 0, irreversibleLag: 0, historyApi });
   cleanup.push(() => chain.close());
   chain.createAccount('broker');
   const alice = chain.createAccount('alice');
@@ -161,7 +162,8 @@ describe('audit reconcile against the chain and Bittrex simulators', () => {
   });
 
   it('`audit reconcile` prints the differences and exits 1, with injected clients and a read-only database', async () => {
-    const w = await world();
+    // A node that does not offer the history api: the command scans the blocks instead and says so.
+    const w = await world({ historyApi: false });
     await w.payOnChain('a', 1_000_000n);
     const lost = await w.payOnChain('b', 2_000_000n, false);
     const path = w.ledger.db.name;
@@ -191,9 +193,64 @@ describe('audit reconcile against the chain and Bittrex simulators', () => {
     expect(out).toContain('checked 1 broker transfer(s) on chain, 0 bittrex1 withdrawal(s); 1 matched a payout');
     expect(out).toContain('not checked: bittrex2: no API key in the keystore');
     expect(out).toContain(`[db_only] payout ${lost.id}: paid on broker`);
+    expect(out).toContain(`note: broker (chain): the node offers no history api; scanned blocks 1..${w.chain.lastIrreversibleBlockNumber}`);
     // The database was opened read-only by the command: still writable here, and unchanged.
     const ro = openDatabase(path, { readonly: true });
     expect((ro.prepare('SELECT count(*) AS n FROM payouts').get() as { n: number }).n).toBe(2);
     ro.close();
+  });
+  it('pages through the account history at any page size, operation 1.11.0 included, as a block scan finds them', async () => {
+    const w = await world();
+    // The broker holds the chain's first operations (1.11.0 and 1.11.1, where a page can end), then another account's
+    // transfer (1.11.2) sits between the broker's.
+    await w.payOnChain('a', 1_000_000n);
+    await w.payOnChain('b', 2_000_000n);
+    await w.chain.clientTransfer({ from: 'alice', to: 'mallory', amountSats: 10n });
+    await w.payOnChain('c', 3_000_000n);
+    await w.chain.clientTransfer({ from: 'broker', to: 'mallory', amountSats: 4_000_000n });
+    w.chain.produceBlocks(1);
+    expect([0, 1, 2, 3, 4].map((n) => (w.chain.state.opHistory.get(n)!.op as [number, { from: string }])[1].from === w.brokerId)).toEqual([
+      true,
+      true,
+      false,
+      true,
+      true,
+    ]);
+    const scanned = await fetchBrokerTransfers(w.node, {
+      brokerId: w.brokerId,
+      blocks: { from: 1, to: w.chain.lastIrreversibleBlockNumber },
+    });
+    expect(scanned).toHaveLength(4);
+    for (const pageSize of [1, 2, 3, 4, 5, 100]) {
+      expect(await fetchBrokerTransfers(w.node, { brokerId: w.brokerId, pageSize })).toEqual(scanned);
+    }
+  });
+
+  it('`audit reconcile` on a node with the history api reads it (no block scan) and finds the same', async () => {
+    const w = await world({ historyApi: true });
+    await w.payOnChain('a', 1_000_000n);
+    const lost = await w.payOnChain('b', 2_000_000n, false);
+    let out = '';
+    const program = new Command('stakebts').option('--db <file>').option('-c, --config <file>').exitOverride();
+    program.addCommand(
+      auditCommand({
+        write: (t) => {
+          out += t;
+        },
+        connectChain: () => createNodeClient({ urls: [w.chain.url] }) as NodeClient,
+        openExchanges: async () => new Map([['bittrex1', w.exchange]]),
+      }),
+    );
+    const cfgFile = `${w.dir}/cfg.json`;
+    writeFileSync(
+      cfgFile,
+      JSON.stringify({ db: w.ledger.db.name, broker: 'broker', bittrex: { accounts: [{ index: 1, depositMemo: 'm' }] } }),
+    );
+    await program.parseAsync(['node', 'stakebts', '--config', cfgFile, 'audit', 'reconcile', '--json']);
+    const doc = JSON.parse(out) as { chainTransfers: number; notes: string[]; issues: Array<{ ref: string }> };
+    expect(doc.notes).toEqual([]);
+    expect(doc.chainTransfers).toBe(1);
+    expect(doc.issues.map((i) => i.ref)).toEqual([`payout ${lost.id}`]);
+    expect(process.exitCode).toBe(1);
   });
 });

@@ -27,6 +27,7 @@ describe('audit over a simulated year through the listener and the payout engine
       blockTimeMs: 3 * 86_400_000,
       clients: ['alice', 'bob', 'carol', 'dave'],
       bittrexBts: [30_000, 0, 0],
+      sim: { historyApi: true },
       config: {
         payout: {
           rails: ['bittrex1', 'broker'],
@@ -100,6 +101,13 @@ describe('audit over a simulated year through the listener and the payout engine
       );
       const rec = await runReconcile({ db, chain: { node: H.node, brokerId: H.broker.id }, exchanges });
       expect(rec.issues).toEqual([]);
+      // The same from a block scan (a node without the history api).
+      const scanned = await runReconcile({
+        db,
+        chain: { node: H.node, brokerId: H.broker.id, blocks: { from: 1, to: H.chain.lastIrreversibleBlockNumber } },
+        exchanges,
+      });
+      expect([scanned.issues, scanned.chainTransfers, scanned.matched]).toEqual([[], rec.chainTransfers, rec.matched]);
       expect(rec.chainTransfers).toBe(H.chain.transfersFrom('broker').length);
       expect(rec.matched).toBe(paid.length);
 

@@ -1,6 +1,6 @@
 import { copyFileSync, existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Entitlement, computeEntitlements } from '../../src/audit/replay/computeEntitlements.js';
+import { computeEntitlements, type Entitlement } from '../../src/audit/replay/computeEntitlements.js';
 import { decryptMemo } from '../../src/chain/bitshares/index.js';
 import { parseConfig } from '../../src/config/index.js';
 import { backupDatabase } from '../../src/db/backupDatabase.js';
@@ -85,7 +85,12 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
       chain.createAccount(name);
       chain.fund(name, sats(400_000));
       const at = 2 + Math.floor(random() * 200);
-      scenario.push({ block: at, from: name, amountSats: sats(pick([25_000, 50_000, 100_000])) + BigInt(Math.floor(random() * 90_000)), memo: pick(terms) });
+      scenario.push({
+        block: at,
+        from: name,
+        amountSats: sats(pick([25_000, 50_000, 100_000])) + BigInt(Math.floor(random() * 90_000)),
+        memo: pick(terms),
+      });
       if (i % 3 === 0) scenario.push({ block: at + 1 + Math.floor(random() * 120), from: name, amountSats: sats(20), memo: 'stop' });
       if (i % 4 === 1) scenario.push({ block: at + 5, from: name, amountSats: sats(25_000), memo: pick(terms) });
     }
@@ -101,7 +106,12 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
     chain.createAccount('confused');
     chain.fund('confused', sats(100_000));
     for (let b = 10; b < 340; b += 37) {
-      scenario.push({ block: b, from: 'confused', amountSats: sats(pick([61, 500, 777, 30_000])), memo: pick(['hello', '{"type":"two_years"}', 'stop', '']) });
+      scenario.push({
+        block: b,
+        from: 'confused',
+        amountSats: sats(pick([61, 500, 777, 30_000])),
+        memo: pick(['hello', '{"type":"two_years"}', 'stop', '']),
+      });
     }
     for (const [b, memo] of [
       [30, '{"type":"loan_to_broker"}'],
@@ -162,7 +172,14 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
       bittrex: { baseUrl: bittrex.url, accounts: accounts.map((a, i) => ({ index: i + 1, depositMemo: a.depositTag })), timeoutMs: 5_000 },
       // A day a block: an admin memo is days old when its block is irreversible; a month of grace lets most execute.
       terms: { adminMaxAgeMs: 30 * DAY },
-      payout: { rails: ['bittrex1', 'broker', 'bittrex2'], timeoutMs: 10_000, concurrency: 4, cycleMs: 200, retryBackoffMs: 200, maxBackoffMs: 2_000 },
+      payout: {
+        rails: ['bittrex1', 'broker', 'bittrex2'],
+        timeoutMs: 10_000,
+        concurrency: 4,
+        cycleMs: 200,
+        retryBackoffMs: 200,
+        maxBackoffMs: 2_000,
+      },
       listener: { window: 32, pollMs: 100, callTimeoutMs: 5_000 },
     };
     const config = parseConfig(configInput);
@@ -232,11 +249,31 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
           const r = decryptMemo(t.memo, broker.memoWif);
           memo = r.ok ? r.bytes.toString('utf8') : undefined;
         }
-        return { block: t.blockNum, trx: t.trxInBlock, op: t.opInTrx, time: t.timeMs, from: t.fromName ?? t.from, amountSats: t.amountSats, assetId: t.assetId, memo };
+        return {
+          block: t.blockNum,
+          trx: t.trxInBlock,
+          op: t.opInTrx,
+          time: t.timeMs,
+          from: t.fromName ?? t.from,
+          amountSats: t.amountSats,
+          assetId: t.assetId,
+          memo,
+        };
       });
-      return computeEntitlements(incoming, config.terms, { managers: new Set(['boss']), fundingAccounts: new Set(['bittrex-deposit']) }, chain.headTimeMs);
+      return computeEntitlements(
+        incoming,
+        config.terms,
+        { managers: new Set(['boss']), fundingAccounts: new Set(['bittrex-deposit']) },
+        chain.headTimeMs,
+      );
     };
-    const clients = () => new Set(chain.transfersTo('stakebts-broker').map((t) => t.fromName ?? t.from).filter((n) => n !== 'boss' && n !== 'bittrex-deposit'));
+    const clients = () =>
+      new Set(
+        chain
+          .transfersTo('stakebts-broker')
+          .map((t) => t.fromName ?? t.from)
+          .filter((n) => n !== 'boss' && n !== 'bittrex-deposit'),
+      );
     const received = (name: string) =>
       chain
         .transfersTo(name)
@@ -270,7 +307,9 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
     }
     const db = openDatabase(dbPath, { readonly: true });
     try {
-      const events = (db.prepare('SELECT msg FROM receipts').all() as { msg: string }[]).map((r) => JSON.parse(r.msg) as Record<string, unknown>);
+      const events = (db.prepare('SELECT msg FROM receipts').all() as { msg: string }[]).map(
+        (r) => JSON.parse(r.msg) as Record<string, unknown>,
+      );
       const alarms: Record<string, number> = {};
       for (const e of events) if (e.event === 'alarm') alarms[String(e.kind)] = (alarms[String(e.kind)] ?? 0) + 1;
       return {

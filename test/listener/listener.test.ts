@@ -205,3 +205,32 @@ describe('listener against the node simulator', () => {
     expect(fx.db.prepare('SELECT count(*) AS n FROM contracts').get()).toEqual({ n: 1 });
   });
 });
+
+describe('listener on both get_block shapes', () => {
+  it.each([
+    ['with block_id, signing_key and transaction_ids (signed_block_with_info)', false],
+    ["without them (bitshares-core 7's database api, older nodes)", true],
+  ] as const)(
+    '%s: a 25 000 BTS stake (an int64 string on the wire) opens its contract; an outgoing transfer is keyed by its tx id',
+    async (_shape, omitBlockInfo) => {
+      fx = await startListenerFixture(tempDir(), {}, { sim: { omitBlockInfo } });
+      client(fx.sim, 'alice');
+      await fx.sim.clientTransfer({ from: 'alice', to: 'stakebts-broker', amountSats: BTS(25_000), memo: '{"type":"six_months"}' });
+      fx.sim.fund('stakebts-broker', BTS(10));
+      const out = await fx.sim.clientTransfer({ from: 'stakebts-broker', to: 'alice', amountSats: BTS(1) });
+      await fx.settle();
+      const blockNum = fx.sim.txBlock(out.txId)!;
+      const raw = fx.sim.state.block(blockNum)!;
+      expect('transaction_ids' in raw).toBe(!omitBlockInfo);
+      expect(
+        (raw.transactions as Array<{ operations: [number, { amount: { amount: unknown } }][] }>)[0]!.operations[0]![1].amount.amount,
+      ).toBe('2500000000');
+      expect((await fx.node.getBlock(blockNum))!.blockId).toBe(omitBlockInfo ? undefined : fx.sim.state.blockId(blockNum));
+      expect(fx.db.prepare('SELECT user, amount, months FROM contracts').all()).toEqual([{ user: 'alice', amount: 25_000, months: 6 }]);
+      expect(fx.db.prepare('SELECT tx_id, block_num, amount_sats FROM chain_transfers_out').all()).toEqual([
+        { tx_id: out.txId, block_num: blockNum, amount_sats: Number(BTS(1)) },
+      ]);
+      expect(readCursor(fx.db)?.blockNum).toBe(fx.sim.lastIrreversibleBlockNumber);
+    },
+  );
+});

@@ -1,7 +1,6 @@
 import { spawn } from 'node:child_process';
 import { chmodSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { generateKeyPair } from '../../src/chain/bitshares/index.js';
 import type { ConfigInput } from '../../src/config/index.js';
 import { btsToSats } from '../../src/domain/money.js';
 import { type BittrexSimulator, generateSimAccounts, startBittrexSimulator } from '../../src/sim/bittrex/index.js';
@@ -33,9 +32,7 @@ export type Desk = {
  */
 export async function startDesk(dir: string, { brokerBts = 100_000 }: { brokerBts?: number } = {}): Promise<Desk> {
   const chain = await startChainSimulator({ blockIntervalMs: 0, irreversibleLag: 0 });
-  const broker = chain.createAccount('stakebts-broker');
-  const record = chain.state.accounts.get(broker.id);
-  if (record) record.ownerPub = generateKeyPair().pub;
+  const broker = chain.createAccount('stakebts-broker'); // its owner key is its own (the simulator's default), as on a real desk
   chain.fund('stakebts-broker', btsToSats(brokerBts));
   chain.createAccount('bittrex-deposit');
   chain.createAccount('desk-manager');

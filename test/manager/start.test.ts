@@ -48,7 +48,7 @@ describe('stakebts start refuses with one clear sentence and writes nothing', ()
 
   it('an owner key in the keystore', async () => {
     const line = await refused((d) => {
-      // The simulator's default: owner = active. Now the active key in the keystore is also an owner key.
+      // An account whose owner authority holds its active key too: the active key in the keystore is an owner key.
       const rec = d.chain.state.accounts.get(d.broker.id);
       if (rec) rec.ownerPub = d.broker.activePub;
     });

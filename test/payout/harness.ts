@@ -10,7 +10,13 @@ import { btsToSats } from '../../src/domain/money.js';
 import { BlockScanner } from '../../src/listener/BlockScanner.js';
 import { type CycleReport, createPayoutEngine, type PayoutEngine } from '../../src/payout/index.js';
 import { type BittrexSimulator, generateSimAccounts, startBittrexSimulator } from '../../src/sim/bittrex/index.js';
-import { type ChainSimulator, type LedgerTransfer, type SimAccount, startChainSimulator } from '../../src/sim/chain/index.js';
+import {
+  type ChainSimOptions,
+  type ChainSimulator,
+  type LedgerTransfer,
+  type SimAccount,
+  startChainSimulator,
+} from '../../src/sim/chain/index.js';
 import { Secret } from '../../src/wallet/Secret.js';
 
 export const DAY_MS = 86_400_000;
@@ -36,6 +42,8 @@ export type HarnessOptions = {
   foreignCheckMs?: number;
   /** The payout engine's logger. @default silent */
   logger?: Logger;
+  /** More chain simulator options (e.g. `historyApi`). */
+  sim?: ChainSimOptions;
 };
 
 /**
@@ -44,7 +52,7 @@ export type HarnessOptions = {
  * the chain simulator, so every payment ends up in the chain ledger.
  */
 export async function startHarness(opts: HarnessOptions) {
-  const chain: ChainSimulator = await startChainSimulator({ blockTimeMs: opts.blockTimeMs ?? DAY_MS, irreversibleLag: 2 });
+  const chain: ChainSimulator = await startChainSimulator({ blockTimeMs: opts.blockTimeMs ?? DAY_MS, irreversibleLag: 2, ...opts.sim });
   const broker = chain.createAccount('broker');
   const deposit = chain.createAccount('bittrex-deposit');
   chain.fund('bittrex-deposit', btsToSats(100_000_000));

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { btsToSats } from '../../src/domain/money.js';
 import { importLegacyContracts } from '../../src/import/importLegacyContracts.js';
 import { useTempDir } from '../helpers/tempDir.js';
 import { DAY_MS, type Harness, payoutStates, startHarness } from './harness.js';
@@ -36,5 +37,27 @@ describe('a refusal caused by the payment itself is not a rail failure', () => {
     expect(row).toEqual({ status: 'pending' });
     await h.step(1);
     expect(h.db.prepare('SELECT count(*) AS n FROM payouts').get()).toEqual({ n: 1 });
+  }, 60_000);
+
+  it('a node refusing the broadcast because of the recipient (not whitelisted for the asset) fails the payment with an alarm; no other rail', async () => {
+    h = await startHarness({ dir: tempDir(), brokerBts: 1_000_000, bittrexBts: [1_000_000, 1_000_000, 1_000_000] });
+    const alice = h.clients.get('alice')!;
+    h.chain.faults.errors = {
+      broadcast_transaction: {
+        name: 'transfer_to_account_not_whitelisted',
+        code: 3050002,
+        message: 'owner mismatch',
+        format: "'to' account ${to} is not whitelisted for asset ${asset}",
+        data: { to: alice.id, asset: '1.3.0' },
+      },
+    };
+    await h.chain.clientTransfer({ from: 'alice', to: 'broker', amountSats: btsToSats(500), memo: 'not a stake' });
+    for (let i = 0; i < 4; i++) await h.step(1);
+    expect(payoutStates(h.db)).toEqual({ failed: 1 });
+    for (const i of [0, 1, 2]) expect(h.bittrex.ledger(i)).toEqual([]);
+    expect(events(h).filter((e) => e.event === 'alarm')).toEqual([
+      expect.objectContaining({ kind: 'payment_refused', code: 'transfer_to_account_not_whitelisted', purpose: 'refund', user: 'alice' }),
+    ]);
+    expect(h.db.prepare('SELECT rail, state FROM payout_attempts').all()).toEqual([{ rail: 'broker', state: 'rejected' }]);
   }, 60_000);
 });

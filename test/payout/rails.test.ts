@@ -135,6 +135,32 @@ describe('payout engine: rails, failover and ambiguity', () => {
     expect(h.db.prepare('SELECT count(*) AS n FROM payout_attempts WHERE payout_id = ?').get(id)).toEqual({ n: 1 });
   }, 120_000);
 
+  it('a chain tx the node took but whose answer was lost: the re-broadcast is refused as duplicate_transaction = submitted, then paid once', async () => {
+    h = await startHarness({
+      dir: tempDir(),
+      config: { payout: { timeoutMs: 3_000, concurrency: 2, cycleMs: 1_000, retryBackoffMs: 100, maxBackoffMs: 1_000 } },
+    });
+    h.chain.faults.loseReply = ['broadcast_transaction'];
+    const id = refundIntent(h, 'carol', 900);
+    expect((await h.engine.runCycle()).executed.ambiguous).toBe(1);
+    const attempt = () =>
+      h!.db.prepare('SELECT idem_key, state, result FROM payout_attempts WHERE payout_id = ?').get(id) as {
+        idem_key: string;
+        state: string;
+        result: string | null;
+      };
+    expect(attempt().state).toBe('unknown');
+    expect(h.chain.state.pending.map((p) => p.txId)).toEqual([attempt().idem_key]); // the node has it
+    h.chain.faults.loseReply = [];
+    await h.engine.runCycle(); // reconciliation re-sends the same signed tx: the node answers duplicate_transaction
+    expect(attempt().state).toBe('submitted');
+    expect(JSON.parse(attempt().result ?? '{}')).toMatchObject({ broadcast: 'node already holds the tx' });
+    await h.until(() => payoutStates(h!.db).paid === 1, 10);
+    for (let i = 0; i < 3; i++) await h.step();
+    expect(h.paidTo('carol').map((t) => [t.txId, t.amountSats])).toEqual([[attempt().idem_key, sats(900)]]);
+    expect(h.db.prepare('SELECT count(*) AS n FROM payout_attempts WHERE payout_id = ?').get(id)).toEqual({ n: 1 });
+  }, 120_000);
+
   it('a chain tx that never reached a node expires only after an irreversible block passes its expiration; then a new attempt pays once', async () => {
     h = await startHarness({
       dir: tempDir(),

@@ -142,8 +142,18 @@ export function computeEntitlements(
     }
     if (read.kind === 'manager' && parties.managers.has(t.from)) {
       // 5. a manager's instruction: the BTS sent is kept; nothing is owed to a client. Unusable fields are invalid.
-      const amount = typeof read.amount === 'number' ? read.amount : typeof read.amount === 'string' && /^\d+$/.test(read.amount) ? Number(read.amount) : null;
-      const account = typeof read.account === 'number' ? read.account : typeof read.account === 'string' && /^\d+$/.test(read.account) ? Number(read.account) : null;
+      const amount =
+        typeof read.amount === 'number'
+          ? read.amount
+          : typeof read.amount === 'string' && /^\d+$/.test(read.amount)
+            ? Number(read.amount)
+            : null;
+      const account =
+        typeof read.account === 'number'
+          ? read.account
+          : typeof read.account === 'string' && /^\d+$/.test(read.account)
+            ? Number(read.account)
+            : null;
       const loan = read.word === 'loan_to_broker' || read.word === 'loan_to_bmg';
       if (!loan && (amount === null || amount < 400 || account === null || account < 1 || account > 3)) refund(t, source);
       continue;
@@ -160,7 +170,13 @@ export function computeEntitlements(
       if (interest > 0n) owed.push({ client: c.client, kind: 'interest', amountSats: interest * SATS, due, source: c.key, number: k });
     }
     if (c.stoppedAt === null) {
-      owed.push({ client: c.client, kind: 'principal', amountSats: c.amount * SATS, due: c.start + c.months * terms.monthMs, source: c.key });
+      owed.push({
+        client: c.client,
+        kind: 'principal',
+        amountSats: c.amount * SATS,
+        due: c.start + c.months * terms.monthMs,
+        source: c.key,
+      });
     }
   }
   return owed.filter((e) => e.due <= until).sort((a, b) => a.due - b.due || a.source.localeCompare(b.source));

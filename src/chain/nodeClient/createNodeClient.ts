@@ -170,6 +170,21 @@ export function createNodeClient(options: NodeClientOptions) {
         parse: (raw) => z.array(operationHistorySchema).parse(raw),
       }),
 
+    /**
+     * Whether a configured node offers the history api (learned in each connection's handshake; a node that does
+     * not allow it refuses `login_api::history()`). Connects where needed; an unreachable node counts as without.
+     */
+    hasHistoryApi: async (): Promise<boolean> => {
+      for (const t of rpc.transports) {
+        try {
+          if ((await t.connect()).historyAvailable) return true;
+        } catch {
+          // unreachable or refused: try the next node
+        }
+      }
+      return false;
+    },
+
     /** Closes every node connection. Idempotent. */
     close: (): Promise<void> => rpc.close(),
   };

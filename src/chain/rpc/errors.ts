@@ -1,15 +1,12 @@
 import { BaseError, type ErrorCode } from '../../errors/BaseError.js';
+import { describeFcError, type FcErrorObject, fcErrorName } from './describeFcError.js';
 
-/** JSON-RPC error object as fc sends it. `data` is absent on plain JSON-RPC errors such as -32601. */
-export type FcErrorObject = {
-  code?: number;
-  message?: string;
-  data?: { code?: number; name?: string; message?: string; stack?: unknown };
-};
+export type { FcErrorObject } from './describeFcError.js';
 
 /**
  * A deterministic answer from the node (fc exception or JSON-RPC error): asking another node would give
- * the same answer, so it is thrown, never failed over. Branch on `fcName` / `fcCode`, never on text.
+ * the same answer, so it is thrown, never failed over. Branch on `fcName` / `fcCode` (or hand `frame` to a
+ * classifier such as classifyBroadcastRefusal), never on the message text.
  */
 export class RpcNodeError extends BaseError {
   override name = 'RpcNodeError';
@@ -17,22 +14,30 @@ export class RpcNodeError extends BaseError {
   readonly fcName: string;
   /** fc exception code (`data.code`), else the top-level JSON-RPC code. */
   readonly fcCode: number | undefined;
+  /** The top-level JSON-RPC `code` (the fc code on a bitshares-core 7 node, -32601 for an unknown method). */
+  readonly rpcCode: number | undefined;
   readonly method: string;
   readonly url: string;
+  /** The `error` member exactly as the node sent it (not enumerable: it can hold a whole transaction). */
+  declare readonly frame: FcErrorObject;
 
   constructor(args: { url: string; method: string; error: FcErrorObject }) {
     const { url, method, error } = args;
-    const fcName = error.data?.name ?? `jsonrpc_${error.code ?? 'unknown'}`;
-    const fcCode = error.data?.code ?? error.code;
-    const text = String(error.data?.message ?? error.message ?? '').slice(0, 500);
+    const fcName = fcErrorName(error);
+    const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+    const fcCode = num(error.data?.code) ?? num(error.code);
+    // Where a real node puts the detail: the formatted log, else the top-level message (data.message is the short name).
+    const text = describeFcError(error);
     super('RPC_ERROR', `Node rejected ${method}: ${fcName}`, {
       metaMessages: [`URL: ${url}`, `fc code: ${fcCode ?? 'none'}`],
-      ...(text ? { details: text } : {}),
+      ...(text !== fcName ? { details: text } : {}),
     });
     this.fcName = fcName;
     this.fcCode = fcCode;
+    this.rpcCode = num(error.code);
     this.method = method;
     this.url = url;
+    Object.defineProperty(this, 'frame', { value: error, enumerable: false });
   }
 }
 

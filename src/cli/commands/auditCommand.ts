@@ -224,13 +224,14 @@ export function auditCommand(deps: AuditCommandDeps = {}): Command {
         });
         try {
           const result = await runReconcile({ db, ...(sides.chain ? { chain: sides.chain } : {}), exchanges: sides.exchanges });
-          if (opts.json) write(`${JSON.stringify({ ...result, notChecked: sides.notChecked })}\n`);
+          if (opts.json) write(`${JSON.stringify({ ...result, notChecked: sides.notChecked, notes: sides.notes })}\n`);
           else {
             const checked = [
               result.chainTransfers === null ? null : `${result.chainTransfers} broker transfer(s) on chain`,
               ...Object.entries(result.withdrawals).map(([rail, n]) => `${n} ${rail} withdrawal(s)`),
             ].filter((x) => x !== null);
             write(`checked ${checked.length ? checked.join(', ') : 'nothing'}; ${result.matched} matched a payout\n`);
+            for (const n of sides.notes) write(`note: ${n}\n`);
             for (const n of sides.notChecked) write(`not checked: ${n}\n`);
             if (result.issues.length === 0) write('no differences\n');
             else {

@@ -15,7 +15,7 @@ export function simCommand(): Command {
   sim
     .command('chain')
     .description(
-      'BitShares node simulator (WebSocket JSON-RPC); flags: --port --block-interval-ms --block-time-ms --irreversible-lag --chain-id --synthetic-blocks --ops-per-block --seed --accounts a,b --fund BTS',
+      'BitShares node simulator (WebSocket JSON-RPC); flags: --port --block-interval-ms --block-time-ms --irreversible-lag --chain-id --synthetic-blocks --ops-per-block --seed --history-api --omit-block-info --accounts a,b --fund BTS',
     )
     .helpOption(false)
     .allowUnknownOption()
@@ -27,7 +27,16 @@ export function simCommand(): Command {
       const made = accounts.map((name) => {
         const a = chain.createAccount(name);
         if (fundBts > 0) chain.fund(name, btsToSats(fundBts));
-        return { name: a.name, id: a.id, activeWif: a.activeWif, memoWif: a.memoWif, activePub: a.activePub, memoPub: a.memoPub };
+        // The owner key stays out, as on a real desk: only its public key, to tell it apart from the active one.
+        return {
+          name: a.name,
+          id: a.id,
+          activeWif: a.activeWif,
+          memoWif: a.memoWif,
+          ownerPub: a.ownerPub,
+          activePub: a.activePub,
+          memoPub: a.memoPub,
+        };
       });
       process.stdout.write(`${JSON.stringify({ url: chain.url, chainId: chain.chainId, accounts: made }, null, 2)}\n`);
     });

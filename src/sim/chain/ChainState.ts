@@ -1,6 +1,6 @@
 import { computeBlockId } from '../../chain/bitshares/blockId.js';
 import { generateKeyPair, publicKeyFromWif } from '../../chain/bitshares/index.js';
-import { fcInt, fcTime, hashHex } from './fcJson.js';
+import { fcInt64, fcTime, hashHex } from './fcJson.js';
 import type { AccountRecord, AssetRecord } from './objects.js';
 import { SyntheticHistory } from './SyntheticHistory.js';
 import type { ChainSimOptions, LedgerTransfer, SimAccount } from './types.js';
@@ -23,6 +23,7 @@ export type IncludedTx = {
   expirationSec: number;
 };
 
+/** An `operation_history_object` (1.11.N) as bitshares-core 7's history api returns it. */
 export type OpHistoryEntry = {
   id: string;
   op: unknown;
@@ -30,10 +31,15 @@ export type OpHistoryEntry = {
   block_num: number;
   trx_in_block: number;
   op_in_trx: number;
+  /** 0 for an operation of a transaction (db_block.cpp `_apply_block`: virtual ops derived from it count from 1). */
   virtual_op: number;
+  is_virtual: boolean;
+  block_time: string;
 };
 
 const ZERO_ID = '0'.repeat(40);
+/** The simulated witnesses' block signing key (a fixed test key; blocks are not really signed). */
+const WITNESS_KEY = generateKeyPair('stakebts-sim-witness').pub;
 
 /**
  * The simulated chain's state: accounts, assets, balances (bigint inside), blocks (synthetic ones
@@ -63,11 +69,18 @@ export class ChainState {
   pending: PendingTx[] = [];
   readonly known = new Map<string, IncludedTx | 'pending'>();
   readonly ledger: LedgerTransfer[] = [];
-  readonly opHistory: OpHistoryEntry[] = [];
-  readonly accountHistory = new Map<string, number[]>(); // account id → indexes into opHistory
+  /** Operation history objects by instance number, for the operations that touch a simulator account. */
+  readonly opHistory = new Map<number, OpHistoryEntry>();
+  /** Account id → its operation numbers, oldest first (index + 1 = the account's sequence number). */
+  readonly accountHistory = new Map<string, number[]>();
+  /** Instance of the next operation history object: every operation of every block takes one, as on a node. */
+  private nextOpNum = 0;
+  /** get_block replies without block_id / signing_key / transaction_ids (see ChainSimOptions.omitBlockInfo). */
+  readonly omitBlockInfo: boolean;
 
   constructor(options: ChainSimOptions) {
     this.chainId = options.chainId ?? SIM_CHAIN_ID;
+    this.omitBlockInfo = options.omitBlockInfo ?? false;
     this.blockTimeMs = options.blockTimeMs ?? 3_000;
     this.irreversibleLag = options.irreversibleLag ?? 2;
     this.transferFee = options.transferFeeSats ?? 45_000n;
@@ -133,6 +146,15 @@ export class ChainState {
         });
       }
       this.ledger.sort((a, b) => a.blockNum - b.blockNum || a.trxInBlock - b.trxInBlock);
+      // Planted transfers are in their accounts' history under the operation number they hold in the synthetic
+      // chain (every synthetic block holds opsPerBlock filler operations before them); live operations follow.
+      for (const p of [...this.synthetic.placed].sort((a, b) => a.opNum - b.opNum)) {
+        this.recordOp(p.opNum, { op: p.opJson, block: p.block, trxInBlock: p.trxInBlock, opInTrx: 0, timeMs: p.timeMs }, [
+          p.fromId,
+          p.toId,
+        ]);
+      }
+      this.nextOpNum = this.synthetic.totalOps;
       this.head = sh.blocks;
       this.headTimeMs = this.synthetic.timeMs(sh.blocks);
     }
@@ -154,30 +176,42 @@ export class ChainState {
   /** Block n in get_block's shape, or null when unknown or in the future. */
   block(n: number): Record<string, unknown> | null {
     if (!Number.isInteger(n) || n < 1 || n > this.head) return null;
-    if (this.synthetic && n <= this.synthetic.blocks) return this.synthetic.block(n);
-    return this.liveBlocks.get(n) ?? null;
+    const b = this.synthetic && n <= this.synthetic.blocks ? this.synthetic.block(n) : (this.liveBlocks.get(n) ?? null);
+    if (!b || !this.omitBlockInfo) return b;
+    const { block_id: _id, signing_key: _key, transaction_ids: _ids, ...plain } = b;
+    return plain;
+  }
+
+  /** Transaction ids of block n, in order (whatever get_block shows). */
+  blockTxIds(n: number): string[] {
+    if (this.synthetic && n <= this.synthetic.blocks) return (this.synthetic.block(n).transaction_ids as string[]) ?? [];
+    return (this.liveBlocks.get(n)?.transaction_ids as string[] | undefined) ?? [];
   }
 
   /** Creates an account with deterministic test keys (from `seed`, default the name) or the given WIFs. */
-  createAccount(name: string, opts: { seed?: string; activeWif?: string; memoWif?: string } = {}): SimAccount {
+  createAccount(name: string, opts: { seed?: string; ownerWif?: string; activeWif?: string; memoWif?: string } = {}): SimAccount {
     if (!/^[a-z][a-z0-9.-]{1,62}$/.test(name)) throw new Error(`invalid account name: ${name}`);
     if (this.accountIdByName.has(name)) throw new Error(`account exists: ${name}`);
     const seed = opts.seed ?? name;
+    // A real account's owner key is its own key, kept offline; the daemon refuses to run with it.
+    const ownerWif = opts.ownerWif ?? generateKeyPair(`${seed}/owner`).wif;
     const activeWif = opts.activeWif ?? generateKeyPair(`${seed}/active`).wif;
     const memoWif = opts.memoWif ?? generateKeyPair(`${seed}/memo`).wif;
     const id = `1.2.${this.nextAccountNum++}`;
     const acc: SimAccount = {
       id,
       name,
+      ownerWif,
       activeWif,
       memoWif,
+      ownerPub: publicKeyFromWif(ownerWif),
       activePub: publicKeyFromWif(activeWif),
       memoPub: publicKeyFromWif(memoWif),
     };
     this.accounts.set(id, {
       id,
       name,
-      ownerPub: acc.activePub,
+      ownerPub: acc.ownerPub,
       activePub: acc.activePub,
       memoPub: acc.memoPub,
     });
@@ -258,7 +292,7 @@ export class ChainState {
       ...header,
       transactions,
       block_id: id,
-      signing_key: this.simAccounts.values().next().value?.activePub ?? 'BTS1111111111111111111111111111111114T1Anm',
+      signing_key: WITNESS_KEY,
       transaction_ids: txs.map((t) => t.txId),
     };
     this.liveBlocks.set(n, block);
@@ -274,21 +308,7 @@ export class ChainState {
       const ops = (p.tx.operations as unknown[]) ?? [];
       p.transfers.forEach((t, opInTrx) => {
         this.ledger.push({ ...t, blockNum: n, trxInBlock: trxNum, timeMs });
-        const idx = this.opHistory.length;
-        this.opHistory.push({
-          id: `1.11.${idx + 1}`,
-          op: ops[opInTrx],
-          result: [0, {}],
-          block_num: n,
-          trx_in_block: trxNum,
-          op_in_trx: opInTrx,
-          virtual_op: idx + 1,
-        });
-        for (const acc of new Set([t.from, t.to])) {
-          const list = this.accountHistory.get(acc) ?? [];
-          list.push(idx);
-          this.accountHistory.set(acc, list);
-        }
+        this.recordOp(this.nextOpNum++, { op: ops[opInTrx], block: n, trxInBlock: trxNum, opInTrx, timeMs }, [t.from, t.to]);
       });
       for (const cb of p.onIncluded) {
         try {
@@ -301,22 +321,80 @@ export class ChainState {
     return n;
   }
 
-  /** Account history as the history api serves it: most recent first, ids in (stop, start]. */
+  /** Adds an operation history object and links it into each touched account's history. */
+  private recordOp(
+    num: number,
+    o: { op: unknown; block: number; trxInBlock: number; opInTrx: number; timeMs: number },
+    accounts: readonly string[],
+  ): void {
+    this.opHistory.set(num, {
+      id: `1.11.${num}`,
+      op: o.op,
+      result: [0, {}],
+      block_num: o.block,
+      trx_in_block: o.trxInBlock,
+      op_in_trx: o.opInTrx,
+      virtual_op: 0,
+      is_virtual: false,
+      block_time: fcTime(o.timeMs),
+    });
+    for (const acc of new Set(accounts)) {
+      const list = this.accountHistory.get(acc) ?? [];
+      list.push(num);
+      this.accountHistory.set(acc, list);
+    }
+  }
+
+  /**
+   * `history_api::get_account_history` (bitshares-core libraries/app/api.cpp): the account's operations with
+   * numbers in (stop, start], most recent first, at most `limit`; start 0 means "from the most recent"; when
+   * stop is 0 the operation 1.11.0 is included too if it is the account's.
+   */
   history(accountId: string, stop: number, limit: number, start: number): OpHistoryEntry[] {
     const list = this.accountHistory.get(accountId) ?? [];
+    const from = start === 0 ? Number.MAX_SAFE_INTEGER : start;
     const out: OpHistoryEntry[] = [];
+    if (from < stop) return out;
     for (let i = list.length - 1; i >= 0 && out.length < limit; i--) {
-      const idx = list[i]!;
-      const num = idx + 1; // operation ids start at 1.11.1
-      if (start !== 0 && num > start) continue;
-      if (num <= stop) break;
-      out.push(this.opHistory[idx]!);
+      const num = list[i]!;
+      if (num > from) continue;
+      if (num <= stop) {
+        if (stop === 0 && num === 0) out.push(this.opHistory.get(0)!);
+        break;
+      }
+      out.push(this.opHistory.get(num)!);
     }
     return out;
   }
 
+  /**
+   * `history_api::get_relative_account_history`: by the account's own sequence numbers (1 = its first operation),
+   * from `start` (0 or above the count = its most recent) down to `stop` INCLUSIVE (0 = its first), most recent first,
+   * at most `limit`.
+   */
+  relativeHistory(accountId: string, stop: number, limit: number, start: number): OpHistoryEntry[] {
+    const list = this.accountHistory.get(accountId) ?? [];
+    const total = list.length;
+    const top = start === 0 ? total : Math.min(total, start);
+    const out: OpHistoryEntry[] = [];
+    if (!(top >= stop && top > 0 && limit > 0)) return out;
+    const bottom = Math.max(1, stop);
+    for (let seq = top; seq >= bottom && out.length < limit; seq--) out.push(this.opHistory.get(list[seq - 1]!)!);
+    return out;
+  }
+
+  /** Number of operations the account has (its statistics' total_ops). */
+  totalOps(accountId: string): number {
+    return this.accountHistory.get(accountId)?.length ?? 0;
+  }
+
+  /** fc JSON of an int64 (share_type). */
+  static int64(v: bigint): number | string {
+    return fcInt64(v);
+  }
+
   /** fc JSON of an amount: `{amount, asset_id}`. */
   static amount(amount: bigint, assetId: string): { amount: number | string; asset_id: string } {
-    return { amount: fcInt(amount), asset_id: assetId };
+    return { amount: fcInt64(amount), asset_id: assetId };
   }
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { type ChainMemo, encryptMemo, generateKeyPair, transactionId } from '../../chain/bitshares/index.js';
 import { mixSeed, prng, randomHex } from '../../utils/prng.js';
-import { fcInt, fcTime, hashHex, refBlockPrefix } from './fcJson.js';
+import { fcInt64, fcTime, fcUint64, hashHex, refBlockPrefix } from './fcJson.js';
 
 /** A transfer to the broker planted in synthetic history, resolved to ids and keys. */
 export type PlantedTransfer = {
@@ -21,6 +21,10 @@ export type PlacedTransfer = PlantedTransfer & {
   txId: string;
   memoJson: ChainMemo | undefined;
   timeMs: number;
+  /** The operation as it sits in the block (`[0, {...}]`). */
+  opJson: unknown;
+  /** Its operation history number (1.11.N): every operation of every earlier block takes one, from 0. */
+  opNum: number;
 };
 
 export type SyntheticHistoryConfig = {
@@ -63,11 +67,11 @@ export class SyntheticHistory {
               nonce: String(BigInt(Math.floor(rand() * 2 ** 48)) * 256n + 7n),
             });
       const op: Record<string, unknown> = {
-        fee: { amount: fcInt(p.feeSats), asset_id: '1.3.0' },
+        fee: { amount: fcInt64(p.feeSats), asset_id: '1.3.0' },
         from: p.fromId,
         to: p.toId,
-        amount: { amount: fcInt(p.amountSats), asset_id: '1.3.0' },
-        ...(memoJson ? { memo: { ...memoJson, nonce: fcInt(BigInt(memoJson.nonce)) } } : {}),
+        amount: { amount: fcInt64(p.amountSats), asset_id: '1.3.0' },
+        ...(memoJson ? { memo: { ...memoJson, nonce: fcUint64(BigInt(memoJson.nonce)) } } : {}),
         extensions: [],
       };
       const tx = this.txShell(p.block, [[0, op]], randomHex(rand, 65));
@@ -82,13 +86,26 @@ export class SyntheticHistory {
         txId,
         memoJson,
         timeMs: this.timeMs(p.block),
+        opJson: [0, op],
+        opNum: -1,
       });
     }
-    // Resolve final positions by laying the blocks out once.
+    // Resolve final positions by laying the blocks out once; each transaction holds one operation.
     for (const placed of this.placed) {
       const ids = this.layout(placed.block).ids;
       placed.trxInBlock = ids.indexOf(placed.txId);
+      placed.opNum = this.opsBefore(placed.block) + placed.trxInBlock;
     }
+  }
+
+  /** Operations in blocks 1..n-1 (opsPerBlock filler each, plus the planted ones). */
+  opsBefore(n: number): number {
+    return (n - 1) * this.cfg.opsPerBlock + this.cfg.planted.filter((p) => p.block < n).length;
+  }
+
+  /** Operations in the whole synthetic chain: the first live operation's number. */
+  get totalOps(): number {
+    return this.opsBefore(this.blocks + 1);
   }
 
   timeMs(n: number): number {
@@ -188,7 +205,7 @@ export class SyntheticHistory {
       if (rand() < 0.75) {
         const usd = rand() < 0.2;
         const big = rand() < 0.1;
-        const amount = big ? fcInt(BigInt(Math.floor(rand() * 1e12)) + 0x100000000n) : 1 + Math.floor(rand() * 1e9);
+        const amount = big ? fcInt64(BigInt(Math.floor(rand() * 1e12)) + 0x80000000n) : 1 + Math.floor(rand() * 1e9);
         const withMemo = rand() < 0.5;
         op = [
           0,

@@ -1,29 +1,64 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: fc message formats carry ${key} placeholders, filled from the data
 import { acceptTransaction } from './acceptTransaction.js';
 import type { ChainState } from './ChainState.js';
-import { FcError, METHOD_NOT_FOUND } from './FcError.js';
-import { fcInt } from './fcJson.js';
+import { FcError, methodNotFound } from './FcError.js';
+import { FC_EXCEPTIONS } from './fcExceptions.js';
+import { fcInt64, fcUint64 } from './fcJson.js';
 import { accountJson, assetJson, dgpJson, globalPropertiesJson } from './objects.js';
 
-/** Per-connection api registry: ids are handed out by login, in the order asked (database → 2, …). */
-export type ConnectionApis = {
-  byId: Map<number, string>;
-  byName: Map<string, number>;
-};
+/**
+ * Per-connection api registry, as bitshares-core's `application_impl::new_connection` builds it: the database api
+ * is registered first (id 0), the login api second (id 1); each later `login_api` getter registers its api once
+ * and returns its index, so `database` answers 0 and `network_broadcast`, `history` get 2, 3… in the order asked.
+ */
+export type ConnectionApis = { list: string[] };
+
+export function newConnectionApis(): ConnectionApis {
+  return { list: ['database', 'login'] };
+}
 
 export type CallContext = {
   state: ChainState;
   apis: ConnectionApis;
-  disableHistoryApi: boolean;
+  historyApi: boolean;
   /** Sends a `notice` to this connection (broadcast_transaction_with_callback). */
   notice: (callbackId: unknown, payload: unknown) => void;
 };
 
-/** Thrown for an unknown method or api: answered as JSON-RPC -32601 without fc data. */
-export class MethodNotFound extends Error {
-  readonly json = METHOD_NOT_FOUND;
-}
+const DATABASE_METHODS = [
+  'get_chain_id',
+  'get_dynamic_global_properties',
+  'get_global_properties',
+  'get_objects',
+  'get_block',
+  'get_account_by_name',
+  'lookup_account_names',
+  'get_accounts',
+  'get_full_accounts',
+  'lookup_asset_symbols',
+  'get_account_balances',
+  'get_required_fees',
+  'get_recent_transaction_by_id',
+  'get_transaction',
+] as const;
+const LOGIN_METHODS = ['login', 'database', 'network_broadcast', 'history'] as const;
+const BROADCAST_METHODS = ['broadcast_transaction', 'broadcast_transaction_synchronous', 'broadcast_transaction_with_callback'] as const;
+const HISTORY_METHODS = ['get_account_history', 'get_relative_account_history'] as const;
+const METHODS: Record<string, readonly string[]> = {
+  database: DATABASE_METHODS,
+  login: LOGIN_METHODS,
+  network_broadcast: BROADCAST_METHODS,
+  history: HISTORY_METHODS,
+};
 
-const LOGIN_APIS = ['database', 'network_broadcast', 'history'] as const;
+const AT_API = { file: 'api.cpp', line: 291, method: 'history' };
+const AT_RECEIVE = { file: 'api_connection.hpp', line: 262, method: 'receive_call' };
+const AT_ARGS = { file: 'api_connection.hpp', line: 169, method: 'call_generic' };
+const AT_HISTORY = { file: 'api.cpp', line: 412, method: 'get_account_history' };
+const AT_RELATIVE = { file: 'api.cpp', line: 559, method: 'get_relative_account_history' };
+const AT_ACCOUNT = { file: 'database_api.cpp', line: 3064, method: 'get_account_from_string' };
+const AT_PARSE = { file: 'string.cpp', line: 55, method: 'to_uint64' };
+const AT_OBJECT_ID = { file: 'object_id.hpp', line: 200, method: 'from_variant' };
 
 function dgp(state: ChainState): Record<string, unknown> {
   return dgpJson({
@@ -42,10 +77,7 @@ function accountOrNull(state: ChainState, key: unknown): Record<string, unknown>
 
 function balancesJson(state: ChainState, accountId: string, assetIds: unknown): Array<{ amount: number | string; asset_id: string }> {
   const ids = Array.isArray(assetIds) && assetIds.length > 0 ? assetIds.map(String) : [...state.allBalances(accountId).keys()];
-  return ids.map((id) => ({
-    amount: fcInt(state.balance(accountId, id)),
-    asset_id: id,
-  }));
+  return ids.map((id) => ({ amount: fcInt64(state.balance(accountId, id)), asset_id: id }));
 }
 
 function objectJson(state: ChainState, id: unknown): unknown {
@@ -56,6 +88,8 @@ function objectJson(state: ChainState, id: unknown): unknown {
     const a = state.assets.get(id);
     return a ? assetJson(a) : null;
   }
+  const op = typeof id === 'string' ? /^1\.11\.(\d+)$/.exec(id) : null;
+  if (op) return state.opHistory.get(Number(op[1])) ?? null;
   return null;
 }
 
@@ -71,15 +105,16 @@ function fullAccount(state: ChainState, key: unknown): unknown {
   const a = state.findAccount(key);
   if (!a) return null;
   const n = a.id.split('.')[2];
+  const ops = state.accountHistory.get(a.id) ?? [];
   return {
     account: accountJson(a),
     statistics: {
       id: `2.6.${n}`,
       owner: a.id,
       name: a.name,
-      most_recent_op: '2.9.0',
-      total_ops: 0,
-      removed_ops: 0,
+      most_recent_op: ops.length ? `2.9.${ops.at(-1)}` : '2.9.0',
+      total_ops: fcUint64(ops.length),
+      removed_ops: fcUint64(0),
     },
     registrar_name: 'committee-account',
     referrer_name: 'committee-account',
@@ -89,7 +124,7 @@ function fullAccount(state: ChainState, key: unknown): unknown {
       id: `2.5.${Number(n) * 10 + i}`,
       owner: a.id,
       asset_type: asset,
-      balance: fcInt(amount),
+      balance: fcInt64(amount),
     })),
     vesting_balances: [],
     limit_orders: [],
@@ -110,35 +145,68 @@ function inclusionJson(txId: string, info: { blockNum: number; trxNum: number },
   return { id: txId, block_num: info.blockNum, trx_num: info.trxNum, trx };
 }
 
-function historyOpNum(v: unknown): number {
+/** fc reads a uint32/uint64 argument from a number or a decimal string ("5"); anything else fails to parse. */
+function readUint(v: unknown): number {
+  if (typeof v === 'number' && Number.isFinite(v)) {
+    const n = Math.trunc(v);
+    return n >= 0 ? n : 2 ** 32 + (n % 2 ** 32); // a negative int64 cast to uint32 wraps
+  }
+  if (typeof v === 'string' && /^\d{1,19}$/.test(v)) return Number(v);
+  throw FcError.raise(FC_EXCEPTIONS.parse_error_exception, AT_PARSE, "Couldn't parse uint64_t");
+}
+
+/** An `operation_history_id_type` argument ("1.11.N"). */
+function readOpId(v: unknown): number {
   const m = typeof v === 'string' ? /^1\.11\.(\d+)$/.exec(v) : null;
-  if (!m) throw FcError.assert('invalid operation history id');
+  if (!m) throw FcError.assert('type_id == TypeID', AT_OBJECT_ID, 'Invalid cast to operation_history_id_type', { id: v });
   return Number(m[1]);
 }
 
+function needArgs(params: unknown[], n: number): void {
+  if (params.length < n) throw FcError.assert('a0 != e', AT_ARGS, 'too few arguments passed to method');
+}
+
+function history(state: ChainState, method: string, params: unknown[]): unknown {
+  needArgs(params, 4);
+  const relative = method === 'get_relative_account_history';
+  const stop = relative ? readUint(params[1]) : readOpId(params[1]);
+  const limit = readUint(params[2]);
+  const start = relative ? readUint(params[3]) : readOpId(params[3]);
+  if (limit > 100) {
+    throw FcError.assert(
+      'limit <= configured_limit',
+      relative ? AT_RELATIVE : AT_HISTORY,
+      'limit can not be greater than ${configured_limit}',
+      {
+        configured_limit: 100,
+      },
+    );
+  }
+  // An unknown account is an empty history, not an error (the lookup's exception is swallowed).
+  const a = state.findAccount(params[0]);
+  if (!a) return [];
+  return relative ? state.relativeHistory(a.id, stop, limit, start) : state.history(a.id, stop, limit, start);
+}
+
 /**
- * Answers one `call` as a node does. Returns the result (or a promise for calls that wait for a block).
- * @throws FcError (fc-shaped error reply) or MethodNotFound (-32601)
+ * Answers one call on an api of this connection, as `api_connection::receive_call` does.
+ * Returns the result (or a promise for calls that wait for a block).
+ * @throws FcError in fc's shape; `method_not_found_exception` for an unknown method (the caller answers -32601)
  */
-export function dispatchCall(ctx: CallContext, apiId: unknown, method: string, params: unknown[]): unknown {
+export function dispatchCall(ctx: CallContext, apiId: number, method: string, params: unknown[]): unknown {
   const { state, apis } = ctx;
-  const api = apiId === 1 ? 'login' : typeof apiId === 'number' ? apis.byId.get(apiId) : undefined;
-  if (api === undefined) throw new MethodNotFound();
+  const api = apis.list[apiId];
+  if (api === undefined) throw FcError.assert('_local_apis.size() > api_id', AT_RECEIVE);
+  if (!METHODS[api]?.includes(method)) throw methodNotFound(method, METHODS[api] ?? []);
   const p = (i: number): unknown => params[i];
 
   if (api === 'login') {
     if (method === 'login') return true;
-    if ((LOGIN_APIS as readonly string[]).includes(method)) {
-      if (method === 'history' && ctx.disableHistoryApi) throw FcError.assert('_history_api.valid(): History API is not enabled');
-      let id = apis.byName.get(method);
-      if (id === undefined) {
-        id = apis.byId.size + 2;
-        apis.byId.set(id, method);
-        apis.byName.set(method, id);
-      }
-      return id;
-    }
-    throw new MethodNotFound();
+    if (method === 'history' && !ctx.historyApi) throw FcError.assert('is_allowed', AT_API, 'Access denied');
+    const known = apis.list.indexOf(method);
+    if (known >= 0) return known;
+    apis.list.push(method);
+    return apis.list.length - 1;
   }
 
   if (api === 'database') {
@@ -150,21 +218,21 @@ export function dispatchCall(ctx: CallContext, apiId: unknown, method: string, p
       case 'get_global_properties':
         return globalProps(state);
       case 'get_objects':
-        if (!Array.isArray(p(0))) throw FcError.assert('ids must be an array');
+        if (!Array.isArray(p(0))) throw FcError.assert('ids.is_array()', AT_ARGS);
         return (p(0) as unknown[]).map((id) => objectJson(state, id));
       case 'get_block': {
-        const n = p(0);
-        if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > 0xffffffff) throw FcError.assert('invalid block number');
-        return state.block(n);
+        needArgs(params, 1);
+        const n = readUint(p(0));
+        return n > 0xffffffff ? null : state.block(n);
       }
       case 'get_account_by_name':
         return accountOrNull(state, p(0));
       case 'lookup_account_names':
       case 'get_accounts':
-        if (!Array.isArray(p(0))) throw FcError.assert('expected an array of names or ids');
+        if (!Array.isArray(p(0))) throw FcError.assert('names.is_array()', AT_ARGS);
         return (p(0) as unknown[]).map((k) => accountOrNull(state, k));
       case 'get_full_accounts': {
-        if (!Array.isArray(p(0))) throw FcError.assert('expected an array of names or ids');
+        if (!Array.isArray(p(0))) throw FcError.assert('names.is_array()', AT_ARGS);
         const out: unknown[] = [];
         for (const k of p(0) as unknown[]) {
           const fa = fullAccount(state, k);
@@ -173,27 +241,24 @@ export function dispatchCall(ctx: CallContext, apiId: unknown, method: string, p
         return out;
       }
       case 'lookup_asset_symbols':
-        if (!Array.isArray(p(0))) throw FcError.assert('expected an array of symbols or ids');
+        if (!Array.isArray(p(0))) throw FcError.assert('symbols.is_array()', AT_ARGS);
         return (p(0) as unknown[]).map((s) => {
           const a = state.findAsset(s);
           return a ? assetJson(a) : null;
         });
       case 'get_account_balances': {
         const a = state.findAccount(p(0));
-        if (!a) throw FcError.assert(`Account ${String(p(0))} not found`);
+        if (!a) throw FcError.assert('account_ptr', AT_ACCOUNT, 'no such account');
         return balancesJson(state, a.id, p(1));
       }
       case 'get_required_fees': {
         const ops = p(0);
-        if (!Array.isArray(ops)) throw FcError.assert('ops must be an array');
-        if (p(1) !== '1.3.0') throw FcError.assert('the simulator quotes fees in 1.3.0 only');
+        if (!Array.isArray(ops)) throw FcError.assert('ops.is_array()', AT_ARGS);
+        if (p(1) !== '1.3.0') throw FcError.assert('asset_id == asset_id_type()', AT_ARGS, 'the simulator quotes fees in 1.3.0 only');
         return ops.map((op) => {
-          if (!Array.isArray(op) || op[0] !== 0) throw FcError.assert('only transfer (0) fees are simulated');
+          if (!Array.isArray(op) || op[0] !== 0) throw FcError.assert('op.which() == 0', AT_ARGS, 'only transfer (0) fees are simulated');
           const memo = (op[1] as { memo?: unknown } | undefined)?.memo;
-          return {
-            amount: fcInt(state.transferFeeFor(memo)),
-            asset_id: '1.3.0',
-          };
+          return { amount: fcInt64(state.transferFeeFor(memo)), asset_id: '1.3.0' };
         });
       }
       case 'get_recent_transaction_by_id': {
@@ -202,14 +267,12 @@ export function dispatchCall(ctx: CallContext, apiId: unknown, method: string, p
         return k.expirationSec > Math.floor(state.headTimeMs / 1000) ? k.tx : null;
       }
       case 'get_transaction': {
-        const b = state.block(Number(p(0)));
+        const b = state.block(readUint(p(0)));
         const txs = (b?.transactions as unknown[] | undefined) ?? [];
-        const tx = txs[Number(p(1))];
-        if (!tx) throw FcError.assert('transaction not found');
+        const tx = txs[readUint(p(1))];
+        if (!tx) throw FcError.assert('opt_trx', AT_ARGS, 'transaction not found');
         return tx;
       }
-      default:
-        throw new MethodNotFound();
     }
   }
 
@@ -230,18 +293,9 @@ export function dispatchCall(ctx: CallContext, apiId: unknown, method: string, p
         pending.onIncluded.push((info) => ctx.notice(cb, [inclusionJson(pending.txId, info, pending.tx)]));
         return null;
       }
-      default:
-        throw new MethodNotFound();
     }
   }
 
-  if (api === 'history') {
-    if (method !== 'get_account_history') throw new MethodNotFound();
-    const a = state.findAccount(p(0));
-    if (!a) throw FcError.assert(`Account ${String(p(0))} not found`);
-    const limit = p(2);
-    if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 0 || limit > 100) throw FcError.assert('limit <= 100');
-    return state.history(a.id, historyOpNum(p(1)), limit, historyOpNum(p(3)));
-  }
-  throw new MethodNotFound();
+  if (api === 'history') return history(state, method, params);
+  throw methodNotFound(method, METHODS[api] ?? []);
 }

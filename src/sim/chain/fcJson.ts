@@ -1,7 +1,18 @@
 import { createHash } from 'node:crypto';
 
-/** fc JSON for an integer: a number up to 0xffffffff, a decimal string above (as a real node sends it). */
-export function fcInt(v: bigint | number): number | string {
+/**
+ * fc JSON for an `int64` (share_type: amounts, fees, balances, supplies): a number inside the int32 range,
+ * a decimal string outside it. The node writes every reply with `json::stringify_large_ints_and_doubles`
+ * (bitshares-fc src/rpc/websocket_api.cpp), which strings an int64 above INT32_MAX or below INT32_MIN
+ * (src/io/json.cpp), so 25 000 BTS = 2 500 000 000 sats arrives as "2500000000".
+ */
+export function fcInt64(v: bigint | number): number | string {
+  const b = typeof v === 'bigint' ? v : BigInt(v);
+  return b >= -0x80000000n && b <= 0x7fffffffn ? Number(b) : b.toString();
+}
+
+/** fc JSON for a `uint64` (memo nonce, fee parameters): a number up to 0xffffffff, a decimal string above. */
+export function fcUint64(v: bigint | number): number | string {
   const b = typeof v === 'bigint' ? v : BigInt(v);
   return b >= 0n && b <= 0xffffffffn ? Number(b) : b.toString();
 }

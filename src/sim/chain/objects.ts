@@ -1,4 +1,4 @@
-import { fcInt, fcTime } from './fcJson.js';
+import { fcInt64, fcTime, fcUint64 } from './fcJson.js';
 
 /** Stored account: what the simulator needs to answer account calls. */
 export type AccountRecord = {
@@ -69,14 +69,14 @@ export function assetJson(a: AssetRecord): Record<string, unknown> {
     precision: a.precision,
     issuer: a.id === '1.3.0' ? '1.2.3' : '1.2.0',
     options: {
-      max_supply: fcInt(a.maxSupply),
+      max_supply: fcInt64(a.maxSupply),
       market_fee_percent: 0,
-      max_market_fee: fcInt(a.maxSupply),
+      max_market_fee: fcInt64(a.maxSupply),
       issuer_permissions: 0,
       flags: 0,
       core_exchange_rate: {
-        base: { amount: 1, asset_id: '1.3.0' },
-        quote: { amount: 1, asset_id: a.id },
+        base: { amount: fcInt64(1n), asset_id: '1.3.0' },
+        quote: { amount: fcInt64(1n), asset_id: a.id },
       },
       whitelist_authorities: [],
       blacklist_authorities: [],
@@ -89,7 +89,7 @@ export function assetJson(a: AssetRecord): Record<string, unknown> {
     ...(a.id === '1.3.0' ? {} : { bitasset_data_id: `2.4.${n}` }),
     creation_block_num: 0,
     creation_time: '2015-10-13T14:12:24',
-    total_in_collateral: 0,
+    total_in_collateral: fcInt64(0n),
   };
 }
 
@@ -112,12 +112,12 @@ export function dgpJson(p: {
     next_maintenance_time: fcTime(nextMaint),
     last_vote_tally_time: fcTime(nextMaint - hour),
     last_budget_time: fcTime(nextMaint - hour),
-    witness_budget: 91_800_000,
-    total_pob: 0,
-    total_inactive: 0,
+    witness_budget: fcInt64(91_800_000n), // share_type
+    total_pob: fcInt64(0n),
+    total_inactive: fcInt64(0n),
     accounts_registered_this_interval: 0,
     recently_missed_count: 0,
-    current_aslot: p.head + 1000,
+    current_aslot: fcUint64(p.head + 1000), // uint64
     recent_slots_filled: '340282366920938463463374607431768211455',
     dynamic_flags: 0,
     last_irreversible_block_num: p.lib,
@@ -134,8 +134,8 @@ export function globalPropertiesJson(p: { transferFee: bigint; pricePerKbyte: bi
           [
             0,
             {
-              fee: fcInt(p.transferFee),
-              price_per_kbyte: fcInt(p.pricePerKbyte),
+              fee: fcUint64(p.transferFee), // uint64 in transfer_operation::fee_parameters_type
+              price_per_kbyte: Number(p.pricePerKbyte), // uint32
             },
           ],
         ],
@@ -158,13 +158,13 @@ export function globalPropertiesJson(p: { transferFee: bigint; pricePerKbyte: bi
       network_percent_of_fee: 2000,
       lifetime_referrer_percent_of_fee: 3000,
       cashback_vesting_period_seconds: 7_776_000,
-      cashback_vesting_threshold: 10_000_000,
+      cashback_vesting_threshold: fcInt64(10_000_000n), // share_type: int64 rule, like every amount
       count_non_member_votes: true,
       allow_non_member_whitelists: false,
-      witness_pay_per_block: 150_000,
-      worker_budget_per_day: '50000000000',
+      witness_pay_per_block: fcInt64(150_000n),
+      worker_budget_per_day: fcInt64(50_000_000_000n),
       max_predicate_opcode: 1,
-      fee_liquidation_threshold: 10_000_000,
+      fee_liquidation_threshold: fcInt64(10_000_000n),
       accounts_per_fee_scale: 1000,
       account_fee_scale_bitshifts: 4,
       max_authority_depth: 2,

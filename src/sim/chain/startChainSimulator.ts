@@ -3,8 +3,10 @@ import { type WebSocket, WebSocketServer } from 'ws';
 import { mixSeed, prng } from '../../utils/prng.js';
 import { clientTransfer as applyClientTransfer } from './acceptTransaction.js';
 import { ChainState } from './ChainState.js';
-import { type ConnectionApis, dispatchCall, MethodNotFound } from './dispatchCall.js';
+import { newConnectionApis } from './dispatchCall.js';
 import { FcError } from './FcError.js';
+import { fcInt64 } from './fcJson.js';
+import { calledMethod, handleRpcMessage } from './handleRpcMessage.js';
 import type { ChainSimFaults, ChainSimOptions, ClientTransferParameters, LedgerTransfer, SimAccount } from './types.js';
 
 /** One client connection, with its own fault overrides. */
@@ -28,7 +30,7 @@ export type ChainSimulator = {
   /** Chain time of the head block, UTC ms. */
   readonly headTimeMs: number;
   produceBlocks(n?: number): number;
-  createAccount(name: string, opts?: { seed?: string; activeWif?: string; memoWif?: string }): SimAccount;
+  createAccount(name: string, opts?: { seed?: string; ownerWif?: string; activeWif?: string; memoWif?: string }): SimAccount;
   account(name: string): SimAccount | undefined;
   fund(name: string, sats: bigint, assetId?: string): void;
   balance(name: string, assetId?: string): bigint;
@@ -75,7 +77,7 @@ export async function startChainSimulator(options: ChainSimOptions = {}): Promis
   const port = (wss.address() as AddressInfo).port;
 
   wss.on('connection', (ws) => {
-    const apis: ConnectionApis = { byId: new Map(), byName: new Map() };
+    const apis = newConnectionApis();
     const conn: SimConnection = {
       id: nextConnId++,
       faults: {},
@@ -89,20 +91,18 @@ export async function startChainSimulator(options: ChainSimOptions = {}): Promis
       if (ws.readyState === ws.OPEN) ws.send(text);
     };
     const notice = (cb: unknown, payload: unknown): void => send(JSON.stringify({ method: 'notice', params: [cb, payload] }));
+    const ctx = { state, apis, historyApi: options.historyApi ?? false, notice };
 
     ws.on('message', (data) => {
       const f: ChainSimFaults = { ...faults, ...conn.faults };
-      let msg: { id?: unknown; method?: unknown; params?: unknown };
+      const text = data.toString();
+      let method = '';
       try {
-        msg = JSON.parse(data.toString());
+        method = calledMethod(JSON.parse(text));
       } catch {
-        return; // a node ignores what it cannot parse
+        // answered below as fc answers bad JSON
       }
-      if (msg === null || typeof msg !== 'object') return;
       conn.calls++;
-      const id = msg.id;
-      const params = Array.isArray(msg.params) ? msg.params : [];
-      const method = typeof params[1] === 'string' ? params[1] : String(msg.method);
       if (f.dropEveryNCalls && conn.calls % f.dropEveryNCalls === 0) {
         ws.terminate();
         return;
@@ -110,61 +110,34 @@ export async function startChainSimulator(options: ChainSimOptions = {}): Promis
       if (f.hang && (f.hang.includes('*') || f.hang.includes(method))) return;
 
       const reply = (body: Record<string, unknown>): void => {
-        const text = JSON.stringify({ id, ...body }, (_k, v) => (typeof v === 'bigint' ? v.toString() : v));
+        if (f.loseReply?.includes(method)) return;
         const out = (): void => {
           if (f.garbageEveryNCalls && conn.calls % f.garbageEveryNCalls === 0) {
             send(GARBAGE[Math.floor(rand() * GARBAGE.length)]!);
           }
-          send(text);
+          // A bigint that slipped through is written as fc writes an int64.
+          send(JSON.stringify(body, (_k, v) => (typeof v === 'bigint' ? fcInt64(v) : v)));
         };
         const delay =
           (f.latencyMs ?? 0) + (f.latencyJitterMs ? rand() * f.latencyJitterMs : 0) + (f.outOfOrderMaxMs ? rand() * f.outOfOrderMaxMs : 0);
         if (delay > 0) setTimeout(out, delay);
         else out();
       };
-      const fail = (err: unknown): void => {
-        if (err instanceof MethodNotFound) reply({ error: err.json });
-        else if (err instanceof FcError) reply({ error: err.toJson(method) });
-        else
-          reply({
-            error: new FcError('exception', 0, String((err as Error)?.message ?? err)).toJson(method),
-          });
-      };
-
-      if (msg.method !== 'call' || params.length < 2) {
-        reply({ error: { code: -32601, message: 'Method not found' } });
-        return;
-      }
-      const injected = f.errors?.[method];
-      if (injected) {
-        fail(FcError.from(injected));
-        return;
-      }
-      try {
-        const result = dispatchCall(
-          {
-            state,
-            apis,
-            disableHistoryApi: options.disableHistoryApi ?? false,
-            notice,
-          },
-          params[0],
-          method,
-          Array.isArray(params[2]) ? params[2] : [],
-        );
-        if (result instanceof Promise) result.then((r) => reply({ result: r }), fail);
-        else reply({ result });
-      } catch (err) {
-        fail(err);
-      }
+      const outcome = handleRpcMessage(text, ctx, {
+        injected: (m) => {
+          const spec = f.errors?.[m];
+          return spec ? FcError.from(spec, m) : undefined;
+        },
+      });
+      if (outcome.kind === 'reply') reply(outcome.body);
+      else if (outcome.kind === 'later') void outcome.body.then(reply);
     });
   });
 
   const produceBlocks = (n = 1): number => {
     for (let i = 0; i < n; i++) {
       const num = state.produceBlock();
-      const block = state.block(num);
-      for (const txId of (block?.transaction_ids as string[] | undefined) ?? []) {
+      for (const txId of state.blockTxIds(num)) {
         for (const w of waiters.get(txId) ?? []) w(num);
         waiters.delete(txId);
       }

@@ -3,8 +3,17 @@ import type { ChainMemo } from '../../chain/bitshares/index.js';
 /** Default chain id of the simulator (a fixed test id; not mainnet, so a mainnet-configured daemon refuses it). */
 export const SIM_CHAIN_ID = '6bad081792deb5d41ed7acb3aa9a52e81b0c4c5223c39c7e124dc0802175dace'; // sha256('stakebts chain simulator')
 
-/** fc error as the node reports it (`data.name` / `data.code` are what callers branch on). */
-export type FcErrorSpec = { name: string; code: number; message?: string };
+/** An fc error to inject: its type (`data.name` / `data.code`), `what()` text and one log message. */
+export type FcErrorSpec = {
+  name: string;
+  code: number;
+  /** `data.message`, fc's `what()` (the short text of the type). @default name */
+  message?: string;
+  /** `data.stack[0].format`. @default '' */
+  format?: string;
+  /** `data.stack[0].data`. @default {} */
+  data?: Record<string, unknown>;
+};
 
 /** Faults the simulator injects; every field is optional and can be changed at run time. */
 export type ChainSimFaults = {
@@ -18,6 +27,8 @@ export type ChainSimFaults = {
   errors?: Record<string, FcErrorSpec>;
   /** Never answer these methods (`'*'` = every call, handshake included). */
   hang?: string[];
+  /** Run these methods but lose the reply (the node acted; the caller never hears): an outcome the caller cannot know. */
+  loseReply?: string[];
   /** Terminate the connection (without answering) on every N-th call of a connection. */
   dropEveryNCalls?: number;
   /** Refuse new WebSocket connections (HTTP 503 on upgrade). */
@@ -63,8 +74,20 @@ export type ChainSimOptions = {
   transferFeeSats?: bigint;
   /** Memo price per kbyte in BTS satoshis. @default 15_000n */
   pricePerKbyteSats?: bigint;
-  /** Refuse the history api at login (as a node without the plugin). @default false */
-  disableHistoryApi?: boolean;
+  /**
+   * Offer the history api (`get_account_history`, `get_relative_account_history`). Off by default: a node whose
+   * api-access does not allow it refuses `login_api::history()` with an assert ("is_allowed: Access denied").
+   * @default false
+   */
+  historyApi?: boolean;
+  /**
+   * Answer `get_block` with a plain `signed_block` (no `block_id`, `signing_key`, `transaction_ids`), as
+   * bitshares-core 7's database_api does (libraries/protocol/include/graphene/protocol/block.hpp reflects only the
+   * header, signature and transactions). By default the reply carries them, as the mainnet vector
+   * test/fixtures/vectors/blocks/get_block-1.json has them (the `signed_block_with_info` shape).
+   * @default false
+   */
+  omitBlockInfo?: boolean;
   syntheticHistory?: SyntheticHistoryOptions;
   faults?: ChainSimFaults;
 };
@@ -73,8 +96,11 @@ export type ChainSimOptions = {
 export type SimAccount = {
   id: string;
   name: string;
+  /** Owner key: its own key (as on a real account), never the active one unless asked. */
+  ownerWif: string;
   activeWif: string;
   memoWif: string;
+  ownerPub: string;
   activePub: string;
   memoPub: string;
 };

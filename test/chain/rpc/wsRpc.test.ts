@@ -70,7 +70,7 @@ describe('createWsRpc', () => {
   });
 
   it('treats a refused history api as not available, not fatal', async () => {
-    const sim = track(await startChainSimulator({ disableHistoryApi: true }));
+    const sim = track(await startChainSimulator({ historyApi: false }));
     const rpc = track(createWsRpc(sim.url));
     expect(await rpc.connect()).toEqual({
       chainId: sim.chainId,
@@ -180,7 +180,13 @@ describe('createWsRpc', () => {
     expect(err).toBeInstanceOf(RpcNodeError);
     expect([err.code, err.fcName, err.fcCode]).toEqual(['RPC_ERROR', 'assert_exception', 10]);
     const missing: any = await rpc.request({ api: 'database', method: 'no_such_method' }).catch((e: any) => e);
-    expect([missing.code, missing.fcCode]).toEqual(['RPC_ERROR', -32601]);
+    // -32601 at the top, the method_not_found_exception (code 22) in data, as fc's websocket_api answers it.
+    expect([missing.code, missing.rpcCode, missing.fcName, missing.fcCode]).toEqual([
+      'RPC_ERROR',
+      -32601,
+      'method_not_found_exception',
+      22,
+    ]);
   });
 
   it('terminates a silent socket after the silence deadline, failing its calls before their timeout', async () => {

@@ -138,7 +138,7 @@ describe('chain simulator: node JSON shapes', () => {
     expect(fees[1].amount).toBeGreaterThan(fees[0].amount);
 
     const err = await db(rpc, 'no_such_call').catch((e: any) => e);
-    expect(err.fcCode).toBe(-32601);
+    expect([err.rpcCode, err.fcName]).toEqual([-32601, 'method_not_found_exception']);
   });
 
   it('lets time pass fast: block timestamps advance blockTimeMs per block and LIB trails by the lag', async () => {
@@ -187,7 +187,7 @@ describe('chain simulator: node JSON shapes', () => {
 
 describe('chain simulator: broadcast verification', () => {
   async function funded() {
-    const env = await setup({ irreversibleLag: 2 });
+    const env = await setup({ irreversibleLag: 2, historyApi: true });
     env.sim.createAccount('broker');
     env.sim.createAccount('dave');
     env.sim.fund('broker', 100_000_000n);
@@ -228,7 +228,7 @@ describe('chain simulator: broadcast verification', () => {
       wif: generateKeyPair('intruder').wif,
     });
     const err = await node.broadcastTransaction(signedTx).catch((e: any) => e);
-    expect([err.code, err.fcName, err.fcCode]).toEqual(['RPC_ERROR', 'tx_missing_active_auth', 3030001]);
+    expect([err.code, err.fcName, err.fcCode]).toEqual(['RPC_ERROR', 'tx_missing_active_auth', 4010001]);
     expect(sim.balance('broker')).toBe(100_000_000n);
     sim.produceBlocks(1);
     expect(sim.transfersFrom('broker')).toEqual([]);
@@ -265,7 +265,7 @@ describe('chain simulator: broadcast verification', () => {
     });
     await node.broadcastTransaction(ok.signedTx);
     const dup = await node.broadcastTransaction(ok.signedTx).catch((e: any) => e);
-    expect([dup.code, dup.fcName]).toEqual(['RPC_ERROR', 'assert_exception']);
+    expect([dup.code, dup.fcName, dup.fcCode]).toEqual(['RPC_ERROR', 'duplicate_transaction', 3030001]);
     sim.produceBlocks(1);
     const dupLater = await node.broadcastTransaction(ok.signedTx).catch((e: any) => e);
     expect(dupLater.code).toBe('RPC_ERROR');
@@ -415,6 +415,8 @@ describe('chain simulator: synthetic history and faults', () => {
       blockTimeMs: 3_600_000,
       syntheticHistory: { blocks: 10 },
     });
+    expect(parseChainSimArgs(['--history-api', '--omit-block-info'])).toMatchObject({ historyApi: true, omitBlockInfo: true });
+    expect(parseChainSimArgs([])).not.toHaveProperty('historyApi');
     expect(() => parseChainSimArgs(['--port', 'x'])).toThrow(/port/);
     expect(() => parseChainSimArgs(['--bogus'])).toThrow();
   });
