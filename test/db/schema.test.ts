@@ -52,7 +52,10 @@ function seeded() {
   db.prepare(
     `INSERT INTO admin_actions (source_key, manager, action, amount_sats, outcome, created_at) VALUES ('op:2:0:0', 'boss', 'x', 5, 'done', 0)`,
   ).run();
-  db.prepare(`INSERT INTO chain_transfers_out VALUES (11, 0, 0, 'ab', '1.2.100', 5, '1.3.0', 0, NULL, 0)`).run();
+  db.prepare(
+    `INSERT INTO chain_transfers_out (block_num, trx_in_block, op_in_trx, tx_id, to_id, amount_sats, asset_id, block_time, payout_id, created_at)
+     VALUES (11, 0, 0, 'ab', '1.2.100', 5, '1.3.0', 0, NULL, 0)`,
+  ).run();
   writeCursor(db, { blockNum: 10, blockTime: 1_000 });
   appendReceipt(db, contractId, { event: 'contract_opened', user: 'alice' });
   appendReceipt(db, 0, { event: 'startup' });
