@@ -42,7 +42,7 @@ export type Classification =
   | { action: 'new_contract'; type: StakeType; months: number; amountBts: number; fractionSats: bigint }
   | { action: 'stop' }
   | { action: 'admin'; type: ManagerType; amountBts: number | null; account: number | null }
-  | { action: 'admin_expired'; type: ManagerType }
+  | { action: 'admin_expired'; type: ManagerType; amountBts: number | null; account: number | null }
   | { action: 'invalid'; reason: InvalidReason; refundBts: number; keptSats: bigint };
 
 /**
@@ -85,11 +85,8 @@ export function classifyTransfer(transfer: IncomingTransfer, ctx: ClassifyContex
     if (BigInt(memo.amount) * SATS_PER_BTS > ctx.maxSupplySats) return invalid('admin_bad_amount');
     if (memo.account === null || memo.account < 1 || memo.account > 3) return invalid('admin_bad_account');
   }
-  if (ctx.now - transfer.blockTime > terms.adminMaxAgeMs) return { action: 'admin_expired', type: memo.type };
-  return {
-    action: 'admin',
-    type: memo.type,
-    amountBts: memo.type === 'loan_to_broker' ? null : memo.amount,
-    account: memo.type === 'loan_to_broker' ? null : memo.account,
-  };
+  const amountBts = memo.type === 'loan_to_broker' ? null : memo.amount;
+  const account = memo.type === 'loan_to_broker' ? null : memo.account;
+  if (ctx.now - transfer.blockTime > terms.adminMaxAgeMs) return { action: 'admin_expired', type: memo.type, amountBts, account };
+  return { action: 'admin', type: memo.type, amountBts, account };
 }

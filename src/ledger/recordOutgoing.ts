@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { adoptChainPayment } from '../db/adoptPayment.js';
+import { expiredInstructions } from '../db/adminActions.js';
 import { appendAlarm } from '../db/alarms.js';
 import { insertTransferOut, payoutOfBrokerTx } from '../db/chainTransfersOut.js';
 import { openTreasuryMoveTo, type PayoutRow, payoutByUuid } from '../db/payouts.js';
@@ -18,7 +19,8 @@ export type RecordOutgoingContext = {
  * 2. else its memo carries a payment reference of ours: that payment was made by an attempt this database lost (a
  *    restored backup): it is recorded paid now, never made again — or, when the payment is not re-derived yet, when
  *    its intent is written (insertPayoutIntent);
- * 3. else a treasury move to the exchange (its memo is the exchange's deposit memo, not ours) of the same amount;
+ * 3. else a treasury move to the exchange (its memo is the exchange's deposit memo, not ours) of the same amount, still
+ *    open, or expired on replay after a restore (it ran once before);
  * 4. else nothing of ours explains it: an alarm (someone else used the broker's key, or a lost manual move).
  * @returns false when the transfer was recorded already (a replayed block)
  */
@@ -27,6 +29,7 @@ export function recordOutgoing(op: OutgoingOp, blockTime: number, ctx: RecordOut
   let payoutId = op.txId ? payoutOfBrokerTx(db, op.txId) : null;
   let problem: string | null = null;
   let adopted = false;
+  let explainedBy: string | null = null;
   if (payoutId === null && op.txId !== null) {
     const candidate = op.ref ? payoutByUuid(db, op.ref) : openTreasuryMoveTo(db, op.toId, op.amountSats);
     if (candidate) {
@@ -36,7 +39,8 @@ export function recordOutgoing(op: OutgoingOp, blockTime: number, ctx: RecordOut
         payoutId = candidate.id;
       }
     } else if (!op.ref) {
-      problem = 'no payment of stakebts explains it (no payment reference in its memo)';
+      explainedBy = expiredInstructions(db, 'broker_to_bittrex').find((a) => BigInt(a.amount_sats) === op.amountSats)?.source_key ?? null;
+      if (explainedBy === null) problem = 'no payment of stakebts explains it (no payment reference in its memo)';
     }
   }
   const recorded = insertTransferOut(db, {
@@ -61,7 +65,15 @@ export function recordOutgoing(op: OutgoingOp, blockTime: number, ctx: RecordOut
     trx: op.trxInBlock,
     op: op.opInTrx,
   };
-  appendReceipt(db, 0, { event: 'broker_transfer_out', ...facts, payoutId, ref: op.ref, adopted });
+  appendReceipt(db, 0, {
+    event: 'broker_transfer_out',
+    ...facts,
+    payoutId,
+    ref: op.ref,
+    adopted,
+    // A move executed before this database was restored, whose instruction is too old now to run again.
+    ...(explainedBy ? { explainedBy, note: 'an instruction executed before this database was restored (expired on replay)' } : {}),
+  });
   if (problem !== null) appendAlarm(db, 0, 'outgoing_unmatched', { ...facts, ref: op.ref, reason: problem });
   return true;
 }

@@ -176,9 +176,18 @@ export function handleIncoming(op: IncomingOp, block: PreparedBlock, ctx: Handle
       handleAdmin(db, config, decision, { ...facts, sourceKey, brokerId: ctx.brokerId });
       return true;
     case 'admin_expired':
+      // The instruction's own amount and account (not the BTS sent with it): an expired move that was executed before
+      // this database was restored is then recognised in its transfer or withdrawal, never repeated nor alarmed.
       db.prepare(
-        `INSERT INTO admin_actions (source_key, manager, action, amount_sats, account, outcome, created_at) VALUES (?, ?, ?, ?, NULL, 'expired', ?)`,
-      ).run(sourceKey, user, decision.type, op.amountSats, Date.now());
+        `INSERT INTO admin_actions (source_key, manager, action, amount_sats, account, outcome, created_at) VALUES (?, ?, ?, ?, ?, 'expired', ?)`,
+      ).run(
+        sourceKey,
+        user,
+        decision.type,
+        decision.amountBts === null ? op.amountSats : btsToSats(decision.amountBts),
+        decision.account,
+        Date.now(),
+      );
       appendReceipt(db, 0, {
         event: 'admin_expired',
         ...facts,

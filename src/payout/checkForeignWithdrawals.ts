@@ -1,9 +1,11 @@
 import type { Database } from 'better-sqlite3';
 import type { Logger } from 'pino';
+import { expiredInstructions } from '../db/adminActions.js';
 import { adoptExchangeWithdrawal } from '../db/adoptWithdrawal.js';
 import { appendAlarm } from '../db/alarms.js';
 import { openPayoutsForRecovery, type PayoutRow, payoutByUuid } from '../db/payouts.js';
-import { MAX_DERIVED_ATTEMPTS, refOf, withdrawalIdOf } from '../domain/paymentKeys.js';
+import { appendReceipt } from '../db/receipts.js';
+import { MAX_DERIVED_ATTEMPTS, paymentUuid, refOf, withdrawalIdOf } from '../domain/paymentKeys.js';
 import type { BittrexClient, Withdrawal } from '../exchange/bittrex/index.js';
 
 /** How far back the closed-withdrawal list is read on each check. */
@@ -45,6 +47,9 @@ export async function checkForeignWithdrawals(p: {
   const alarmed = db.prepare(
     `SELECT 1 FROM receipts WHERE json_extract(msg, '$.event') = 'alarm' AND json_extract(msg, '$.kind') = 'foreign_withdrawal'
         AND json_extract(msg, '$.withdrawalId') = ?`,
+  );
+  const explained = db.prepare(
+    `SELECT 1 FROM receipts WHERE json_extract(msg, '$.event') = 'withdrawal_explained' AND json_extract(msg, '$.withdrawalId') = ?`,
   );
   const result: ForeignCheckResult = { foreign: [], adopted: 0, deferred: 0, listed: [] };
   for (const [index, client] of clients) {
@@ -95,6 +100,22 @@ export async function checkForeignWithdrawals(p: {
       }
       if (ref && !byRef && !caughtUp) {
         result.deferred++;
+        continue;
+      }
+      // A top-up executed before this database was restored, whose instruction is too old to run again on replay.
+      const topUp = expiredInstructions(db, 'bittrex_to_broker', index).find((a) =>
+        derivedFrom(paymentUuid(`admin:${a.source_key}`), index, w.clientWithdrawalId),
+      );
+      if (topUp) {
+        if (!explained.get(w.id)) {
+          appendReceipt(db, 0, {
+            event: 'withdrawal_explained',
+            account: index,
+            withdrawalId: w.id,
+            instruction: topUp.source_key,
+            note: 'a top-up executed before this database was restored (its instruction expired on replay): not repeated',
+          });
+        }
         continue;
       }
       foreign.push(w);

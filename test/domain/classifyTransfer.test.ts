@@ -108,6 +108,8 @@ describe('classifyTransfer', () => {
     expect(classify(BTS(1), memo, { senderIsManager: true, now: T0 + 3_600_001 })).toEqual({
       action: 'admin_expired',
       type: 'bittrex_to_broker',
+      amountBts: 500,
+      account: 1,
     });
   });
   it('6. a manager type from a stranger is invalid', () => {

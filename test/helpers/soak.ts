@@ -6,7 +6,7 @@ import { parseConfig } from '../../src/config/index.js';
 import { backupDatabase } from '../../src/db/backupDatabase.js';
 import { openDatabase } from '../../src/db/openDatabase.js';
 import { verifyReceiptChain } from '../../src/db/receipts.js';
-import { btsToSats } from '../../src/domain/money.js';
+import { BTS_MAX_SUPPLY_SATS, btsToSats } from '../../src/domain/money.js';
 import { generateSimAccounts, startBittrexSimulator } from '../../src/sim/bittrex/index.js';
 import { startChainSimulator } from '../../src/sim/chain/index.js';
 import { prng } from '../../src/utils/prng.js';
@@ -40,6 +40,8 @@ export type SoakResult = {
   adopted: number;
   alarms: Record<string, number>;
   viaBittrex: number;
+  /** Per client, when counts differ: owed and received amounts. */
+  detail: Record<string, { owed: string[]; received: string[] }>;
 };
 
 const DAY = 86_400_000;
@@ -242,7 +244,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
     // The last run: until every entitlement is paid, then a margin.
     if (!current) await start();
     const brokerId = broker.id;
-    const entitlements = (): Entitlement[] => {
+    const entitlements = (until = chain.headTimeMs): Entitlement[] => {
       const incoming = chain.transfersTo('stakebts-broker').map((t) => {
         let memo: string | null | undefined = null;
         if (t.memo) {
@@ -263,8 +265,8 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
       return computeEntitlements(
         incoming,
         config.terms,
-        { managers: new Set(['boss']), fundingAccounts: new Set(['bittrex-deposit']) },
-        chain.headTimeMs,
+        { managers: new Set(['boss']), fundingAccounts: new Set(['bittrex-deposit']), maxSupplySats: BTS_MAX_SUPPLY_SATS },
+        until,
       );
     };
     const clients = () =>
@@ -279,9 +281,39 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
         .transfersTo(name)
         .filter((t) => t.from === brokerId || t.fromName === 'bittrex-deposit')
         .map((t) => t.amountSats);
-    const paidCount = () => [...clients()].reduce((s, n) => s + received(n).length, 0);
-    for (let t = 0; t < 1_200 && (paidCount() < entitlements().length || block < 380); t++) await wait(100);
-    await wait(2_000);
+    /** The independent comparison, client by client: every amount owed received once, nothing else received. */
+    const compare = () => {
+      const owed = entitlements();
+      const missing: string[] = [];
+      const extra: string[] = [];
+      const detail: SoakResult['detail'] = {};
+      let paid = 0;
+      for (const name of new Set([...clients(), ...owed.map((e) => e.client)])) {
+        const want = owed.filter((e) => e.client === name).map((e) => e.amountSats);
+        const got = received(name);
+        paid += got.length;
+        const left = [...got];
+        for (const w of want) {
+          const i = left.indexOf(w);
+          if (i >= 0) left.splice(i, 1);
+          else missing.push(`${name}: ${w} sats`);
+        }
+        for (const g of left) extra.push(`${name}: ${g} sats`);
+        if (want.length !== got.length) detail[name] = { owed: want.map(String), received: got.map(String) };
+      }
+      return { owed: owed.length, paid, missing, extra, detail };
+    };
+    // Until the year is over and, at one moment, everything owed so far is received (or two minutes pass: then the
+    // check says what is missing). Then the chain stops short of the next due date, and gets a few blocks more, so
+    // anything still on its way (a second payment would be) lands and is counted.
+    for (let t = 0; t < 1_200 && (block < 380 || compare().missing.length > 0); t++) await wait(100);
+    clearInterval(producer);
+    const nextDue = entitlements(Number.POSITIVE_INFINITY).find((e) => e.due > chain.headTimeMs)?.due ?? Number.POSITIVE_INFINITY;
+    for (let i = 0; i < 4 && chain.headTimeMs + DAY < nextDue; i++) {
+      await bittrex.processPending();
+      block = chain.produceBlocks(1);
+      await wait(1_000);
+    }
     daemonUp = false;
     if (current) {
       const c: DaemonChild = current;
@@ -290,21 +322,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
     }
     clearInterval(producer);
 
-    // The independent comparison, client by client: every amount owed received once, nothing else received.
-    const owed = entitlements();
-    const missing: string[] = [];
-    const extra: string[] = [];
-    for (const name of clients()) {
-      const want = owed.filter((e) => e.client === name).map((e) => e.amountSats);
-      const got = received(name);
-      const left = [...got];
-      for (const w of want) {
-        const i = left.indexOf(w);
-        if (i >= 0) left.splice(i, 1);
-        else missing.push(`${name}: ${w} sats`);
-      }
-      for (const g of left) extra.push(`${name}: ${g} sats`);
-    }
+    const { owed, paid, missing, extra, detail } = compare();
     const db = openDatabase(dbPath, { readonly: true });
     try {
       const events = (db.prepare('SELECT msg FROM receipts').all() as { msg: string }[]).map(
@@ -317,13 +335,14 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
         restores,
         days: block,
         wallMs: Date.now() - started,
-        entitlements: owed.length,
-        paid: paidCount(),
+        entitlements: owed,
+        paid,
         missing,
         extra,
         receiptChainOk: verifyReceiptChain(db).ok,
         adopted: events.filter((e) => (e.event === 'payout_paid' && e.adopted) || e.event === 'payout_attempt_adopted').length,
         alarms,
+        detail,
         viaBittrex: [...clients()].reduce((s, n) => s + chain.transfersTo(n).filter((t) => t.fromName === 'bittrex-deposit').length, 0),
       };
     } finally {

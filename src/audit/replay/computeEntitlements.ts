@@ -34,7 +34,12 @@ export type ReplayTransfer = {
   processedAt?: number;
 };
 
-export type ReplayParties = { managers: ReadonlySet<string>; fundingAccounts: ReadonlySet<string> };
+export type ReplayParties = {
+  managers: ReadonlySet<string>;
+  fundingAccounts: ReadonlySet<string>;
+  /** BTS's max supply (asset 1.3.0 on chain), satoshis: an instruction for more than can exist is invalid. */
+  maxSupplySats: bigint;
+};
 
 export type Entitlement = {
   client: string;
@@ -155,7 +160,8 @@ export function computeEntitlements(
             ? Number(read.account)
             : null;
       const loan = read.word === 'loan_to_broker' || read.word === 'loan_to_bmg';
-      if (!loan && (amount === null || amount < 400 || account === null || account < 1 || account > 3)) refund(t, source);
+      const usable = amount !== null && amount >= 400 && BigInt(amount) * SATS <= parties.maxSupplySats && account !== null && account >= 1 && account <= 3;
+      if (!loan && !usable) refund(t, source);
       continue;
     }
     refund(t, source); // 6. anything else is invalid
