@@ -36,6 +36,20 @@ export type StartDaemonOptions = {
   integrityCheck?: boolean;
 };
 
+/**
+ * A database that was never scanned, for a broker that has sent transactions before (it paid fees): either the real
+ * database was lost (its `.state` mark with it) or this is a migration. Starting would scan from `startBlock` and
+ * could pay again what was paid; the operator must say it is a first start (`--first-start`).
+ */
+async function refuseNewDatabaseOnUsedBroker(node: NodeClient, brokerId: string, brokerName: string, realPath: string): Promise<void> {
+  const stats = await node.getAccountStatistics(brokerId).catch(() => null);
+  if (stats === null || stats.feesPaidSats === 0n) return;
+  throw new BaseError(
+    'DB_REPLACED',
+    `The database ${realPath} is new, but the broker "${brokerName}" has sent transactions on chain before; restore the last backup (docs/operating.md), or start with --first-start if this really is the first start of this desk (a migration from the old bot).`,
+  );
+}
+
 export type Daemon = {
   db: Database;
   node: NodeClient;
@@ -86,6 +100,7 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
     });
     cleanups.push(() => node.close());
     const auth = await authenticate(node, config, secrets);
+    if (standing === 'new' && !options.firstStart) await refuseNewDatabaseOnUsedBroker(node, auth.broker.id, config.broker, lock.realPath);
 
     appendReceipt(db, 0, {
       event: 'startup',

@@ -212,10 +212,12 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
       kills++;
     };
     const inDowntime = () => o.downtime.some(([a, b]) => block >= a && block < b);
-    const perKillMs = Math.max(150, Math.floor((365 * o.blockMs) / Math.max(1, o.kills)) - 300);
     await start();
     while (block < 365) {
-      await wait(50 + Math.floor(random() * perKillMs * 2));
+      // Spread the kills left over the days left (a start costs about a second of wall time).
+      const left = Math.max(1, o.kills - kills);
+      const budget = Math.max(0, ((365 - block) * o.blockMs) / left - 900);
+      await wait(50 + Math.floor(random() * budget * 2));
       if (pendingBackups.length > 0 && block >= pendingBackups[0]!) {
         const taken = pendingBackups.shift()!;
         const copy = openDatabase(dbPath, { readonly: true });

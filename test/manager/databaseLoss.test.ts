@@ -59,6 +59,30 @@ describe('a lost or damaged database never means paying again', () => {
     expect(over.code).toBe(0);
   }, 90_000);
 
+  it('a new database for a broker that has sent transactions before is refused (the database and its mark were lost)', async () => {
+    desk = await startDesk(tempDir());
+    desk.chain.createAccount('walk-in');
+    desk.chain.fund('walk-in', 100_000_000n);
+    const run = await startInBackground(desk);
+    daemon = run.child;
+    await desk.chain.clientTransfer({ from: 'walk-in', to: 'stakebts-broker', amountSats: 50_000_000n, memo: 'hello' });
+    for (let i = 0; i < 100 && !desk.chain.transfersTo('walk-in').some((t) => t.fromName === 'stakebts-broker'); i++) {
+      desk.chain.produceBlocks(1);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(desk.chain.transfersTo('walk-in').filter((t) => t.fromName === 'stakebts-broker')).toHaveLength(1);
+    run.child.kill('SIGTERM');
+    await run.exited;
+    // A new machine: no database, no mark beside it.
+    const db = join(desk.dir, 'stakebts.sqlite');
+    for (const suffix of ['', '-wal', '-shm', '.state']) rmSync(`${db}${suffix}`, { force: true });
+    const again = await runCli(['start', '--password-file', desk.passwordFile], desk.dir, { timeoutMs: 30_000 });
+    expect(again.code).toBe(1);
+    expect(oneSentence(again.err)).toMatch(/is new, but the broker "stakebts-broker" has sent transactions on chain before; restore the last backup .*--first-start/);
+    const first = await runCli(['start', '--password-file', desk.passwordFile, '--first-start'], desk.dir, { until: /stakebts started/ });
+    expect(first.code).toBe(0);
+  }, 90_000);
+
   it('a damaged database is refused at start, and read commands say so in one sentence', async () => {
     desk = await startDesk(tempDir());
     const first = await runCli(['start', '--password-file', desk.passwordFile], desk.dir, { until: /stakebts started/ });

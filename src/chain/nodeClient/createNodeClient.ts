@@ -5,8 +5,10 @@ import { silentLogger } from '../../log.js';
 import { type BlockHeaderJson, computeBlockId } from '../bitshares/blockId.js';
 import { createFallbackRpc, type FallbackRpc, type FallbackRpcOptions, type RpcResponseInfo } from '../rpc/index.js';
 import {
+  type AccountStatistics,
   type AssetAmount,
   accountSchema,
+  accountStatisticsSchema,
   assetAmountSchema,
   assetSchema,
   blockSchema,
@@ -122,6 +124,17 @@ export function createNodeClient(options: NodeClientOptions) {
     /** Accounts by id or name, null for unknown ones, in input order (never subscribes). */
     getAccounts: (idsOrNames: readonly string[]): Promise<(ChainAccount | null)[]> =>
       db('get_accounts', [idsOrNames, false], z.array(accountSchema.nullable())),
+
+    /**
+     * What an account has done on chain, from its statistics object (`get_full_accounts`): its operation count and
+     * the fees it has paid (lifetime + pending): an account that paid a fee has sent transactions. Null when unknown.
+     */
+    getAccountStatistics: async (account: string): Promise<AccountStatistics | null> => {
+      const pairs = await db('get_full_accounts', [[account], false], z.array(z.tuple([z.string(), z.unknown()])));
+      const full = pairs[0]?.[1];
+      if (full === undefined || full === null) return null;
+      return accountStatisticsSchema.parse((full as { statistics?: unknown }).statistics);
+    },
 
     /** Assets by symbol, null for unknown ones. */
     lookupAssetSymbols: (symbols: readonly string[]): Promise<(ChainAsset | null)[]> =>

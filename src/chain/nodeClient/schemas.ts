@@ -99,6 +99,20 @@ export const accountSchema = z
   }));
 export type ChainAccount = z.output<typeof accountSchema>;
 
+/** An account's statistics object (2.6.x): operation count and fees paid (int64 / uint64 per fc's rule). */
+export const accountStatisticsSchema = z
+  .looseObject({
+    total_ops: fcInt,
+    lifetime_fees_paid: fcInt.optional(),
+    pending_fees: fcInt.optional(),
+    pending_vested_fees: fcInt.optional(),
+  })
+  .transform((s) => ({
+    totalOps: s.total_ops,
+    feesPaidSats: (s.lifetime_fees_paid ?? 0n) + (s.pending_fees ?? 0n) + (s.pending_vested_fees ?? 0n),
+  }));
+export type AccountStatistics = z.output<typeof accountStatisticsSchema>;
+
 export const assetSchema = z
   .looseObject({
     id: objectId(1, 3),

@@ -37,6 +37,11 @@ export type OpHistoryEntry = {
   block_time: string;
 };
 
+/** `cashback_vesting_threshold` of the global properties the simulator serves (100 BTS). */
+const CASHBACK_VESTING_THRESHOLD = 10_000_000n;
+/** `maintenance_interval` of the global properties the simulator serves (3600 s). */
+const MAINTENANCE_INTERVAL_MS = 3_600_000;
+
 const ZERO_ID = '0'.repeat(40);
 /** The simulated witnesses' block signing key (a fixed test key; blocks are not really signed). */
 const WITNESS_KEY = generateKeyPair('stakebts-sim-witness').pub;
@@ -242,6 +247,29 @@ export class ChainState {
     return this.balances.get(accountId) ?? new Map();
   }
 
+  /**
+   * Fees an account paid, as its statistics object keeps them (bitshares-core `account_statistics_object::pay_fee`):
+   * above the cashback vesting threshold into `pending_fees`, else into `pending_vested_fees`; the maintenance
+   * interval moves both into `lifetime_fees_paid`.
+   */
+  readonly feeStats = new Map<string, { lifetime: bigint; pending: bigint; pendingVested: bigint }>();
+
+  payFee(accountId: string, fee: bigint): void {
+    const s = this.feeStats.get(accountId) ?? { lifetime: 0n, pending: 0n, pendingVested: 0n };
+    if (fee > CASHBACK_VESTING_THRESHOLD) s.pending += fee;
+    else s.pendingVested += fee;
+    this.feeStats.set(accountId, s);
+  }
+
+  /** Maintenance: pending fees become lifetime fees (bitshares-core `process_fees`). */
+  private processFees(): void {
+    for (const s of this.feeStats.values()) {
+      s.lifetime += s.pending + s.pendingVested;
+      s.pending = 0n;
+      s.pendingVested = 0n;
+    }
+  }
+
   credit(accountId: string, assetId: string, amount: bigint): void {
     let m = this.balances.get(accountId);
     if (!m) {
@@ -271,6 +299,8 @@ export class ChainState {
   produceBlock(): number {
     const n = this.head + 1;
     const timeMs = this.headTimeMs + this.blockTimeMs;
+    // The maintenance interval (an hour of chain time) passed: fees are processed.
+    if (Math.floor(timeMs / MAINTENANCE_INTERVAL_MS) > Math.floor(this.headTimeMs / MAINTENANCE_INTERVAL_MS)) this.processFees();
     const txs = this.pending;
     this.pending = [];
     const transactions = txs.map((p) => ({

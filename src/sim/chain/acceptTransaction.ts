@@ -177,6 +177,8 @@ function applyTransfer(state: ChainState, t: ReadTransfer, op: Rec, undo: Array<
       .rethrow(AT.applyOperation, { op: [0, op] });
   }
   move(from.id, '1.3.0', -t.feeSats);
+  state.payFee(from.id, t.feeSats);
+  undo.push(() => state.payFee(from.id, -t.feeSats));
   return {
     txId: '',
     opInTrx: 0,
