@@ -11,7 +11,7 @@ import { checkOwnerKeys } from './checkOwnerKeys.js';
  * Every start-up check, run before the daemon opens (or creates) its database, so a failed check writes nothing:
  * the node answers and is on the configured chain, the keys are the broker's active and memo keys and neither is
  * an owner key, the manager and funding accounts exist, each Bittrex account answers a signed balance request.
- * The node client is made without `expectedChainId` so a wrong chain is reported as such, not as "no node".
+ * A node on another chain than `chainId` is skipped (the next one is asked); when every node is, that is the error.
  * @throws BaseError with one sentence naming what is wrong (never a secret)
  */
 export async function preflightChecks(config: Config, secrets: DaemonSecrets, logger: Logger = silentLogger): Promise<void> {
@@ -19,6 +19,7 @@ export async function preflightChecks(config: Config, secrets: DaemonSecrets, lo
     urls: config.nodes,
     callTimeoutMs: config.listener.callTimeoutMs,
     logger,
+    expectedChainId: config.chainId,
     rpc: { reconnectAttempts: 0 },
   });
   try {

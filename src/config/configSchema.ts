@@ -1,6 +1,9 @@
 import { z } from 'zod';
 
 /** RULES.md defaults, in one place. The code reads them from the config object only. */
+/** BitShares mainnet (bitshares-node.md §3): the chain a daemon without a `chainId` setting works on, never another. */
+export const MAINNET_CHAIN_ID = '4018d7844c78f6a6c41c6a552b898022310fc5dec06da467ee7905a8dad512c8';
+
 export const DEFAULT_AMOUNTS = [25_000, 50_000, 100_000, 200_000, 250_000, 500_000, 1_000_000, 2_500_000, 5_000_000, 10_000_000];
 export const MONTH_MS = 2_592_000_000;
 
@@ -72,7 +75,12 @@ export const configSchema = z
     chainId: z
       .string()
       .regex(/^[0-9a-f]{64}$/, 'must be 64 hex characters')
-      .optional(),
+      .default(MAINNET_CHAIN_ID),
+    // A plain ws:// link to another machine lets anyone on the path invent deposits: refused unless said so here.
+    allowInsecureNodes: z.boolean().default(false),
+    // Distinct nodes that must return the same block (id and broker operations) before a block holding a broker
+    // operation is applied: 1 trusts any one configured node.
+    quorum: positiveInt.max(16).default(1),
     broker: accountName.default('stakebts-broker'),
     managers: z.array(accountName).default([]),
     fundingAccounts: z.array(accountName).default(['bittrex-deposit']),
@@ -117,6 +125,9 @@ export const configSchema = z
         // New attempts one cycle may start: a backlog is worked through over several cycles, and each begins by
         // reconciling what was sent, so confirmations are never starved by new sends.
         maxStartsPerCycle: positiveInt.max(10_000).default(200),
+        // The most a node's fee quote may be for one payment; above it the quote is refused and the next node asked.
+        // A transfer with a memo costs well under 1 BTS on mainnet today.
+        maxFeeSats: positiveInt.max(100_000_000_000).default(2_000_000),
         retryBackoffMs: positiveInt.min(10).default(60_000),
         maxBackoffMs: positiveInt.default(3_600_000),
       })
@@ -148,7 +159,29 @@ export const configSchema = z
     keystore: z.string().min(1).default('stakebts.keystore.json'),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
-  .strict();
+  .strict()
+  .superRefine((c, ctx) => {
+    c.nodes.forEach((url, i) => {
+      if (!c.allowInsecureNodes && isInsecureRemote(url)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['nodes', i],
+          message: `${url.replace(/\/\/[^@/]*@/, '//')} is a plain ws:// link to another machine; use wss:// (or set allowInsecureNodes)`,
+        });
+      }
+    });
+    if (c.quorum > c.nodes.length) {
+      ctx.addIssue({ code: 'custom', path: ['quorum'], message: `needs at least ${c.quorum} nodes in "nodes" (${c.nodes.length} configured)` });
+    }
+  });
+
+/** A ws:// URL whose host is not this machine (loopback): its traffic can be read and changed on the way. */
+export function isInsecureRemote(url: string): boolean {
+  const m = /^ws:\/\/(?:[^@/]*@)?(\[[^\]]+\]|[^:/]+)/i.exec(url);
+  if (!m) return false;
+  const host = m[1]!.toLowerCase();
+  return !(host === 'localhost' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host));
+}
 
 export type Config = z.infer<typeof configSchema>;
 export type Terms = Config['terms'];

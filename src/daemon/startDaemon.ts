@@ -8,7 +8,7 @@ import { readCursor } from '../db/cursor.js';
 import { acquireDaemonLock } from '../db/daemonLock.js';
 import { openDatabase } from '../db/openDatabase.js';
 import { appendReceipt } from '../db/receipts.js';
-import { BaseError } from '../errors/BaseError.js';
+import { BaseError, isError } from '../errors/BaseError.js';
 import { BlockScanner, type ScanProgress } from '../listener/BlockScanner.js';
 import { silentLogger } from '../log.js';
 import { createPayoutEngine, type PayoutEngine } from '../payout/index.js';
@@ -92,11 +92,23 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
         `The database ${lock.realPath} is new, but a daemon ran on it before (its last receipt was ${mark.receiptId}); restore the last backup (docs/operating.md), or start with --first-start if you really start over.`,
       );
     }
+    // A node on another chain is skipped, with a receipt (once per node), and the other nodes are used.
+    const refusedNodes = new Set<string>();
     const node = createNodeClient({
       urls: config.nodes,
       callTimeoutMs: config.listener.callTimeoutMs,
       logger,
-      ...(config.chainId ? { expectedChainId: config.chainId } : {}),
+      expectedChainId: config.chainId,
+      onResponse: (info) => {
+        if (info.ok || !isError(info.error, 'CHAIN_ID_MISMATCH') || refusedNodes.has(info.url)) return;
+        refusedNodes.add(info.url);
+        try {
+          appendReceipt(db, 0, { event: 'node_refused', node: info.url, reason: (info.error as Error).message.split('\n')[0], expectedChainId: config.chainId });
+        } catch (err) {
+          log.warn({ err }, 'could not receipt a refused node');
+        }
+        log.warn({ node: info.url }, 'node on another chain: skipped');
+      },
     });
     cleanups.push(() => node.close());
     const auth = await authenticate(node, config, secrets);

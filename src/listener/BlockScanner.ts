@@ -10,6 +10,7 @@ import { silentLogger } from '../log.js';
 import { wait } from '../utils/promise/index.js';
 import { applyBlock } from './applyBlock.js';
 import { checkBlock } from './checkBlock.js';
+import { confirmByQuorum } from './confirmByQuorum.js';
 import { type PreparedBlock, prepareBlock } from './prepareBlock.js';
 
 export type ScanProgress = { from: number; to: number; done: number; current: number; blocksPerSec: number };
@@ -118,6 +119,7 @@ export class BlockScanner {
           this.report(from, lib, n, applied, started);
           continue;
         }
+        if (config.quorum > 1) await this.requireQuorum(prepared);
         await this.resolveNames(prepared);
         applyBlock(prepared, {
           db,
@@ -186,6 +188,42 @@ export class BlockScanner {
     });
     if (!block) throw new BaseError('RPC_ERROR', `No node returns block ${n} although it is irreversible.`);
     return prepareBlock(block, { brokerId: this.opts.broker.id, brokerMemoWif: this.opts.broker.memoWif });
+  }
+
+  /**
+   * A block with broker operations is applied only when `quorum` nodes agree on it (confirmByQuorum.ts). A
+   * disagreement is an alarm (once per block) and nothing of the block is applied; too few confirmations is a wait.
+   * @throws BaseError('NODE_FAULT') either way, so the round ends before this block and is retried later
+   */
+  private async requireQuorum(prepared: PreparedBlock): Promise<void> {
+    const { config, node } = this.opts;
+    const verdict = await confirmByQuorum({
+      node,
+      prepared,
+      quorum: config.quorum,
+      prepare: (b) => prepareBlock(b, { brokerId: this.opts.broker.id, brokerMemoWif: this.opts.broker.memoWif }),
+    });
+    if (verdict.ok) return;
+    const n = prepared.blockNum;
+    if (verdict.kind === 'disagreement') {
+      const key = `quorum|${n}|${verdict.disagreeing.map((d) => d.node).join(',')}`;
+      if (!this.faultsSeen.has(key)) {
+        this.faultsSeen.add(key);
+        const { db } = this.opts;
+        db.transaction(() => {
+          appendAlarm(db, 0, 'node_disagreement', {
+            block: n,
+            agreeing: verdict.agreeing,
+            disagreeing: verdict.disagreeing,
+            note: 'nodes tell different things about a block that moves money: nothing of it is applied until they agree',
+          });
+        }).immediate();
+        this.log.error({ block: n, agreeing: verdict.agreeing, disagreeing: verdict.disagreeing }, 'ALARM: nodes disagree about a block');
+      }
+      throw new BaseError('NODE_FAULT', `Nodes disagree about block ${n}; nothing of it was applied.`);
+    }
+    this.log.warn({ block: n, agreeing: verdict.agreeing, missing: verdict.missing, quorum: config.quorum }, 'waiting for the node quorum');
+    throw new BaseError('NODE_UNAVAILABLE', `Block ${n} is confirmed by ${verdict.agreeing.length} of the ${config.quorum} nodes required.`);
   }
 
   /** An amount to or from the broker above the asset's max supply cannot exist on chain: the block is false. */

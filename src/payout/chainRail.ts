@@ -73,7 +73,14 @@ export async function executeChain(ctx: EngineContext, p: PayoutRow): Promise<Ra
       message: '00'.repeat(cipherBytes(p.memo)),
     };
     const op = buildTransferOp({ from: brokerAccount.id, to: to.id, amount, memo: placeholder });
-    const [fees, props] = await Promise.all([node.getRequiredFees([[0, op]]), node.getDynamicGlobalProperties()]);
+    const cap = {
+      maxSats: BigInt(ctx.config.payout.maxFeeSats),
+      onRefused: (url: string, feeSats: bigint) => {
+        appendReceipt(db, p.contract_id ?? 0, { event: 'fee_refused', payoutId: p.id, node: url, feeSats, capSats: ctx.config.payout.maxFeeSats });
+        ctx.logger.warn({ payoutId: p.id, node: url, feeSats }, 'fee quote above payout.maxFeeSats refused; asking the next node');
+      },
+    };
+    const [fees, props] = await Promise.all([node.getRequiredFees([[0, op]], '1.3.0', cap), node.getDynamicGlobalProperties()]);
     fee = fees[0]?.amount ?? 0n;
     dgp = props;
   } catch {

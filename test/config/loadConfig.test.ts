@@ -47,7 +47,7 @@ describe('config', () => {
       'bittrex.accounts.1.index: account 1 is configured twice',
     ],
     [{ payout: { rails: ['broker', 'bittrex1', 'broker'] } }, 'payout.rails.2: rail broker is listed twice'],
-    [{ nodes: ['ws://a:1', 'ws://a:1'] }, 'nodes.1: ws://a:1 is listed twice'],
+    [{ nodes: ['wss://a:1', 'wss://a:1'] }, 'nodes.1: wss://a:1 is listed twice'],
     [{ terms: { receiptAmount: 1e15 } }, 'terms.receiptAmount: Too big: expected number to be <=1000'],
     [{ terms: { supportNoticeAmount: 5000 } }, 'terms.supportNoticeAmount: Too big: expected number to be <=1000'],
     [{ terms: { amounts: [25_000, 4_000_000_000] } }, 'terms.amounts.1: Too big'],
@@ -55,6 +55,9 @@ describe('config', () => {
     [{ payout: { cycleMs: 1 } }, 'payout.cycleMs: Too small: expected number to be >=100'],
     [{ payout: { timeoutMs: 10 } }, 'payout.timeoutMs: Too small'],
     [{ payout: { retryBackoffMs: 5_000, maxBackoffMs: 1_000 } }, 'payout.maxBackoffMs: must be at least payout.retryBackoffMs'],
+    [{ nodes: ['ws://node.example.com/ws'] }, 'nodes.0: ws://node.example.com/ws is a plain ws:// link to another machine; use wss://'],
+    [{ nodes: ['ws://user:pw@10.0.0.5:8090'] }, 'nodes.0: ws://10.0.0.5:8090 is a plain ws:// link'],
+    [{ quorum: 2 }, 'quorum: needs at least 2 nodes in "nodes" (1 configured)'],
   ])('names the bad key: %j', (raw, expected) => {
     expect(() => parseConfig(raw, 'test.json')).toThrow(expected);
     try {
@@ -64,15 +67,21 @@ describe('config', () => {
       expect((err as Error).message.split('\n')).toHaveLength(1);
     }
   });
+  it('works on BitShares mainnet unless told otherwise, never on whatever chain a node is on', () => {
+    expect(parseConfig({}).chainId).toBe('4018d7844c78f6a6c41c6a552b898022310fc5dec06da467ee7905a8dad512c8');
+    // Loopback ws:// is fine (an own node on this machine); a remote one only when the operator accepts the risk.
+    expect(parseConfig({ nodes: ['ws://127.0.0.1:8090', 'ws://localhost:1', 'ws://[::1]:2'] }).nodes).toHaveLength(3);
+    expect(parseConfig({ nodes: ['ws://node.example.com/ws'], allowInsecureNodes: true }).allowInsecureNodes).toBe(true);
+  });
   it('reads the file, then the environment, then overrides', () => {
     const path = join(tempDir(), 'c.json');
     writeFileSync(path, JSON.stringify({ broker: 'from-file', db: 'a.sqlite', managers: ['boss'] }));
     const c = loadConfig({
       path,
-      env: { STAKEBTS_DB: 'b.sqlite', STAKEBTS_NODES: 'ws://a:1, ws://b:2' },
+      env: { STAKEBTS_DB: 'b.sqlite', STAKEBTS_NODES: 'wss://a:1, wss://b:2' },
       overrides: { broker: 'from-flag' },
     });
-    expect([c.broker, c.db, c.nodes, c.managers]).toEqual(['from-flag', 'b.sqlite', ['ws://a:1', 'ws://b:2'], ['boss']]);
+    expect([c.broker, c.db, c.nodes, c.managers]).toEqual(['from-flag', 'b.sqlite', ['wss://a:1', 'wss://b:2'], ['boss']]);
   });
   it('explains a missing or broken file in one sentence', () => {
     const dir = tempDir();

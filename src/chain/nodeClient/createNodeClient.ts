@@ -37,12 +37,43 @@ export type NodeClientOptions = {
   rpc?: Omit<FallbackRpcOptions, 'expectedChainId' | 'timeoutMs' | 'logger' | 'onResponse'>;
 };
 
+export type FeeCap = {
+  /** The most one operation's fee may be, satoshis. */
+  maxSats: bigint;
+  /** Told of each node whose quote was refused. */
+  onRefused?: (url: string, feeSats: bigint) => void;
+};
+
 export type GetBlockOptions = {
   /** The block must exist (it is at or below the irreversible head): null is a node fault. */
   required?: boolean;
   /** Returns a fault description when the block is not acceptable; the node is then failed over. */
   check?: (block: RawBlock) => string | null;
 };
+
+/** A node's `get_block` answer, validated, with the id it hashes to; see {@link GetBlockOptions}. */
+function toRawBlock(raw: unknown, blockNum: number, url: string, options: GetBlockOptions = {}): RawBlock | null {
+  const b = blockSchema.nullable().parse(raw);
+  if (b === null) {
+    if (options.required) throw new BaseError('NODE_FAULT', `Node ${url} has no block ${blockNum} although it is irreversible`);
+    return null;
+  }
+  const block: RawBlock = {
+    blockNum,
+    timestamp: b.timestamp,
+    timestampMs: fcTime.parse(b.timestamp),
+    previous: b.previous,
+    witness: b.witness,
+    blockId: b.block_id,
+    computedId: computeBlockId(b as BlockHeaderJson),
+    transactionIds: b.transaction_ids,
+    servedBy: url,
+    transactions: b.transactions,
+  };
+  const fault = options.check?.(block);
+  if (fault) throw new BaseError('NODE_FAULT', `Node ${url} served a false block ${blockNum}: ${fault}`);
+  return block;
+}
 
 /** Typed, validated access to the node calls stakebts uses. */
 export type NodeClient = ReturnType<typeof createNodeClient>;
@@ -94,29 +125,25 @@ export function createNodeClient(options: NodeClientOptions) {
         api: 'database',
         method: 'get_block',
         params: [blockNum],
-        parse: (raw, url) => {
-          const b = blockSchema.nullable().parse(raw);
-          if (b === null) {
-            if (options.required) throw new BaseError('NODE_FAULT', `Node ${url} has no block ${blockNum} although it is irreversible`);
-            return null;
-          }
-          const block: RawBlock = {
-            blockNum,
-            timestamp: b.timestamp,
-            timestampMs: fcTime.parse(b.timestamp),
-            previous: b.previous,
-            witness: b.witness,
-            blockId: b.block_id,
-            computedId: computeBlockId(b as BlockHeaderJson),
-            transactionIds: b.transaction_ids,
-            servedBy: url,
-            transactions: b.transactions,
-          };
-          const fault = options.check?.(block);
-          if (fault) throw new BaseError('NODE_FAULT', `Node ${url} served a false block ${blockNum}: ${fault}`);
-          return block;
-        },
+        parse: (raw, url) => toRawBlock(raw, blockNum, url, options),
       }),
+
+    /**
+     * Asks ONE node (by its sanitised URL), no failover: what that node says block `blockNum` is and its irreversible
+     * head. The quorum check asks each node in turn, so that no single node is believed about money.
+     */
+    askNode: async (url: string, blockNum: number): Promise<{ block: RawBlock | null; lib: number }> => {
+      const t = rpc.transports.find((x) => x.config.url === url);
+      if (!t) throw new BaseError('CONFIG_INVALID', `No node ${url} is configured`);
+      const [dgp, raw] = await Promise.all([
+        t.request({ api: 'database', method: 'get_dynamic_global_properties', params: [] }),
+        t.request({ api: 'database', method: 'get_block', params: [blockNum] }),
+      ]);
+      return { block: toRawBlock(raw, blockNum, url), lib: dynamicGlobalPropertiesSchema.parse(dgp).lastIrreversibleBlockNum };
+    },
+
+    /** Sanitised URLs of the configured nodes, in order. */
+    nodeUrls: (): string[] => rpc.transports.map((t) => t.config.url),
 
     /** Account by name, or null. */
     getAccountByName: (name: string): Promise<ChainAccount | null> => db('get_account_by_name', [name], accountSchema.nullable()),
@@ -155,8 +182,22 @@ export function createNodeClient(options: NodeClientOptions) {
     },
 
     /** Required fee per operation (`[[opType, op], …]`) paid in `assetId`. */
-    getRequiredFees: (ops: readonly unknown[], assetId = '1.3.0'): Promise<AssetAmount[]> =>
-      db('get_required_fees', [ops, assetId], z.array(assetAmountSchema)),
+    getRequiredFees: (ops: readonly unknown[], assetId = '1.3.0', cap?: FeeCap): Promise<AssetAmount[]> =>
+      rpc.request({
+        api: 'database',
+        method: 'get_required_fees',
+        params: [ops, assetId],
+        parse: (raw, url) => {
+          const fees = z.array(assetAmountSchema).parse(raw);
+          // A node quoting more than the cap (a lie to drain the broker through fees) is refused; the next is asked.
+          const over = cap ? fees.find((f) => f.amount > cap.maxSats || f.amount < 0n) : undefined;
+          if (cap && over) {
+            cap.onRefused?.(url, over.amount);
+            throw new BaseError('NODE_FAULT', `Node ${url} quoted a fee of ${over.amount} satoshis, above the cap of ${cap.maxSats}`);
+          }
+          return fees;
+        },
+      }),
 
     /**
      * Sends a signed transaction. Resolves when the node accepted it into its pending pool; confirm by
