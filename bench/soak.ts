@@ -11,7 +11,11 @@ import { parseArgs } from 'node:util';
 import { runSoak } from '../test/helpers/soak.js';
 
 const { values } = parseArgs({
-  options: { kills: { type: 'string', default: '100' }, 'block-ms': { type: 'string', default: '250' }, seed: { type: 'string', default: '11' } },
+  options: {
+    kills: { type: 'string', default: '100' },
+    'block-ms': { type: 'string', default: '250' },
+    seed: { type: 'string', default: '11' },
+  },
 });
 const dir = mkdtempSync(join(tmpdir(), 'stakebts-soak-'));
 try {

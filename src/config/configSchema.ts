@@ -171,7 +171,11 @@ export const configSchema = z
       }
     });
     if (c.quorum > c.nodes.length) {
-      ctx.addIssue({ code: 'custom', path: ['quorum'], message: `needs at least ${c.quorum} nodes in "nodes" (${c.nodes.length} configured)` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['quorum'],
+        message: `needs at least ${c.quorum} nodes in "nodes" (${c.nodes.length} configured)`,
+      });
     }
   });
 

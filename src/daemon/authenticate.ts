@@ -42,7 +42,9 @@ export async function authenticate(
     // Every node that answered is on another chain (a node on the wrong chain is skipped while another is right).
     if (isError(err, 'CHAIN_ID_MISMATCH')) {
       const actual = /is on chain ([0-9a-f]{64})/.exec((err as Error).message)?.[1] ?? 'another chain';
-      throw new BaseError('CHAIN_ID_MISMATCH', `The node is on chain ${actual}, not the configured chain ${config.chainId}.`, { cause: err });
+      throw new BaseError('CHAIN_ID_MISMATCH', `The node is on chain ${actual}, not the configured chain ${config.chainId}.`, {
+        cause: err,
+      });
     }
     throw new BaseError(
       'NODE_UNAVAILABLE',

@@ -1,5 +1,4 @@
 import type { Readiness } from '../payout/PayoutEngine.js';
-import type { DatabaseStanding } from './generationMark.js';
 
 /**
  * When payments may be sent after a start. On an ordinary restart the database holds every attempt ever made, so
@@ -11,7 +10,8 @@ import type { DatabaseStanding } from './generationMark.js';
  * 3. (in the engine) until every exchange account's withdrawals were listed and matched once.
  */
 export function paymentGate(p: {
-  standing: DatabaseStanding;
+  /** The database may miss records (restored, of unknown history, or a recovery interrupted by a restart). */
+  strict: boolean;
   /** Chain head time when the daemon started, ms. */
   headTimeAtStart: number;
   txExpiresInSec: number;
@@ -19,7 +19,7 @@ export function paymentGate(p: {
   /** Time of the last block applied, ms. */
   cursorTime: () => number;
 }): () => Readiness {
-  const strict = p.standing === 'behind' || p.standing === 'unknown';
+  const { strict } = p;
   const quietUntil = p.headTimeAtStart + p.txExpiresInSec * 1_000;
   return () => {
     if (!strict) return { ready: true, caughtUp: true, strict: false };

@@ -7,7 +7,7 @@ import { checkIntegrity } from '../db/checkIntegrity.js';
 import { readCursor } from '../db/cursor.js';
 import { acquireDaemonLock } from '../db/daemonLock.js';
 import { openDatabase } from '../db/openDatabase.js';
-import { appendReceipt } from '../db/receipts.js';
+import { appendReceipt, recoveryPending } from '../db/receipts.js';
 import { BaseError, isError } from '../errors/BaseError.js';
 import { BlockScanner, type ScanProgress } from '../listener/BlockScanner.js';
 import { silentLogger } from '../log.js';
@@ -103,7 +103,12 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
         if (info.ok || !isError(info.error, 'CHAIN_ID_MISMATCH') || refusedNodes.has(info.url)) return;
         refusedNodes.add(info.url);
         try {
-          appendReceipt(db, 0, { event: 'node_refused', node: info.url, reason: (info.error as Error).message.split('\n')[0], expectedChainId: config.chainId });
+          appendReceipt(db, 0, {
+            event: 'node_refused',
+            node: info.url,
+            reason: (info.error as Error).message.split('\n')[0],
+            expectedChainId: config.chainId,
+          });
         } catch (err) {
           log.warn({ err }, 'could not receipt a refused node');
         }
@@ -149,6 +154,10 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
       });
       log.warn({ standing }, 'database may miss payments made since it was copied: payments wait until they are matched');
     }
+    // Strict until the recovery completes, also across restarts in the middle of it (the mark then names the
+    // restored database's own receipts, so the standing alone would say `continues`).
+    const strict = standing === 'behind' || standing === 'unknown' || recoveryPending(db);
+    let recovering = strict;
     const headAtStart = await node.getDynamicGlobalProperties();
 
     const scanner = new BlockScanner({
@@ -175,8 +184,18 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
             // applied must still be able to abort interest due after it.
             nowProvider: async () => readCursor(db)?.blockTime ?? 0,
             logger,
+            onReady: () => {
+              if (!recovering) return;
+              recovering = false;
+              appendReceipt(db, 0, {
+                event: 'recovery_complete',
+                cursor: readCursor(db)?.blockNum ?? null,
+                note: 'chain and exchange matched; payments resume',
+              });
+              log.info('recovery complete: every payment the database could miss was matched; payments resume');
+            },
             readiness: paymentGate({
-              standing,
+              strict,
               headTimeAtStart: headAtStart.time,
               txExpiresInSec: DEFAULT_TX_EXPIRES_SEC,
               caughtUp: () => scanner.caughtUp,

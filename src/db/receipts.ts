@@ -105,3 +105,19 @@ export function lastReceipt(db: Database): { id: number; hash: string } | null {
 export function holdsReceipt(db: Database, id: number, hash: string): boolean {
   return db.prepare('SELECT 1 FROM receipts WHERE id = ? AND hash = ?').get(id, hash) !== undefined;
 }
+
+/**
+ * A recovery is under way: the database was found replaced (a `database_replaced` alarm) and the payments it may miss
+ * have not all been matched since (no `recovery_complete` receipt after it). Survives restarts in the middle of it.
+ */
+export function recoveryPending(db: Database): boolean {
+  const row = db
+    .prepare(
+      `SELECT
+         (SELECT max(id) FROM receipts WHERE json_extract(msg, '$.event') = 'alarm' AND json_extract(msg, '$.kind') = 'database_replaced'
+            AND json_extract(msg, '$.standing') IS NOT NULL) AS replaced,
+         (SELECT max(id) FROM receipts WHERE json_extract(msg, '$.event') = 'recovery_complete') AS done`,
+    )
+    .get() as { replaced: number | null; done: number | null };
+  return row.replaced !== null && (row.done === null || row.done < row.replaced);
+}

@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3';
-import { adoptChainPayment } from '../db/adoptPayment.js';
 import { expiredInstructions } from '../db/adminActions.js';
+import { adoptChainPayment } from '../db/adoptPayment.js';
 import { appendAlarm } from '../db/alarms.js';
 import { insertTransferOut, payoutOfBrokerTx } from '../db/chainTransfersOut.js';
 import { openTreasuryMoveTo, type PayoutRow, payoutByUuid } from '../db/payouts.js';

@@ -223,7 +223,10 @@ export class BlockScanner {
       throw new BaseError('NODE_FAULT', `Nodes disagree about block ${n}; nothing of it was applied.`);
     }
     this.log.warn({ block: n, agreeing: verdict.agreeing, missing: verdict.missing, quorum: config.quorum }, 'waiting for the node quorum');
-    throw new BaseError('NODE_UNAVAILABLE', `Block ${n} is confirmed by ${verdict.agreeing.length} of the ${config.quorum} nodes required.`);
+    throw new BaseError(
+      'NODE_UNAVAILABLE',
+      `Block ${n} is confirmed by ${verdict.agreeing.length} of the ${config.quorum} nodes required.`,
+    );
   }
 
   /** An amount to or from the broker above the asset's max supply cannot exist on chain: the block is false. */

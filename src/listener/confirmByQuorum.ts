@@ -53,7 +53,11 @@ export async function confirmByQuorum(p: {
       }
       const theirs = fingerprint(p.prepare(answer.block));
       if (theirs === ours) agreeing.push(url);
-      else disagreeing.push({ node: url, says: `block ${n} is ${answer.block.blockId ?? answer.block.computedId} with other broker operations (${theirs.slice(0, 16)}… vs ${ours.slice(0, 16)}…)` });
+      else
+        disagreeing.push({
+          node: url,
+          says: `block ${n} is ${answer.block.blockId ?? answer.block.computedId} with other broker operations (${theirs.slice(0, 16)}… vs ${ours.slice(0, 16)}…)`,
+        });
     }),
   );
   if (disagreeing.length > 0) return { ok: false, kind: 'disagreement', agreeing, disagreeing };

@@ -37,6 +37,8 @@ export type PayoutEngineOptions = {
    * @default always ready, not strict
    */
   readiness?: () => Readiness;
+  /** Called once per cycle in which the gate is open (payments go): e.g. to receipt the end of a recovery. */
+  onReady?: () => void;
 };
 
 export type Readiness = {
@@ -174,6 +176,7 @@ export function createPayoutEngine(options: PayoutEngineOptions): PayoutEngine {
     }
     if (lastWaiting !== null) log.info('payments resume');
     lastWaiting = null;
+    options.onReady?.();
 
     // (b) reconcile every payment in flight before anything new is sent.
     const open = openPayouts(ctx);

@@ -76,7 +76,13 @@ export async function executeChain(ctx: EngineContext, p: PayoutRow): Promise<Ra
     const cap = {
       maxSats: BigInt(ctx.config.payout.maxFeeSats),
       onRefused: (url: string, feeSats: bigint) => {
-        appendReceipt(db, p.contract_id ?? 0, { event: 'fee_refused', payoutId: p.id, node: url, feeSats, capSats: ctx.config.payout.maxFeeSats });
+        appendReceipt(db, p.contract_id ?? 0, {
+          event: 'fee_refused',
+          payoutId: p.id,
+          node: url,
+          feeSats,
+          capSats: ctx.config.payout.maxFeeSats,
+        });
         ctx.logger.warn({ payoutId: p.id, node: url, feeSats }, 'fee quote above payout.maxFeeSats refused; asking the next node');
       },
     };

@@ -21,5 +21,7 @@ describe('soak: kills, downtime, manager memos and a restored backup over a simu
     expect(r.adopted).toBeGreaterThan(0);
     expect(r.viaBittrex).toBeGreaterThan(0);
     expect(r.receiptChainOk).toBe(true);
+    // Nothing of ours was taken for a stranger's (no exchange account halted, no transfer unexplained).
+    expect(Object.keys(r.alarms)).toEqual(['database_replaced']);
   }, 420_000);
 });

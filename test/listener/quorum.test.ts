@@ -66,7 +66,11 @@ async function withInventedStake(quorum: number): Promise<{ target: number }> {
   liar!.rewrite = (call, result) => {
     if (call.method !== 'get_block' || Number(call.params[0]) !== target || result === null) return undefined;
     const b = result as { transactions: unknown[]; transaction_ids?: string[] };
-    return { ...b, transactions: [...b.transactions, fake], ...(b.transaction_ids ? { transaction_ids: [...b.transaction_ids, 'ab'.repeat(20)] } : {}) };
+    return {
+      ...b,
+      transactions: [...b.transactions, fake],
+      ...(b.transaction_ids ? { transaction_ids: [...b.transaction_ids, 'ab'.repeat(20)] } : {}),
+    };
   };
   fx.sim.produceBlocks(6);
   return { target };
@@ -96,7 +100,11 @@ describe('no single node is trusted with money', () => {
   });
 
   it('with quorum 2 a real deposit is applied once both nodes return it', async () => {
-    fx = await startListenerFixture(tempDir(), { quorum: 2 }, { nodes: async (simUrl) => [simUrl, simUrl.replace('127.0.0.1', 'localhost')] });
+    fx = await startListenerFixture(
+      tempDir(),
+      { quorum: 2 },
+      { nodes: async (simUrl) => [simUrl, simUrl.replace('127.0.0.1', 'localhost')] },
+    );
     client(fx.sim, 'alice');
     await fx.sim.clientTransfer({ from: 'alice', to: 'stakebts-broker', amountSats: 2_500_000_000n, memo: 'three_months' });
     await fx.settle();

@@ -78,7 +78,9 @@ describe('a lost or damaged database never means paying again', () => {
     for (const suffix of ['', '-wal', '-shm', '.state']) rmSync(`${db}${suffix}`, { force: true });
     const again = await runCli(['start', '--password-file', desk.passwordFile], desk.dir, { timeoutMs: 30_000 });
     expect(again.code).toBe(1);
-    expect(oneSentence(again.err)).toMatch(/is new, but the broker "stakebts-broker" has sent transactions on chain before; restore the last backup .*--first-start/);
+    expect(oneSentence(again.err)).toMatch(
+      /is new, but the broker "stakebts-broker" has sent transactions on chain before; restore the last backup .*--first-start/,
+    );
     const first = await runCli(['start', '--password-file', desk.passwordFile, '--first-start'], desk.dir, { until: /stakebts started/ });
     expect(first.code).toBe(0);
   }, 90_000);

@@ -38,7 +38,9 @@ describe('a fee quote above payout.maxFeeSats is refused', () => {
     const [refund] = h.paidTo('alice');
     expect(refund?.amountSats).toBe(btsToSats(450));
     expect(refund!.feeSats).toBeLessThanOrEqual(BigInt(h.config.payout.maxFeeSats));
-    expect(events(h, 'fee_refused')).toEqual([expect.objectContaining({ node: liar!.url, feeSats: '100000000', capSats: h.config.payout.maxFeeSats })]);
+    expect(events(h, 'fee_refused')).toEqual([
+      expect.objectContaining({ node: liar!.url, feeSats: '100000000', capSats: h.config.payout.maxFeeSats }),
+    ]);
   }, 60_000);
 
   it('when every node quotes above the cap nothing is sent: the payment waits', async () => {

@@ -160,7 +160,13 @@ export function computeEntitlements(
             ? Number(read.account)
             : null;
       const loan = read.word === 'loan_to_broker' || read.word === 'loan_to_bmg';
-      const usable = amount !== null && amount >= 400 && BigInt(amount) * SATS <= parties.maxSupplySats && account !== null && account >= 1 && account <= 3;
+      const usable =
+        amount !== null &&
+        amount >= 400 &&
+        BigInt(amount) * SATS <= parties.maxSupplySats &&
+        account !== null &&
+        account >= 1 &&
+        account <= 3;
       if (!loan && !usable) refund(t, source);
       continue;
     }
