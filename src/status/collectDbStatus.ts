@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { readCursor } from '../db/cursor.js';
+import { recoveryPending } from '../db/receipts.js';
 import { brokerLiability } from '../payout/liabilityCheck.js';
 
 export type PayoutStateCount = { state: string; count: number; sats: bigint };
@@ -25,6 +26,8 @@ export type DbStatus = {
   lastErrors: LastError[];
   /** Incoming operations whose handling threw (`invalid:internal`): claimed, receipted, not applied; need the manager. */
   internalErrors: number;
+  /** A restored database is being matched against the chain and the exchange: payments wait. */
+  recovering: boolean;
 };
 
 /**
@@ -100,6 +103,7 @@ export function collectDbStatus(db: Database, { errors = 5 }: { errors?: number 
     failed: count('failed'),
     lastBalances,
     lastErrors,
+    recovering: recoveryPending(db),
     internalErrors: (db.prepare(`SELECT count(*) AS n FROM processed_ops WHERE outcome = 'invalid:internal'`).get() as { n: number }).n,
   };
 }

@@ -26,6 +26,9 @@ export function formatStatus(s: FullStatus): string {
   const lines = [
     `listener   cursor ${db.cursor ? `block ${db.cursor.blockNum} (${iso(db.cursor.blockTime)})` : 'none (never started)'}`,
     `           node ${live.node ? `irreversible ${live.node.irreversibleBlock}, head ${live.node.headBlock}, lag ${lag} block(s)` : (live.error ?? 'unreachable')}`,
+    `nodes      ${live.trust.reachable} of ${live.trust.configured} reachable, quorum ${live.trust.quorum}${live.trust.warnings.length ? '' : ', no warning'}`,
+    ...live.trust.warnings.map((w) => `  WARNING  ${w}`),
+    ...(db.recovering ? ['payments   WAITING: recovering after a restored database (chain and exchange being matched)'] : []),
     `contracts  ${db.openContracts} open`,
     `due        next 7 days ${bts(db.due7dSats)}; next 30 days ${bts(db.due30dSats)}`,
     `funds      broker ${live.brokerBalanceSats !== null ? bts(live.brokerBalanceSats) : `${bts(db.lastBalances?.brokerSats ?? null)} (last receipted${db.lastBalances ? ` ${iso(db.lastBalances.at)}` : ''}; node unreachable)`}`,

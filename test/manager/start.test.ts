@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { generateKeyPair } from '../../src/chain/bitshares/index.js';
@@ -136,5 +136,42 @@ describe('stakebts start with the right keys', () => {
     } finally {
       db.close();
     }
+  }, 60_000);
+
+  it('a node on another chain is skipped with a receipt; the daemon runs on the right one', async () => {
+    desk = await startDesk(tempDir());
+    const other = await startChainSimulator({ chainId: 'cd'.repeat(32) });
+    try {
+      desk.writeConfig({ nodes: [other.url, desk.chain.url] });
+      const r = await runCli(['start', '--password-file', desk.passwordFile], desk.dir, { until: /stakebts started/ });
+      expect(r.code).toBe(0);
+      const db = openDatabase(join(desk.dir, 'stakebts.sqlite'), { readonly: true });
+      try {
+        const refused = (
+          db.prepare(`SELECT msg FROM receipts WHERE json_extract(msg, '$.event') = 'node_refused'`).all() as { msg: string }[]
+        ).map((x) => JSON.parse(x.msg) as Record<string, unknown>);
+        expect(refused).toEqual([expect.objectContaining({ node: other.url, expectedChainId: desk.chain.chainId })]);
+      } finally {
+        db.close();
+      }
+    } finally {
+      await other.close();
+    }
+  }, 60_000);
+});
+
+describe('stakebts start never works on whatever chain a node is on', () => {
+  it('without a chainId setting it expects BitShares mainnet, and a node on another chain is refused', async () => {
+    desk = await startDesk(tempDir());
+    const { chainId: _dropped, ...rest } = desk.config;
+    writeFileSync(join(desk.dir, 'stakebts.config.json'), JSON.stringify(rest));
+    const r = await runCli(['start', '--password-file', desk.passwordFile], desk.dir, { timeoutMs: 30_000 });
+    expect(r.code).toBe(1);
+    expect(oneSentence(r.err)).toMatch(
+      new RegExp(
+        `The node is on chain ${desk.chain.chainId}, not the configured chain 4018d7844c78f6a6c41c6a552b898022310fc5dec06da467ee7905a8dad512c8\\.`,
+      ),
+    );
+    expect(existsSync(join(desk.dir, 'stakebts.sqlite'))).toBe(false);
   }, 60_000);
 });

@@ -64,6 +64,19 @@ describe('stakebts status', () => {
     expect(r.out).toMatch(/contracts {2}2 open/);
   });
 
+  it('warns when one node decides alone, and when fewer nodes answer than the quorum needs', async () => {
+    desk = await startDesk(tempDir());
+    seed(desk);
+    const one = await runCli(['status', '--json'], desk.dir);
+    const trust = (JSON.parse(one.out) as { live: { trust: { reachable: number; warnings: string[] } } }).live.trust;
+    expect(trust.reachable).toBe(1);
+    expect(trust.warnings).toEqual(['only one node is configured: what it says about deposits is believed alone']);
+    desk.writeConfig({ nodes: [desk.chain.url, 'ws://127.0.0.1:9'], quorum: 2 });
+    const two = await runCli(['status', '--timeout', '1000'], desk.dir);
+    expect(two.out).toMatch(/nodes {6}1 of 2 reachable, quorum 2/);
+    expect(two.out).toMatch(/WARNING {2}only 1 node\(s\) reachable, fewer than the quorum of 2: blocks with deposits wait/);
+  });
+
   it('serves Prometheus metrics on loopback', async () => {
     desk = await startDesk(tempDir());
     seed(desk);

@@ -115,6 +115,9 @@ export function createFallbackRpc(urls: readonly string[], options: FallbackRpcO
     const { parse, idempotent = true, ...rpcReq } = req;
     let lastError: unknown;
     let allMismatch = true;
+    // A node on another chain is the most telling failure: it names both chains, where a later pass would only say
+    // that the node is backing off.
+    let mismatchError: unknown;
     for (let pass = 0; pass <= retryCount; pass++) {
       if (closed) break;
       if (pass > 0) await wait((1 << (pass - 1)) * retryDelayMs);
@@ -137,6 +140,7 @@ export function createFallbackRpc(urls: readonly string[], options: FallbackRpcO
             node.downUntil = Date.now() + refuseMs;
             log.error({ url }, 'node refused: wrong chain id');
             lastError = error;
+            mismatchError ??= error;
             continue;
           }
           allMismatch = false;
@@ -186,7 +190,7 @@ export function createFallbackRpc(urls: readonly string[], options: FallbackRpcO
         return value;
       }
     }
-    if (allMismatch && lastError) throw lastError;
+    if ((allMismatch && lastError) || mismatchError) throw mismatchError ?? lastError;
     throw new BaseError('NODE_UNAVAILABLE', `No node answered ${req.method}`, {
       metaMessages: [`Nodes: ${nodes.map((n) => n.transport.config.url).join(', ')}`],
       cause: lastError ?? new Error('client closed'),

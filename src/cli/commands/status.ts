@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { openDatabase } from '../../db/openDatabase.js';
 import { collectDbStatus } from '../../status/collectDbStatus.js';
-import { collectLiveStatus } from '../../status/collectLiveStatus.js';
+import { collectLiveStatus, trustWarnings } from '../../status/collectLiveStatus.js';
 import { formatStatus, statusJson } from '../../status/formatStatus.js';
 import { configFor } from './shared.js';
 
@@ -26,7 +26,17 @@ export function statusCommand(): Command {
         db.close();
       }
       const live = opts.offline
-        ? { node: null, brokerBalanceSats: null, error: 'not asked (--offline)' }
+        ? {
+            node: null,
+            brokerBalanceSats: null,
+            error: 'not asked (--offline)',
+            trust: {
+              configured: config.nodes.length,
+              reachable: 0,
+              quorum: config.quorum,
+              warnings: trustWarnings(config, config.nodes.length),
+            },
+          }
         : await collectLiveStatus(config, { timeoutMs: Math.max(100, Number(opts.timeout) || 5_000) });
       const status = { db: dbStatus, live };
       process.stdout.write(opts.json ? `${JSON.stringify(statusJson(status), null, 2)}\n` : formatStatus(status));
