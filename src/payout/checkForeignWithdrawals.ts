@@ -78,9 +78,8 @@ export async function checkForeignWithdrawals(p: {
       const ref = refOf(w.cryptoAddressTag);
       const byRef = ref ? payoutByUuid(db, ref) : undefined;
       // Memos another system reads (a top-up's `funding`) carry no reference: try the open payments' derived ids.
-      const payment =
-        byRef ??
-        (ref ? undefined : (candidates ??= openPayoutsForRecovery(db)).find((c) => derivedFrom(c.uuid, index, w.clientWithdrawalId)));
+      if (!byRef && !ref && !candidates) candidates = openPayoutsForRecovery(db);
+      const payment = byRef ?? (ref ? undefined : candidates?.find((c) => derivedFrom(c.uuid, index, w.clientWithdrawalId)));
       if (payment && derivedFrom(payment.uuid, index, w.clientWithdrawalId)) {
         if (
           adoptExchangeWithdrawal(db, payment, {

@@ -47,6 +47,7 @@ describe('a refusal caused by the payment itself is not a rail failure', () => {
         name: 'transfer_to_account_not_whitelisted',
         code: 3050002,
         message: 'owner mismatch',
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: fc's own format string, placeholders and all
         format: "'to' account ${to} is not whitelisted for asset ${asset}",
         data: { to: alice.id, asset: '1.3.0' },
       },
