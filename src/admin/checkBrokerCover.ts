@@ -3,7 +3,7 @@ import type { Config } from '../config/index.js';
 import { readCursor } from '../db/cursor.js';
 import { formatBts } from '../domain/money.js';
 import { BaseError } from '../errors/BaseError.js';
-import { brokerLiability } from '../payout/liabilityCheck.js';
+import { brokerLiability } from '../db/liabilities.js';
 
 export type BrokerCover = { balanceSats: bigint; dueSats: bigint; untilMs: number; leftSats: bigint };
 

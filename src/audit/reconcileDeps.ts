@@ -4,6 +4,7 @@ import type { Config } from '../config/index.js';
 import { BaseError } from '../errors/BaseError.js';
 import type { WithdrawalLister } from '../exchange/bittrex/findWithdrawalByClientId.js';
 import { createBittrexClient } from '../exchange/bittrex/index.js';
+import { railEntries } from '../payout/rails/registry.js';
 import { openKeystore } from '../wallet/openKeystore.js';
 import { promptPassword } from '../wallet/promptPassword.js';
 import { readPasswordFile } from '../wallet/readPasswordFile.js';
@@ -76,8 +77,8 @@ export async function reconcileDeps(deps: ReconcileDeps, config: Config, options
     else if (options.bittrex) {
       const keystore = { path: options.keystore, ...(options.passwordFile ? { passwordFile: options.passwordFile } : {}) };
       exchanges = await (deps.openExchanges ?? defaultExchanges)(config, keystore);
-      for (const rail of config.payout.rails) {
-        if (rail !== 'broker' && !exchanges.has(rail)) notChecked.push(`${rail}: no API key in the keystore`);
+      for (const { name, kind } of railEntries(config)) {
+        if (kind.kind !== 'broker' && !exchanges.has(name)) notChecked.push(`${name}: no API key in the keystore`);
       }
     } else notChecked.push('bittrex: --skip-bittrex');
     return { ...(chain ? { chain } : {}), exchanges, notChecked, notes, close };

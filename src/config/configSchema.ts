@@ -64,7 +64,19 @@ const bittrexAccountSchema = z
   })
   .strict();
 
-export const configSchema = z
+/**
+ * One payment rail: `kind` names a rail kind (src/payout/rails/registry.ts), the other keys are that kind's settings,
+ * checked by the kind's own schema when the rails are built. Order is the order payments try them in.
+ */
+const railEntrySchema = z
+  .object({ kind: z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, 'must be a rail kind such as "broker"') })
+  .catchall(z.unknown());
+export type RailEntry = z.infer<typeof railEntrySchema>;
+
+/** The rail names of the older shorthand (`payout.rails` with `bittrex.accounts`). */
+const legacyRailName = z.string().regex(/^(broker|bittrex[1-3])$/, 'must be broker, bittrex1, bittrex2 or bittrex3');
+
+const configObjectSchema = z
   .object({
     db: z.string().min(1).default('db/stakebts.sqlite'),
     nodes: z
@@ -86,6 +98,10 @@ export const configSchema = z
     fundingAccounts: z.array(accountName).default(['bittrex-deposit']),
     startBlock: positiveInt.default(1),
     terms: termsSchema.prefault({}),
+    // The payment rails, in the order a payment tries them. Unset: the older shorthand below (`payout.rails` naming
+    // `broker` and the `bittrex.accounts`), and with neither, the broker alone.
+    rails: z.array(railEntrySchema).min(1).max(16).optional(),
+    // Settings shared by the Bittrex accounts of the older shorthand (and their defaults in `rails` entries).
     bittrex: z
       .object({
         baseUrl: z.url().default('http://127.0.0.1:8091/v3'),
@@ -108,8 +124,9 @@ export const configSchema = z
       .prefault({}),
     payout: z
       .object({
+        // The older shorthand for `rails`: names, tried in order; a bittrexN without its `bittrex.accounts` entry is skipped.
         rails: z
-          .array(z.enum(['broker', 'bittrex1', 'bittrex2', 'bittrex3']))
+          .array(legacyRailName)
           .min(1)
           .superRefine(
             unique(
@@ -117,7 +134,7 @@ export const configSchema = z
               (r) => `rail ${r}`,
             ),
           )
-          .default(['broker', 'bittrex1', 'bittrex2', 'bittrex3']),
+          .optional(),
         timeoutMs: positiveInt.min(1_000).default(60_000),
         // Workers are small (no keys, no signing: ws or node:http only) and mostly wait on the network; 8 keeps two cores busy.
         concurrency: positiveInt.max(64).default(8),
@@ -159,8 +176,17 @@ export const configSchema = z
     keystore: z.string().min(1).default('stakebts.keystore.json'),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
-  .strict()
+  .strict();
+
+export const configSchema = configObjectSchema
   .superRefine((c, ctx) => {
+    if (c.rails && (c.payout.rails || c.bittrex.accounts.length > 0)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['rails'],
+        message: 'set either "rails" or the older payout.rails / bittrex.accounts, not both',
+      });
+    }
     c.nodes.forEach((url, i) => {
       if (!c.allowInsecureNodes && isInsecureRemote(url)) {
         ctx.addIssue({
@@ -177,7 +203,31 @@ export const configSchema = z
         message: `needs at least ${c.quorum} nodes in "nodes" (${c.nodes.length} configured)`,
       });
     }
+  })
+  .transform((c) => ({ ...c, rails: c.rails ?? legacyRails(c) }));
+
+/**
+ * The rails of the older shorthand: `payout.rails` names in order (default: the broker, then every configured Bittrex
+ * account), each `bittrexN` an instance of the bittrex kind with the shared `bittrex` settings.
+ */
+function legacyRails(c: z.infer<typeof configObjectSchema>): RailEntry[] {
+  const names = c.payout.rails ?? ['broker', ...c.bittrex.accounts.map((a) => `bittrex${a.index}`)];
+  return names.flatMap((name): RailEntry[] => {
+    if (name === 'broker') return [{ kind: 'broker' }];
+    const account = c.bittrex.accounts.find((a) => `bittrex${a.index}` === name);
+    if (!account) return [];
+    return [
+      {
+        kind: 'bittrex',
+        account: account.index,
+        depositMemo: account.depositMemo,
+        baseUrl: c.bittrex.baseUrl,
+        depositAccount: c.bittrex.depositAccount,
+        timeoutMs: c.bittrex.timeoutMs,
+      },
+    ];
   });
+}
 
 /** A ws:// URL whose host is not this machine (loopback): its traffic can be read and changed on the way. */
 export function isInsecureRemote(url: string): boolean {

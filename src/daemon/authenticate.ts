@@ -2,7 +2,7 @@ import { publicKeyFromWif, samePublicKey } from '../chain/bitshares/index.js';
 import type { ChainAccount, NodeClient } from '../chain/nodeClient/index.js';
 import type { Config } from '../config/index.js';
 import { BaseError, isError } from '../errors/BaseError.js';
-import { createBittrexClient } from '../exchange/bittrex/index.js';
+import { railEntries } from '../payout/rails/registry.js';
 import { wait } from '../utils/promise/index.js';
 import type { Secret } from '../wallet/Secret.js';
 import type { DaemonSecrets } from './DaemonSecrets.js';
@@ -12,13 +12,14 @@ export type Authenticated = {
   broker: ChainAccount;
   managerIds: Set<string>;
   fundingIds: Set<string>;
-  bittrexBalances: Array<{ index: number; availableSats: bigint }>;
-  /** Exchange accounts that did not answer at start (transient errors after every retry): payments use the other rails. */
-  bittrexUnreachable: Array<{ index: number; error: string }>;
+  /** What each rail with a start-up check holds (the exchange accounts). */
+  railBalances: Array<{ rail: string; availableSats: bigint }>;
+  /** Rails that did not answer at start (transient errors after every retry): payments use the other rails. */
+  railsUnreachable: Array<{ rail: string; label: string; error: string }>;
 };
 
 export type AuthenticateOptions = {
-  /** Tries of a signed balance request per exchange account while the answer is transient. @default 4 */
+  /** Tries of a rail's start-up check (a signed balance request) while the answer is transient. @default 4 */
   exchangeTries?: number;
   /** First retry delay, doubled per try. @default 500 */
   exchangeRetryMs?: number;
@@ -26,7 +27,8 @@ export type AuthenticateOptions = {
 
 /**
  * Start-up checks, before anything is written: the node is on the configured chain, the keys belong to the broker
- * (active authority and memo key), and every configured Bittrex account answers a signed request. Each failure is
+ * (active authority and memo key), and every configured rail with a start-up check (each exchange account) answers a
+ * signed request. Each failure is
  * one sentence naming what is wrong; no secret is ever part of it.
  */
 export async function authenticate(
@@ -85,48 +87,24 @@ export async function authenticate(
   const managerIds = await idsOf(config.managers, 'manager');
   const fundingIds = await idsOf(config.fundingAccounts, 'funding');
 
-  const bittrexBalances: Authenticated['bittrexBalances'] = [];
-  const bittrexUnreachable: Authenticated['bittrexUnreachable'] = [];
-  for (const account of config.bittrex.accounts) {
-    const creds = secrets.bittrex.find((b) => b.index === account.index);
-    if (!creds)
-      throw new BaseError('AUTH_FAILED', `Bittrex account ${account.index} is configured but the keystore has no API key for it.`);
-    const client = createBittrexClient({
-      baseUrl: config.bittrex.baseUrl,
-      apiKey: creds.apiKey,
-      apiSecret: creds.apiSecret,
-      timeoutMs: config.bittrex.timeoutMs,
-    });
-    // A 500, a 503 or a timeout says nothing about the key: retry with backoff. Only an answer that refuses the
-    // request itself (401/403, a bad signature) means the key is wrong and stops the start.
+  const railBalances: Authenticated['railBalances'] = [];
+  const railsUnreachable: Authenticated['railsUnreachable'] = [];
+  for (const { name, label, kind, entry } of railEntries(config)) {
+    if (!kind.preflight) continue;
     for (let attempt = 1; ; attempt++) {
-      try {
-        const balance = await client.getBalance('BTS');
-        bittrexBalances.push({ index: account.index, availableSats: balance.available });
+      const r = await kind.preflight(entry, secrets);
+      if ('availableSats' in r) {
+        railBalances.push({ rail: name, availableSats: r.availableSats });
         break;
-      } catch (err) {
-        const code = (err as { bittrexCode?: string }).bittrexCode;
-        if (!isTransientExchangeError(err)) {
-          throw new BaseError(
-            'AUTH_FAILED',
-            `Bittrex account ${account.index} refused a signed balance request${code ? ` (${code})` : ''}; check its API key.`,
-            { cause: err },
-          );
-        }
-        if (attempt >= exchangeTries) {
-          bittrexUnreachable.push({ index: account.index, error: (err as Error).message.split('\n')[0]!.slice(0, 200) });
-          break;
-        }
-        await wait(exchangeRetryMs * 2 ** (attempt - 1));
       }
+      if (attempt >= exchangeTries) {
+        railsUnreachable.push({ rail: name, label, error: r.transient });
+        break;
+      }
+      await wait(exchangeRetryMs * 2 ** (attempt - 1));
     }
   }
-  return { chainId, broker, managerIds, fundingIds, bittrexBalances, bittrexUnreachable };
-}
-
-/** No answer, a 5xx, throttling or an unreadable body: the exchange may answer next time. */
-function isTransientExchangeError(err: unknown): boolean {
-  return isError(err, 'EXCHANGE_UNAVAILABLE') || isError(err, 'EXCHANGE_RETRYABLE') || isError(err, 'EXCHANGE_BAD_RESPONSE');
+  return { chainId, broker, managerIds, fundingIds, railBalances, railsUnreachable };
 }
 
 function safePub(wif: Secret, which: string): string {

@@ -13,6 +13,7 @@ import { BlockScanner, type ScanProgress } from '../listener/BlockScanner.js';
 import { silentLogger } from '../log.js';
 import { createPayoutEngine, type PayoutEngine } from '../payout/index.js';
 import { DEFAULT_TX_EXPIRES_SEC } from '../payout/PayoutEngine.js';
+import { railEntries } from '../payout/rails/registry.js';
 import { wait } from '../utils/promise/index.js';
 import { authenticate } from './authenticate.js';
 import type { DaemonSecrets } from './DaemonSecrets.js';
@@ -128,19 +129,15 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
       managers: config.managers,
       fundingAccounts: config.fundingAccounts,
       terms: config.terms,
-      rails: config.payout.rails,
-      bittrexAccounts: config.bittrex.accounts.map((a) => a.index),
+      rails: railEntries(config).map((r) => r.name),
       cursor: readCursor(db)?.blockNum ?? null,
       database: standing,
       brokerBalanceSats: await node.getAccountBalance(auth.broker.id),
-      bittrexBalancesSats: auth.bittrexBalances,
-      bittrexUnreachable: auth.bittrexUnreachable,
+      railBalancesSats: auth.railBalances,
+      railsUnreachable: auth.railsUnreachable.map(({ rail, error }) => ({ rail, error })),
     });
-    for (const u of auth.bittrexUnreachable) {
-      log.warn(
-        { account: u.index, error: u.error },
-        `Bittrex account ${u.index} did not answer at start-up; payments use the other rails until it does`,
-      );
+    for (const u of auth.railsUnreachable) {
+      log.warn({ rail: u.rail, error: u.error }, `${u.label} did not answer at start-up; payments use the other rails until it does`);
     }
 
     if (standing === 'behind' || standing === 'unknown') {

@@ -22,3 +22,9 @@ export function expiredInstructions(db: Database, action: 'broker_to_bittrex' | 
     .prepare(`SELECT * FROM admin_actions WHERE action = ? AND outcome = 'expired' AND (? IS NULL OR account = ?) ORDER BY id`)
     .all(action, account ?? null, account ?? null) as AdminActionRow[];
 }
+
+/** The exchange account an admin move's payment is pinned to (the account its instruction named). */
+export function accountOfAdminPayment(db: Database, payoutId: number): number | null {
+  const row = db.prepare('SELECT account FROM admin_actions WHERE payout_id = ?').get(payoutId) as { account: number | null } | undefined;
+  return row?.account ?? null;
+}

@@ -18,3 +18,15 @@ export type AlarmKind =
 export function appendAlarm(db: Database, nonce: number, kind: AlarmKind, facts: Record<string, unknown>): void {
   appendReceipt(db, nonce, { event: 'alarm', kind, ...facts });
 }
+
+/** Whether an alarm of this kind was raised already for this withdrawal (one alarm per foreign withdrawal, ever). */
+export function alarmRaisedForWithdrawal(db: Database, kind: AlarmKind, withdrawalId: string): boolean {
+  return (
+    db
+      .prepare(
+        `SELECT 1 FROM receipts WHERE json_extract(msg, '$.event') = 'alarm' AND json_extract(msg, '$.kind') = ?
+            AND json_extract(msg, '$.withdrawalId') = ?`,
+      )
+      .get(kind, withdrawalId) !== undefined
+  );
+}

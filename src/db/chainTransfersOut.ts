@@ -61,3 +61,10 @@ export function payoutOfBrokerTx(db: Database, txId: string): number | null {
     | undefined;
   return row?.payout_id ?? null;
 }
+
+/** Where the broker transfer with this tx id was first seen in an irreversible block, if it was. */
+export function firstTransferOfTx(db: Database, txId: string): { block_num: number; trx_in_block: number; op_in_trx: number } | undefined {
+  return db
+    .prepare('SELECT block_num, trx_in_block, op_in_trx FROM chain_transfers_out WHERE tx_id = ? ORDER BY block_num LIMIT 1')
+    .get(txId) as { block_num: number; trx_in_block: number; op_in_trx: number } | undefined;
+}

@@ -109,3 +109,8 @@ export function moveAttempt(
 function bigintJson(_k: string, v: unknown): unknown {
   return typeof v === 'bigint' ? v.toString() : v;
 }
+
+/** Whether this rail has an attempt under this idempotency key (an exchange withdrawal id we made). */
+export function attemptKeyKnown(db: Database, idemKey: string, rail: string): boolean {
+  return db.prepare('SELECT 1 FROM payout_attempts WHERE idem_key = ? AND rail = ?').get(idemKey, rail) !== undefined;
+}

@@ -131,3 +131,15 @@ export function payoutByUuid(db: Database, uuid: string): PayoutRow | undefined 
 export function getPayout(db: Database, id: number): PayoutRow | undefined {
   return db.prepare('SELECT * FROM payouts WHERE id = ?').get(id) as PayoutRow | undefined;
 }
+
+/** Every payment in flight (sending / unknown / submitted), oldest first: reconciled before anything new is sent. */
+export function paymentsInFlight(db: Database): PayoutRow[] {
+  return db.prepare(`SELECT * FROM payouts WHERE state IN ('sending', 'unknown', 'submitted') ORDER BY id`).all() as PayoutRow[];
+}
+
+/** Pending payments whose next try is due at `now`, oldest first, at most `limit`. */
+export function duePayments(db: Database, now: number, limit: number): PayoutRow[] {
+  return db
+    .prepare(`SELECT * FROM payouts WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT ?`)
+    .all(now, limit) as PayoutRow[];
+}

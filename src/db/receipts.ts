@@ -121,3 +121,12 @@ export function recoveryPending(db: Database): boolean {
     .get() as { replaced: number | null; done: number | null };
   return row.replaced !== null && (row.done === null || row.done < row.replaced);
 }
+
+/** Whether a receipt of this event names this exchange withdrawal (e.g. one explained once, never twice). */
+export function receiptNamesWithdrawal(db: Database, event: string, withdrawalId: string): boolean {
+  return (
+    db
+      .prepare(`SELECT 1 FROM receipts WHERE json_extract(msg, '$.event') = ? AND json_extract(msg, '$.withdrawalId') = ?`)
+      .get(event, withdrawalId) !== undefined
+  );
+}

@@ -2,14 +2,14 @@ import type { Database } from 'better-sqlite3';
 import type { Logger } from 'pino';
 import type { NodeClient } from '../chain/nodeClient/index.js';
 import type { Config } from '../config/index.js';
-import type { PayoutRow } from '../db/payouts.js';
-import { type BittrexClient, createBittrexClient } from '../exchange/bittrex/index.js';
+import { duePayments, paymentsInFlight } from '../db/payouts.js';
 import { silentLogger } from '../log.js';
 import { wait } from '../utils/promise/index.js';
-import { checkForeignWithdrawals } from './checkForeignWithdrawals.js';
 import { type ExecuteOutcome, executePayout } from './executePayout.js';
 import { mapPool } from './mapPool.js';
-import { openPayouts, type ReconcileOutcome, reconcileOpen } from './reconcileOpen.js';
+import type { RailKind } from './rails/Rail.js';
+import { createRailRegistry, RAIL_KINDS } from './rails/registry.js';
+import { type ReconcileOutcome, reconcileOpen } from './reconcileOpen.js';
 import { defaultWorkerPath } from './runWorker.js';
 import { scheduleDue } from './scheduleDue.js';
 import type { EngineContext, PayoutSecrets } from './types.js';
@@ -39,6 +39,8 @@ export type PayoutEngineOptions = {
   readiness?: () => Readiness;
   /** Called once per cycle in which the gate is open (payments go): e.g. to receipt the end of a recovery. */
   onReady?: () => void;
+  /** The rail kinds `config.rails` may name. @default RAIL_KINDS (broker, bittrex) */
+  railKinds?: ReadonlyMap<string, RailKind>;
 };
 
 export type Readiness = {
@@ -81,8 +83,8 @@ export const DEFAULT_TX_EXPIRES_SEC = 120;
 const STUCK_ALERT_MS = 3_600_000;
 
 /**
- * The payout engine: exactly-once payments over the broker (chain) and Bittrex rails, each attempt in its
- * own time-limited child process. See exactly-once-payouts.md; the state machine is in transitions.ts.
+ * The payout engine: exactly-once payments over the configured rails (rails/registry.ts), each attempt in its own
+ * time-limited child process. See exactly-once-payouts.md; the state machine is in db/paymentTransitions.ts.
  *
  * @example
  * const engine = createPayoutEngine({ db, config, node, secrets, brokerAccount, nowProvider: async () => libTime });
@@ -91,43 +93,34 @@ const STUCK_ALERT_MS = 3_600_000;
 export function createPayoutEngine(options: PayoutEngineOptions): PayoutEngine {
   const { db, config, node, secrets, brokerAccount, nowProvider, logger = silentLogger } = options;
   const log = logger.child({ mod: 'payout' });
-  const bittrex = new Map<number, BittrexClient>();
-  for (const acc of config.bittrex.accounts) {
-    const s = secrets.bittrex.find((b) => b.index === acc.index);
-    if (!s) continue;
-    bittrex.set(
-      acc.index,
-      createBittrexClient({
-        baseUrl: config.bittrex.baseUrl,
-        apiKey: s.apiKey,
-        apiSecret: s.apiSecret,
-        timeoutMs: config.bittrex.timeoutMs,
-        logger: log,
-      }),
-    );
-  }
   const controller = new AbortController();
-  const halted = new Set<number>();
+  const txExpiresInSec = options.txExpiresInSec ?? DEFAULT_TX_EXPIRES_SEC;
+  const rails = createRailRegistry(
+    config,
+    { db, config, node, secrets, brokerAccount, logger: log, txExpiresInSec },
+    options.railKinds ?? RAIL_KINDS,
+  );
   const foreignCheckMs = options.foreignCheckMs ?? 600_000;
   let lastForeignCheck = Number.NEGATIVE_INFINITY;
-  /** Exchange accounts whose withdrawals were listed and matched at least once (a strict start waits for all). */
-  const matchedOnce = new Set<number>();
+  /** Rails whose withdrawals were listed and matched at least once (a strict start waits for all). */
+  const matchedOnce = new Set<string>();
+  const checked = rails.all.filter((r) => r.checkForeign !== undefined);
   const readiness = options.readiness ?? (() => ({ ready: true, caughtUp: true, strict: false }));
   let lastWaiting: string | null = null;
   const ctx: EngineContext = {
     db,
     config,
     node,
-    secrets,
     brokerAccount,
     logger: log,
-    workerPath: options.workerPath ?? defaultWorkerPath(),
-    txExpiresInSec: options.txExpiresInSec ?? DEFAULT_TX_EXPIRES_SEC,
-    bittrex,
-    haltedBittrex: halted,
-    cycle: { libNow: 0, chainId: '', accounts: new Map(), bittrexFee: new Map(), brokerAvailable: null },
-    signal: controller.signal,
-    stats: { workers: 0, workerMs: 0 },
+    rails,
+    runner: {
+      workerPath: options.workerPath ?? defaultWorkerPath(),
+      timeoutMs: config.payout.timeoutMs,
+      signal: controller.signal,
+      stats: { workers: 0, workerMs: 0 },
+    },
+    libNow: 0,
   };
   let chainId: string | null = null;
   let clocksSynced = false;
@@ -139,10 +132,11 @@ export function createPayoutEngine(options: PayoutEngineOptions): PayoutEngine {
     chainId ??= await node.getChainId();
     if (!clocksSynced) {
       clocksSynced = true;
-      await Promise.all([...bittrex.values()].map((c) => c.syncClock().catch(() => 0)));
+      await Promise.all(rails.all.map((r) => r.syncClock?.().catch(() => undefined)));
     }
-    ctx.cycle = { libNow, chainId, accounts: new Map(), bittrexFee: new Map(), brokerAvailable: null };
-    ctx.stats = { workers: 0, workerMs: 0 };
+    ctx.libNow = libNow;
+    for (const r of rails.all) r.beginCycle({ libNow, chainId });
+    ctx.runner.stats = { workers: 0, workerMs: 0 };
     const report: CycleReport = {
       libNow,
       intents: 0,
@@ -161,13 +155,17 @@ export function createPayoutEngine(options: PayoutEngineOptions): PayoutEngine {
     // (a2) the start-up gate: until the listener has caught up (and, after a restore, the chain has outlived every tx
     // the lost records may have sent, and the exchange accounts are matched), nothing is sent or re-sent.
     const gate = readiness();
-    const mustMatchExchange = gate.strict && gate.caughtUp && [...bittrex.keys()].some((i) => !halted.has(i) && !matchedOnce.has(i));
-    if (bittrex.size > 0 && gate.caughtUp && (mustMatchExchange || Date.now() - lastForeignCheck >= foreignCheckMs)) {
+    const unmatched = () => checked.some((r) => r.usable() && !matchedOnce.has(r.name));
+    const mustMatchExchange = gate.strict && gate.caughtUp && unmatched();
+    if (checked.length > 0 && gate.caughtUp && (mustMatchExchange || Date.now() - lastForeignCheck >= foreignCheckMs)) {
       lastForeignCheck = Date.now();
-      const checked = await checkForeignWithdrawals({ db, clients: bittrex, halted, logger: log, caughtUp: gate.caughtUp });
-      for (const i of checked.listed) matchedOnce.add(i);
+      for (const r of checked) {
+        if (!r.usable()) continue;
+        const c = await r.checkForeign!({ caughtUp: gate.caughtUp });
+        if (c.listed) matchedOnce.add(r.name);
+      }
     }
-    const exchangePending = gate.strict && [...bittrex.keys()].some((i) => !halted.has(i) && !matchedOnce.has(i));
+    const exchangePending = gate.strict && unmatched();
     if (!gate.ready || exchangePending) {
       report.waiting = !gate.ready ? (gate.reason ?? 'not ready') : 'matching the exchange accounts’ withdrawals after a restore';
       if (report.waiting !== lastWaiting) log.warn({ reason: report.waiting }, 'payments wait');
@@ -179,7 +177,7 @@ export function createPayoutEngine(options: PayoutEngineOptions): PayoutEngine {
     options.onReady?.();
 
     // (b) reconcile every payment in flight before anything new is sent.
-    const open = openPayouts(ctx);
+    const open = paymentsInFlight(db);
     await mapPool(open, config.payout.concurrency, async (p) => {
       if (closed) return;
       const r = await reconcileOpen(ctx, p);
@@ -191,12 +189,9 @@ export function createPayoutEngine(options: PayoutEngineOptions): PayoutEngine {
 
     // (c) execute due intents with bounded concurrency.
     if (!closed) {
-      const due = db
-        .prepare(`SELECT * FROM payouts WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT ?`)
-        .all(Date.now(), config.payout.maxStartsPerCycle) as PayoutRow[];
+      const due = duePayments(db, Date.now(), config.payout.maxStartsPerCycle);
       report.capped = due.length === config.payout.maxStartsPerCycle;
       if (due.length > 0) {
-        ctx.cycle.brokerAvailable = await node.getAccountBalance(brokerAccount.id).catch(() => null);
         await mapPool(due, config.payout.concurrency, async (p) => {
           if (closed) return;
           try {
@@ -211,8 +206,8 @@ export function createPayoutEngine(options: PayoutEngineOptions): PayoutEngine {
         });
       }
     }
-    report.workers = ctx.stats.workers;
-    report.workerMs = ctx.stats.workerMs;
+    report.workers = ctx.runner.stats.workers;
+    report.workerMs = ctx.runner.stats.workerMs;
     if (report.intents + report.executed.sent + report.reconciled.paid > 0) log.info(report, 'payout cycle');
     return report;
   }

@@ -1,13 +1,15 @@
+import { accountOfAdminPayment } from '../db/adminActions.js';
 import { appendAlarm } from '../db/alarms.js';
+import { brokerLiability } from '../db/liabilities.js';
+import { deferPending, payoutFailed, retryPendingLater } from '../db/paymentTransitions.js';
 import { insertPayoutIntent, type PayoutRow } from '../db/payouts.js';
 import { appendReceipt } from '../db/receipts.js';
 import { btsToSats, formatBts, SATS_PER_BTS } from '../domain/money.js';
 import { supportNoticeMemo } from '../domain/paymentMemos.js';
-import { bittrexIndexOf, executeBittrex } from './bittrexRail.js';
-import { BROKER_RAIL, executeChain } from './chainRail.js';
-import { brokerLiability } from './liabilityCheck.js';
-import { payoutFailed } from './transitions.js';
+import { BROKER_RAIL } from './rails/broker/brokerRail.js';
+import type { Rail } from './rails/Rail.js';
 import type { EngineContext, RailResult } from './types.js';
+import { runJob } from './workerJobs.js';
 
 export type ExecuteOutcome = 'sent' | 'ambiguous' | 'deferred' | 'retry' | 'failed' | 'skipped';
 
@@ -19,16 +21,28 @@ function btsText(sats: bigint): string {
 const CLIENT_PURPOSES = new Set(['contract_receipt', 'interest', 'principal', 'stop', 'refund']);
 
 /**
- * The rails a payment may use, in order. Admin moves are pinned: a top-up to the broker goes over its Bittrex
- * account only, a move to Bittrex over the broker only. Everything else follows `payout.rails`.
+ * The rails a payment may use, in order. Admin moves are pinned: a move from an exchange account to the broker goes
+ * over that exchange account only, a move to an exchange account over the broker only. Everything else follows
+ * `rails`. A halted rail is skipped.
  */
-export function railsFor(ctx: EngineContext, p: PayoutRow): string[] {
-  if (p.purpose === 'broker_to_bittrex') return [BROKER_RAIL];
-  if (p.purpose === 'bittrex_to_broker') {
-    const row = ctx.db.prepare('SELECT account FROM admin_actions WHERE payout_id = ?').get(p.id) as { account: number | null } | undefined;
-    return row?.account && !ctx.haltedBittrex.has(row.account) ? [`bittrex${row.account}`] : [];
-  }
-  return ctx.config.payout.rails.filter((r) => !ctx.haltedBittrex.has(bittrexIndexOf(r) ?? 0));
+export function railsFor(ctx: EngineContext, p: PayoutRow): Rail[] {
+  const pinned =
+    p.purpose === 'broker_to_bittrex'
+      ? [ctx.rails.get(BROKER_RAIL)]
+      : p.purpose === 'bittrex_to_broker'
+        ? [ctx.rails.exchange(accountOfAdminPayment(ctx.db, p.id) ?? 0)]
+        : ctx.rails.all;
+  return pinned.filter((r): r is Rail => r !== undefined && r.usable());
+}
+
+/** One attempt on one rail: prepare (committed before the fork), the worker's job, and the rail's reading of its report. */
+async function attemptOn(ctx: EngineContext, rail: Rail, p: PayoutRow): Promise<RailResult> {
+  const prepared = await rail.prepare(p);
+  if (prepared.kind !== 'prepared') return prepared;
+  const report = await runJob(ctx.runner, prepared.job);
+  const result = await rail.interpret(p, prepared.attempt, report, 'execute');
+  if (result.kind === 'rejected' || result.kind === 'retry') prepared.release?.();
+  return result;
 }
 
 /**
@@ -47,16 +61,11 @@ export async function executePayout(ctx: EngineContext, p: PayoutRow): Promise<E
   const rails = railsFor(ctx, p);
   const refusals: Array<Extract<RailResult, { kind: 'rejected' }>> = [];
   for (const rail of rails) {
-    const r = rail === BROKER_RAIL ? await executeChain(ctx, p) : await executeBittrex(ctx, p, bittrexIndexOf(rail) ?? 0);
+    const r = await attemptOn(ctx, rail, p);
     if (r.kind === 'sent') return 'sent';
     if (r.kind === 'ambiguous') return 'ambiguous';
     if (r.kind === 'retry') {
-      db.prepare(`UPDATE payouts SET next_attempt_at = ?, last_error = ?, updated_at = ? WHERE id = ? AND state = 'pending'`).run(
-        Date.now() + r.afterMs,
-        `${r.rail}: ${r.code}`,
-        Date.now(),
-        p.id,
-      );
+      retryPendingLater(db, p.id, Date.now() + r.afterMs, `${r.rail}: ${r.code}`);
       return 'retry';
     }
     if (r.cause === 'payment') return paymentRefused(ctx, p, r);
@@ -72,12 +81,7 @@ export async function executePayout(ctx: EngineContext, p: PayoutRow): Promise<E
   const delay = Math.min(config.payout.retryBackoffMs * 2 ** Math.min(p.attempts, 30), config.payout.maxBackoffMs);
   const retryAt = Date.now() + delay;
   db.transaction(() => {
-    const moved = db
-      .prepare(
-        `UPDATE payouts SET attempts = attempts + 1, next_attempt_at = ?, last_error = ?, updated_at = ? WHERE id = ? AND state = 'pending'`,
-      )
-      .run(retryAt, summary.slice(0, 300), Date.now(), p.id);
-    if (moved.changes !== 1) return;
+    if (!deferPending(db, p.id, retryAt, summary)) return;
     appendReceipt(db, p.contract_id ?? 0, {
       event: 'payout_deferred',
       payoutId: p.id,
@@ -155,7 +159,7 @@ async function liabilityRefusal(ctx: EngineContext, p: PayoutRow): Promise<boole
     return 'unknown';
   }
   const coverDays = ctx.config.terms.coverDays;
-  const { dueSats, untilMs } = brokerLiability(ctx.db, ctx.cycle.libNow, coverDays, p.id);
+  const { dueSats, untilMs } = brokerLiability(ctx.db, ctx.libNow, coverDays, p.id);
   const amount = BigInt(p.amount_sats);
   if (balance - amount >= dueSats) return false;
   payoutFailed(ctx.db, p, 'admin_refused', {

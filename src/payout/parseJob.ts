@@ -14,21 +14,21 @@ const isPositiveInt = (v: unknown): v is number => typeof v === 'number' && Numb
 export function parseJob(raw: unknown): ParentMessage | null {
   if (!isObject(raw)) return null;
   switch (raw.type) {
-    case 'chain.broadcast': {
+    case 'ws-broadcast': {
       const { txId, signedTx, chainId, nodeUrls, callTimeoutMs } = raw;
       if (typeof txId !== 'string' || !HEX40.test(txId)) return null;
       if (!isObject(signedTx)) return null;
       if (typeof chainId !== 'string' || !HEX64.test(chainId)) return null;
       if (!Array.isArray(nodeUrls) || nodeUrls.length === 0 || !nodeUrls.every((u) => typeof u === 'string')) return null;
       if (!isPositiveInt(callTimeoutMs)) return null;
-      return { type: 'chain.broadcast', txId, signedTx, chainId, nodeUrls: nodeUrls as string[], callTimeoutMs };
+      return { type: 'ws-broadcast', txId, signedTx, chainId, nodeUrls: nodeUrls as string[], callTimeoutMs };
     }
-    case 'bittrex.post': {
+    case 'http-post': {
       const { url, headers, body, timeoutMs } = raw;
       if (typeof url !== 'string' || !/^https?:\/\//.test(url)) return null;
       if (!isObject(headers) || !Object.values(headers).every((v) => typeof v === 'string')) return null;
       if (typeof body !== 'string' || !isPositiveInt(timeoutMs)) return null;
-      return { type: 'bittrex.post', url, headers: headers as Record<string, string>, body, timeoutMs };
+      return { type: 'http-post', url, headers: headers as Record<string, string>, body, timeoutMs };
     }
     case 'abort':
       return typeof raw.reason === 'string' ? { type: 'abort', reason: raw.reason } : null;

@@ -6,46 +6,48 @@ import { z } from 'zod';
  * (bundled small, without zod) checks its jobs by hand in parseJob.ts and imports only the types from here.
  * A malformed message is a protocol failure, never data.
  *
- * Both rails commit the attempt (intent, idempotency key, the exact request) BEFORE forking; the worker only
- * sends what was committed and reports:
- * Chain rail:   worker → ready;  parent → chain.broadcast {signed tx, node URLs};  worker → chain.result.
- * Bittrex rail: worker → ready;  parent → bittrex.post {url, signed headers, committed body};  worker →
- *               bittrex.response (the raw HTTP answer, classified by the parent).
+ * Jobs are generic, not per rail: every rail commits the attempt (intent, idempotency key, the exact request) BEFORE
+ * forking, and the worker only sends what was committed and reports, so a new rail over WebSocket or HTTP needs no new
+ * worker code:
+ * ws-broadcast: worker → ready;  parent → ws-broadcast {signed tx, node URLs};  worker → ws-broadcast.result
+ *               (the broker rail: a Graphene broadcast_transaction).
+ * http-post:    worker → ready;  parent → http-post {url, signed headers, committed body};  worker →
+ *               http-post.result (the raw HTTP answer, classified by the rail in the parent; the exchange rails).
  * Either:       parent → abort (nothing to do: the worker exits); worker → failed {stage: 'before_send'} when
  *               it refused a job before anything left the process.
  *
- * No secret travels here any more: the chain tx is signed by the parent, and the Bittrex request is signed
- * (HMAC over timestamp, URL, body) by the parent at the moment the worker is ready, so only the headers that go
+ * No secret travels here any more: the chain tx is signed by the parent, and an exchange request is signed
+ * (e.g. HMAC over timestamp, URL, body) by the parent at the moment the worker is ready, so only the headers that go
  * on the wire anyway reach the child.
  */
 
 const hex = (n: number) => z.string().regex(new RegExp(`^[0-9a-f]{${n}}$`));
 
 /** Broadcast this signed tx (already persisted as the attempt's request, idem_key = txId). */
-export const chainBroadcastJobSchema = z.object({
-  type: z.literal('chain.broadcast'),
+export const wsBroadcastJobSchema = z.object({
+  type: z.literal('ws-broadcast'),
   txId: hex(40),
   signedTx: z.record(z.string(), z.unknown()),
   chainId: hex(64),
   nodeUrls: z.array(z.string()).min(1),
   callTimeoutMs: z.number().int().positive(),
 });
-export type ChainBroadcastJob = z.infer<typeof chainBroadcastJobSchema>;
+export type WsBroadcastJob = z.infer<typeof wsBroadcastJobSchema>;
 
 /** POST these exact bytes with these headers (signed by the parent just now) to this URL, once. */
-export const bittrexPostJobSchema = z.object({
-  type: z.literal('bittrex.post'),
+export const httpPostJobSchema = z.object({
+  type: z.literal('http-post'),
   url: z.string().url(),
   headers: z.record(z.string(), z.string()),
   /** The exact committed request body; the worker sends these bytes or nothing. */
   body: z.string(),
   timeoutMs: z.number().int().positive(),
 });
-export type BittrexPostJob = z.infer<typeof bittrexPostJobSchema>;
+export type HttpPostJob = z.infer<typeof httpPostJobSchema>;
 
 export const parentMessageSchema = z.discriminatedUnion('type', [
-  chainBroadcastJobSchema,
-  bittrexPostJobSchema,
+  wsBroadcastJobSchema,
+  httpPostJobSchema,
   z.object({ type: z.literal('abort'), reason: z.string() }),
 ]);
 export type ParentMessage = z.infer<typeof parentMessageSchema>;
@@ -71,7 +73,7 @@ export const chainOutcomeSchema = z.discriminatedUnion('kind', [
 ]);
 export type ChainOutcome = z.infer<typeof chainOutcomeSchema>;
 
-/** One HTTP exchange as the worker saw it (same shape as the Bittrex transport's result, minus the parsed JSON). */
+/** One HTTP exchange as the worker saw it (the shape of the exchange transports' result, minus the parsed JSON). */
 export const httpOutcomeSchema = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('response'),
@@ -85,8 +87,8 @@ export type HttpOutcome = z.infer<typeof httpOutcomeSchema>;
 
 export const workerMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready') }),
-  z.object({ type: z.literal('chain.result'), txId: hex(40), outcome: chainOutcomeSchema }),
-  z.object({ type: z.literal('bittrex.response'), outcome: httpOutcomeSchema }),
+  z.object({ type: z.literal('ws-broadcast.result'), txId: hex(40), outcome: chainOutcomeSchema }),
+  z.object({ type: z.literal('http-post.result'), outcome: httpOutcomeSchema }),
   /** Stopped before anything was sent (bad job): definitely not sent. */
   z.object({ type: z.literal('failed'), stage: z.literal('before_send'), reason: z.string() }),
 ]);

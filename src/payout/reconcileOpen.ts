@@ -1,16 +1,10 @@
+import { resetOrphanedPayment } from '../db/paymentTransitions.js';
 import { liveAttemptOf } from '../db/payoutAttempts.js';
 import type { PayoutRow } from '../db/payouts.js';
-import { appendReceipt } from '../db/receipts.js';
-import { reconcileBittrex } from './bittrexRail.js';
-import { BROKER_RAIL, reconcileChain } from './chainRail.js';
 import type { EngineContext } from './types.js';
+import { runJob } from './workerJobs.js';
 
 export type ReconcileOutcome = 'paid' | 'expired' | 'cancelled' | 'failed' | 'reset' | 'open';
-
-/** Every payment in flight (sending / unknown / submitted), oldest first. */
-export function openPayouts(ctx: EngineContext): PayoutRow[] {
-  return ctx.db.prepare(`SELECT * FROM payouts WHERE state IN ('sending', 'unknown', 'submitted') ORDER BY id`).all() as PayoutRow[];
-}
 
 /**
  * Resolves one payment in flight on the rail and with the key of its live attempt (rule 8: before any new send).
@@ -19,21 +13,14 @@ export function openPayouts(ctx: EngineContext): PayoutRow[] {
  */
 export async function reconcileOpen(ctx: EngineContext, p: PayoutRow): Promise<ReconcileOutcome> {
   const a = liveAttemptOf(ctx.db, p.id);
-  if (!a) {
-    const reset = ctx.db
-      .transaction(() => {
-        const info = ctx.db
-          .prepare(`UPDATE payouts SET state = 'pending', updated_at = ? WHERE id = ? AND state IN ('sending', 'unknown', 'submitted')`)
-          .run(Date.now(), p.id);
-        if (info.changes === 1)
-          appendReceipt(ctx.db, p.contract_id ?? 0, { event: 'payout_reset', payoutId: p.id, reason: 'in flight without a live attempt' });
-        return info.changes === 1;
-      })
-      .immediate();
-    return reset ? 'reset' : 'open';
+  if (!a) return resetOrphanedPayment(ctx.db, p) ? 'reset' : 'open';
+  const rail = ctx.rails.get(a.rail);
+  if (!rail) {
+    ctx.logger.error({ payoutId: p.id, rail: a.rail }, 'live attempt on a rail that is not configured; left for a human');
+    return 'open';
   }
   try {
-    return a.rail === BROKER_RAIL ? await reconcileChain(ctx, p, a) : await reconcileBittrex(ctx, p, a);
+    return await rail.reconcile(p, a, (job) => runJob(ctx.runner, job));
   } catch (err) {
     ctx.logger.warn(
       { payoutId: p.id, rail: a.rail, err: err instanceof Error ? err.message.split('\n')[0] : String(err) },

@@ -2,8 +2,9 @@ import type { Database } from 'better-sqlite3';
 import type { Logger } from 'pino';
 import type { NodeClient } from '../chain/nodeClient/index.js';
 import type { Config } from '../config/index.js';
-import type { BittrexClient } from '../exchange/bittrex/index.js';
 import type { Secret } from '../wallet/Secret.js';
+import type { RailRegistry } from './rails/registry.js';
+import type { JobRunner } from './workerJobs.js';
 
 /**
  * Keys of the payout engine. They stay in the engine's process: it signs chain txs and Bittrex requests itself,
@@ -32,33 +33,16 @@ export type RailResult =
   /** Definitely not sent now, but the same rail should be tried again later (throttled, node down, expired at broadcast). */
   | { kind: 'retry'; rail: string; code: string; afterMs: number };
 
-/** Shared state of one engine, passed to the rail modules. */
+/** Shared state of one engine, passed to the modules of a cycle. Rails hold their own clients and caches. */
 export type EngineContext = {
   db: Database;
   config: Config;
   node: NodeClient;
-  secrets: PayoutSecrets;
   brokerAccount: { id: string; name: string };
   logger: Logger;
-  workerPath: string;
-  /** Chain tx expiration after chain time, seconds. */
-  txExpiresInSec: number;
-  bittrex: ReadonlyMap<number, BittrexClient>;
-  /** Bittrex accounts halted by the foreign-withdrawal alarm: no payment uses them until a restart. */
-  haltedBittrex: ReadonlySet<number>;
-  /** Per-cycle caches and the broker balance reservation. */
-  cycle: CycleState;
-  /** Killed workers' payments are reconciled; this aborts in-flight workers at shutdown. */
-  signal: AbortSignal;
-  stats: { workers: number; workerMs: number };
-};
-
-export type CycleState = {
+  rails: RailRegistry;
+  /** Runs one worker per attempt (time limit, shutdown signal, statistics). */
+  runner: JobRunner;
   /** Last irreversible block time, ms: "now" for due payments and processed times. */
   libNow: number;
-  chainId: string;
-  accounts: Map<string, Promise<{ id: string; memoKey: string } | null>>;
-  bittrexFee: Map<number, Promise<bigint>>;
-  /** Broker balance left after the payments started this cycle, or null when unknown (the chain decides). */
-  brokerAvailable: bigint | null;
 };

@@ -2,10 +2,10 @@
  * Payout worker: sends ONE already committed payment attempt from its own child process, forked by the payout
  * engine with a hard time limit (SIGKILL). Jobs arrive over IPC only (never argv/env). The worker never writes
  * the database and never builds or signs anything: the parent persisted the attempt with its exact request
- * (signed chain tx / Bittrex body) before forking, so a worker killed at any point leaves an attempt that is
+ * (signed chain tx / exchange request body) before forking, so a worker killed at any point leaves an attempt that is
  * reconciled by its key.
  *
- * No key reaches this process: the chain tx comes signed (fewer places hold the broker's keys), the Bittrex
+ * No key reaches this process: the chain tx comes signed (fewer places hold the broker's keys), an exchange
  * request comes with its HMAC headers computed by the parent. It is built into one small file
  * (dist/payout/worker.bundle.cjs, scripts/bundleWorker.mjs) that loads only `ws` and node built-ins: no
  * bitsharesjs, zod, pino or axios, so a fork costs little more than a bare Node start.
@@ -46,19 +46,19 @@ async function main(): Promise<void> {
     return;
   }
   switch (j.type) {
-    case 'chain.broadcast': {
+    case 'ws-broadcast': {
       const outcome = await broadcastSignedTx({
         signedTx: j.signedTx,
         chainId: j.chainId,
         urls: j.nodeUrls,
         callTimeoutMs: j.callTimeoutMs,
       });
-      await send({ type: 'chain.result', txId: j.txId, outcome });
+      await send({ type: 'ws-broadcast.result', txId: j.txId, outcome });
       return;
     }
-    case 'bittrex.post': {
+    case 'http-post': {
       const outcome = await postOnce({ url: j.url, headers: j.headers, body: j.body, timeoutMs: j.timeoutMs });
-      await send({ type: 'bittrex.response', outcome });
+      await send({ type: 'http-post.result', outcome });
       return;
     }
     case 'abort':

@@ -1,7 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import { readCursor } from '../db/cursor.js';
+import { brokerLiability } from '../db/liabilities.js';
 import { recoveryPending } from '../db/receipts.js';
-import { brokerLiability } from '../payout/liabilityCheck.js';
 
 export type PayoutStateCount = { state: string; count: number; sats: bigint };
 export type LastError = { at: number; source: string; text: string };
@@ -22,7 +22,8 @@ export type DbStatus = {
   uncertain: number;
   failed: number;
   /** Last balances the daemon receipted (start-up or periodic). */
-  lastBalances: { at: number; brokerSats: bigint | null; bittrex: Array<{ index: number; availableSats: bigint }> } | null;
+  /** `rails`: what the rails with a start-up check (the exchange accounts) held at the last start. */
+  lastBalances: { at: number; brokerSats: bigint | null; rails: Array<{ rail: string; availableSats: bigint }> } | null;
   lastErrors: LastError[];
   /** Incoming operations whose handling threw (`invalid:internal`): claimed, receipted, not applied; need the manager. */
   internalErrors: number;
@@ -59,17 +60,22 @@ export function collectDbStatus(db: Database, { errors = 5 }: { errors?: number 
   if (balancesRow) {
     const msg = JSON.parse(balancesRow.msg) as {
       brokerBalanceSats?: string;
+      railBalancesSats?: Array<{ rail: string; availableSats: string }>;
+      /** Start-up receipts written before rails were plugins. */
       bittrexBalancesSats?: Array<{ index: number; availableSats: string }>;
     };
-    // A periodic receipt has no Bittrex figures: take them from the last start-up receipt.
-    const bittrexRow = db
+    // A periodic receipt has no exchange figures: take them from the last start-up receipt.
+    const startupRow = db
       .prepare(`SELECT msg FROM receipts WHERE json_extract(msg, '$.event') = 'startup' ORDER BY id DESC LIMIT 1`)
       .get() as { msg: string } | undefined;
-    const bittrex = bittrexRow ? ((JSON.parse(bittrexRow.msg) as typeof msg).bittrexBalancesSats ?? []) : [];
+    const startup = startupRow ? (JSON.parse(startupRow.msg) as typeof msg) : {};
+    const rails =
+      startup.railBalancesSats ??
+      (startup.bittrexBalancesSats ?? []).map((b) => ({ rail: `bittrex${b.index}`, availableSats: b.availableSats }));
     lastBalances = {
       at: balancesRow.now,
       brokerSats: msg.brokerBalanceSats === undefined ? null : BigInt(msg.brokerBalanceSats),
-      bittrex: bittrex.map((b) => ({ index: b.index, availableSats: BigInt(b.availableSats) })),
+      rails: rails.map((b) => ({ rail: b.rail, availableSats: BigInt(b.availableSats) })),
     };
   }
 

@@ -22,7 +22,7 @@ export function formatStatus(s: FullStatus): string {
   const { db, live } = s;
   const lag = lagOf(s);
   const cover = (live.brokerBalanceSats ?? db.lastBalances?.brokerSats ?? null) as bigint | null;
-  const bittrexTotal = db.lastBalances?.bittrex.reduce((sum, b) => sum + b.availableSats, 0n) ?? 0n;
+  const railsTotal = db.lastBalances?.rails.reduce((sum, b) => sum + b.availableSats, 0n) ?? 0n;
   const lines = [
     `listener   cursor ${db.cursor ? `block ${db.cursor.blockNum} (${iso(db.cursor.blockTime)})` : 'none (never started)'}`,
     `           node ${live.node ? `irreversible ${live.node.irreversibleBlock}, head ${live.node.headBlock}, lag ${lag} block(s)` : (live.error ?? 'unreachable')}`,
@@ -32,15 +32,15 @@ export function formatStatus(s: FullStatus): string {
     `contracts  ${db.openContracts} open`,
     `due        next 7 days ${bts(db.due7dSats)}; next 30 days ${bts(db.due30dSats)}`,
     `funds      broker ${live.brokerBalanceSats !== null ? bts(live.brokerBalanceSats) : `${bts(db.lastBalances?.brokerSats ?? null)} (last receipted${db.lastBalances ? ` ${iso(db.lastBalances.at)}` : ''}; node unreachable)`}`,
-    `           bittrex ${
-      db.lastBalances && db.lastBalances.bittrex.length > 0
-        ? `${db.lastBalances.bittrex.map((b) => `#${b.index} ${bts(b.availableSats)}`).join(', ')} (at start-up, ${iso(db.lastBalances.at)})`
-        : 'no balances receipted'
+    `           exchange ${
+      db.lastBalances && db.lastBalances.rails.length > 0
+        ? `${db.lastBalances.rails.map((b) => `${b.rail} ${bts(b.availableSats)}`).join(', ')} (at start-up, ${iso(db.lastBalances.at)})`
+        : 'none receipted'
     }`,
     `cover      ${
       cover === null
         ? 'unknown (no broker balance)'
-        : `broker + bittrex ${bts(cover + bittrexTotal)} vs 7 days ${bts(db.due7dSats)}: ${cover + bittrexTotal >= db.due7dSats ? 'covered' : 'SHORT'}; 30 days ${bts(db.due30dSats)}: ${cover + bittrexTotal >= db.due30dSats ? 'covered' : 'SHORT'}`
+        : `broker + exchange ${bts(cover + railsTotal)} vs 7 days ${bts(db.due7dSats)}: ${cover + railsTotal >= db.due7dSats ? 'covered' : 'SHORT'}; 30 days ${bts(db.due30dSats)}: ${cover + railsTotal >= db.due30dSats ? 'covered' : 'SHORT'}`
     }`,
     `payments   ${db.pending} pending, ${db.inFlight} in flight, ${db.uncertain} uncertain, ${db.failed} failed; ${
       db.payouts

@@ -24,7 +24,8 @@ describe('config', () => {
       adminMaxAgeMs: 3_600_000,
       coverDays: 7,
     });
-    expect(c.payout.rails).toEqual(['broker', 'bittrex1', 'bittrex2', 'bittrex3']);
+    // Broker-only is the default: no exchange keys needed.
+    expect(c.rails).toEqual([{ kind: 'broker' }]);
     expect(c.payout.timeoutMs).toBe(60_000);
   });
   it.each([

@@ -101,7 +101,7 @@ describe('stakebts start with the right keys', () => {
       expect(events[0]).toBe('startup');
       expect(events.at(-1)).toBe('shutdown');
       const startup = JSON.parse((db.prepare('SELECT msg FROM receipts WHERE id = 1').get() as { msg: string }).msg);
-      expect(startup.bittrexBalancesSats).toEqual([{ index: 1, availableSats: '1000000000' }]);
+      expect(startup.railBalancesSats).toEqual([{ rail: 'bittrex1', availableSats: '1000000000' }]);
     } finally {
       db.close();
     }
@@ -116,7 +116,7 @@ describe('stakebts start with the right keys', () => {
     const db = openDatabase(join(desk.dir, 'stakebts.sqlite'), { readonly: true });
     try {
       const startup = JSON.parse((db.prepare('SELECT msg FROM receipts WHERE id = 1').get() as { msg: string }).msg);
-      expect(startup.bittrexBalancesSats).toEqual([{ index: 1, availableSats: '1000000000' }]);
+      expect(startup.railBalancesSats).toEqual([{ rail: 'bittrex1', availableSats: '1000000000' }]);
     } finally {
       db.close();
     }
@@ -131,8 +131,8 @@ describe('stakebts start with the right keys', () => {
     const db = openDatabase(join(desk.dir, 'stakebts.sqlite'), { readonly: true });
     try {
       const startup = JSON.parse((db.prepare('SELECT msg FROM receipts WHERE id = 1').get() as { msg: string }).msg);
-      expect(startup.bittrexBalancesSats).toEqual([]);
-      expect(startup.bittrexUnreachable).toEqual([{ index: 1, error: 'Bittrex answered HTTP 500' }]);
+      expect(startup.railBalancesSats).toEqual([]);
+      expect(startup.railsUnreachable).toEqual([{ rail: 'bittrex1', error: 'Bittrex answered HTTP 500' }]);
     } finally {
       db.close();
     }

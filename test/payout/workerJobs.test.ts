@@ -65,7 +65,7 @@ describe('what a payout worker receives', () => {
     const { x, rec, payoutId } = await recordJob('broker');
     const text = JSON.stringify(rec.job);
     for (const s of secretsOf(x)) expect(text).not.toContain(s);
-    expect(rec.job.type).toBe('chain.broadcast');
+    expect(rec.job.type).toBe('ws-broadcast');
     // Committed before the fork: the worker's own read of the database already shows the attempt.
     expect(rec.attempts).toEqual([
       { payout_id: payoutId, rail: 'broker', idem_key: rec.job.txId, request: JSON.stringify(rec.job.signedTx), state: 'intent' },
@@ -80,7 +80,7 @@ describe('what a payout worker receives', () => {
     const { x, rec, payoutId } = await recordJob('bittrex1');
     const text = JSON.stringify(rec.job);
     for (const s of secretsOf(x)) expect(text).not.toContain(s);
-    expect(rec.job.type).toBe('bittrex.post');
+    expect(rec.job.type).toBe('http-post');
     expect(rec.attempts).toHaveLength(1);
     expect(rec.attempts[0]).toMatchObject({ payout_id: payoutId, rail: 'bittrex1', state: 'intent', request: rec.job.body });
     const headers = rec.job.headers as Record<string, string> & { 'Api-Timestamp': string };

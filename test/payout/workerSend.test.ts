@@ -163,7 +163,7 @@ describe('worker POST (node:http, exactly the committed bytes)', () => {
 describe('worker job check (no zod in the worker)', () => {
   it('accepts the jobs the parent sends and nothing else', () => {
     const chainJob = {
-      type: 'chain.broadcast',
+      type: 'ws-broadcast',
       txId: 'a'.repeat(40),
       signedTx: {},
       chainId: 'b'.repeat(64),
@@ -173,7 +173,7 @@ describe('worker job check (no zod in the worker)', () => {
     expect(parseJob(chainJob)).toEqual(chainJob);
     expect(parseJob({ ...chainJob, txId: 'A'.repeat(40) })).toBeNull();
     expect(parseJob({ ...chainJob, nodeUrls: [] })).toBeNull();
-    const post = { type: 'bittrex.post', url: 'http://127.0.0.1:1/v3/withdrawals', headers: { a: 'b' }, body: '{}', timeoutMs: 5 };
+    const post = { type: 'http-post', url: 'http://127.0.0.1:1/v3/withdrawals', headers: { a: 'b' }, body: '{}', timeoutMs: 5 };
     expect(parseJob(post)).toEqual(post);
     expect(parseJob({ ...post, headers: { a: 1 } })).toBeNull();
     expect(parseJob({ ...post, url: 'file:///etc/passwd' })).toBeNull();

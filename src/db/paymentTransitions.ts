@@ -1,17 +1,19 @@
 import type { Database } from 'better-sqlite3';
-import { settleStakeRow } from '../db/contracts.js';
-import { type AttemptRow, LIVE_ATTEMPT_STATES, moveAttempt } from '../db/payoutAttempts.js';
-import type { PayoutRow, PayoutState } from '../db/payouts.js';
-import { appendReceipt } from '../db/receipts.js';
+import { settleStakeRow } from './contracts.js';
+import { type AttemptRow, LIVE_ATTEMPT_STATES, moveAttempt } from './payoutAttempts.js';
+import type { PayoutRow, PayoutState } from './payouts.js';
+import { appendReceipt } from './receipts.js';
 
 /**
- * State transitions of a payment, each ONE immediate transaction with its receipt. Every update is guarded by
- * the expected state (`WHERE state IN …`); a transition that finds the row elsewhere changes nothing.
+ * Every state change of a payment, in one module: each ONE immediate transaction with its receipt. Every update is
+ * guarded by the expected state (`WHERE state IN …`); a transition that finds the row elsewhere changes nothing.
+ * (The claim pending → sending is `insertAttemptIntent`, which must commit together with its attempt row; adoptions
+ * of a payment found on a rail after a restore are in adoptPayment.ts / adoptWithdrawal.ts and use `movePayout`.)
  */
 
 const OPEN: readonly PayoutState[] = ['sending', 'unknown', 'submitted'];
 
-function movePayout(
+export function movePayout(
   db: Database,
   id: number,
   from: readonly PayoutState[],
@@ -121,12 +123,7 @@ export function attemptUnknown(db: Database, p: PayoutRow, a: AttemptRow, facts:
 /** Nothing was sent (retryable answer): the live attempt waits and is re-sent with the same key after `at`. */
 export function attemptRetryLater(db: Database, p: PayoutRow, a: AttemptRow, at: number, facts: Record<string, unknown>): void {
   db.transaction(() => {
-    db.prepare('UPDATE payouts SET next_attempt_at = ?, last_error = ?, updated_at = ? WHERE id = ?').run(
-      at,
-      String(facts.code ?? 'retry'),
-      Date.now(),
-      p.id,
-    );
+    setNextTry(db, p.id, at, String(facts.code ?? 'retry'));
     appendReceipt(db, nonceOf(p), {
       event: 'payout_attempt_retry',
       payoutId: p.id,
@@ -156,6 +153,48 @@ export function payoutFailed(
       )
         return false;
       appendReceipt(db, nonceOf(p), { event, payoutId: p.id, purpose: p.purpose, user: p.recipient, amountSats: p.amount_sats, ...facts });
+      return true;
+    })
+    .immediate();
+}
+
+/** When the payment is next tried, and why it waits (a throttled rail, a node down): no state change. */
+function setNextTry(db: Database, id: number, at: number, error: string, onlyPending = false): boolean {
+  const info = db
+    .prepare(
+      `UPDATE payouts SET next_attempt_at = ?, last_error = ?, updated_at = ? WHERE id = ?${onlyPending ? " AND state = 'pending'" : ''}`,
+    )
+    .run(at, error, Date.now(), id);
+  return info.changes === 1;
+}
+
+/** A pending payment a rail asked to try again later (the same rail, nothing sent): it waits until `at`. */
+export function retryPendingLater(db: Database, id: number, at: number, error: string): boolean {
+  return setNextTry(db, id, at, error, true);
+}
+
+/**
+ * Every rail refused a pending payment for now: one more try counted, next try at `at`. Inside the caller's transaction
+ * (it adds the receipt and, when short of funds, the support notice); false when the payment is no longer pending.
+ */
+export function deferPending(db: Database, id: number, at: number, error: string): boolean {
+  const info = db
+    .prepare(
+      `UPDATE payouts SET attempts = attempts + 1, next_attempt_at = ?, last_error = ?, updated_at = ? WHERE id = ? AND state = 'pending'`,
+    )
+    .run(at, error.slice(0, 300), Date.now(), id);
+  return info.changes === 1;
+}
+
+/**
+ * A payment marked in flight without a live attempt cannot have sent anything (nothing is sent before its attempt is
+ * committed): it is due again, with a receipt. False when another path moved it first.
+ */
+export function resetOrphanedPayment(db: Database, p: PayoutRow): boolean {
+  return db
+    .transaction((): boolean => {
+      if (!movePayout(db, p.id, OPEN, 'pending')) return false;
+      appendReceipt(db, nonceOf(p), { event: 'payout_reset', payoutId: p.id, reason: 'in flight without a live attempt' });
       return true;
     })
     .immediate();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { type BittrexClient, createBittrexClient } from '../../src/exchange/bittrex/index.js';
-import { classifyWithdrawalResponse } from '../../src/payout/classifyWithdrawalResponse.js';
-import { Secret } from '../../src/wallet/Secret.js';
+import { type BittrexClient, createBittrexClient } from '../../../../src/exchange/bittrex/index.js';
+import { classifyWithdrawalResponse } from '../../../../src/payout/rails/bittrex/classifyWithdrawalResponse.js';
+import { Secret } from '../../../../src/wallet/Secret.js';
 
 const KEY = '0b7c1e6e-3f0a-4c8e-9d55-2b8f1a2c3d4e';
 const OTHER = 'c3a1f0e2-1111-4222-8333-944455566677';

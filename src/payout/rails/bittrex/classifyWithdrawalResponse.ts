@@ -1,5 +1,5 @@
-import type { BittrexClient, WithdrawalOutcome } from '../exchange/bittrex/index.js';
-import type { HttpOutcome } from './protocol.js';
+import type { BittrexClient, WithdrawalOutcome } from '../../../exchange/bittrex/index.js';
+import type { HttpOutcome } from '../../protocol.js';
 
 /**
  * Classifies the raw answer a payout worker got to `POST /withdrawals`, in the parent, with the account's own client

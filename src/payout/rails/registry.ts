@@ -1,0 +1,58 @@
+import type { Config } from '../../config/index.js';
+import { BaseError } from '../../errors/BaseError.js';
+import { bittrexRailKind } from './bittrex/bittrexRail.js';
+import { brokerRailKind } from './broker/brokerRail.js';
+import type { Rail, RailDeps, RailKind } from './Rail.js';
+
+/** Every rail kind the daemon knows. Adding one is one folder beside these and one line here (docs/adding-a-rail.md). */
+export const RAIL_KINDS: ReadonlyMap<string, RailKind> = new Map<string, RailKind>([
+  [brokerRailKind.kind, brokerRailKind as RailKind],
+  [bittrexRailKind.kind, bittrexRailKind as RailKind],
+]);
+
+/** The rails one daemon pays over, built from `config.rails`, in the order payments try them. */
+export type RailRegistry = {
+  /** In config order. */
+  readonly all: readonly Rail[];
+  get(name: string): Rail | undefined;
+  /** The exchange rail whose account number an admin instruction names. */
+  exchange(account: number): Rail | undefined;
+};
+
+/** The validated settings of each configured rail and its name, without building it (status and audit need no keys). */
+export function railEntries(
+  config: Config,
+  kinds: ReadonlyMap<string, RailKind> = RAIL_KINDS,
+): Array<{ name: string; label: string; kind: RailKind; entry: { kind: string } }> {
+  const seen = new Set<string>();
+  return config.rails.map((raw, i) => {
+    const kind = kinds.get(raw.kind);
+    if (!kind) {
+      throw new BaseError('CONFIG_INVALID', `rails.${i}: unknown rail kind "${raw.kind}" (known: ${[...kinds.keys()].join(', ')}).`);
+    }
+    const parsed = kind.entrySchema.safeParse(raw);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      throw new BaseError('CONFIG_INVALID', `rails.${[i, ...issue.path].join('.')}: ${issue.message}.`);
+    }
+    const name = kind.nameOf(parsed.data);
+    if (seen.has(name)) throw new BaseError('CONFIG_INVALID', `rails.${i}: rail ${name} is listed twice.`);
+    seen.add(name);
+    return { name, label: kind.labelOf(parsed.data), kind, entry: parsed.data };
+  });
+}
+
+/**
+ * Builds the configured rails. A bad entry (unknown kind, a setting its kind refuses, the same rail twice, a key the
+ * keystore lacks) is one sentence naming it.
+ * @throws BaseError('CONFIG_INVALID' | 'AUTH_FAILED')
+ */
+export function createRailRegistry(config: Config, deps: RailDeps, kinds: ReadonlyMap<string, RailKind> = RAIL_KINDS): RailRegistry {
+  const all = railEntries(config, kinds).map(({ kind, entry }) => kind.create(entry, deps));
+  const byName = new Map(all.map((r) => [r.name, r]));
+  return {
+    all,
+    get: (name) => byName.get(name),
+    exchange: (account) => all.find((r) => r.exchange?.account === account),
+  };
+}
