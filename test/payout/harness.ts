@@ -9,6 +9,7 @@ import { openDatabase } from '../../src/db/openDatabase.js';
 import { btsToSats } from '../../src/domain/money.js';
 import { BlockScanner } from '../../src/listener/BlockScanner.js';
 import { type CycleReport, createPayoutEngine, type PayoutEngine } from '../../src/payout/index.js';
+import type { RailKind } from '../../src/payout/rails/Rail.js';
 import { type BittrexSimulator, generateSimAccounts, startBittrexSimulator } from '../../src/sim/bittrex/index.js';
 import {
   type ChainSimOptions,
@@ -44,6 +45,8 @@ export type HarnessOptions = {
   logger?: Logger;
   /** More chain simulator options (e.g. `historyApi`). */
   sim?: ChainSimOptions;
+  /** Rail kinds the engine knows (a test rail kind added to the registry). @default the daemon's */
+  railKinds?: ReadonlyMap<string, RailKind>;
 };
 
 /**
@@ -126,6 +129,7 @@ export async function startHarness(opts: HarnessOptions) {
     ...(opts.workerPath === undefined ? {} : { workerPath: opts.workerPath }),
     ...(opts.foreignCheckMs === undefined ? {} : { foreignCheckMs: opts.foreignCheckMs }),
     ...(opts.logger === undefined ? {} : { logger: opts.logger }),
+    ...(opts.railKinds === undefined ? {} : { railKinds: opts.railKinds }),
   });
 
   /** Produce `blocks` blocks, let Bittrex finish its withdrawals, scan to the irreversible block, run a cycle. */
