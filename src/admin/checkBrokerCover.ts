@@ -1,9 +1,9 @@
 import type { Database } from 'better-sqlite3';
 import type { Config } from '../config/index.js';
 import { readCursor } from '../db/cursor.js';
+import { brokerLiability } from '../db/liabilities.js';
 import { formatBts } from '../domain/money.js';
 import { BaseError } from '../errors/BaseError.js';
-import { brokerLiability } from '../db/liabilities.js';
 
 export type BrokerCover = { balanceSats: bigint; dueSats: bigint; untilMs: number; leftSats: bigint };
 

@@ -135,6 +135,13 @@ const configObjectSchema = z
             ),
           )
           .optional(),
+        // Where client payments come from when exchange rails exist: "topup" pays every client from the broker and, when
+        // the broker cannot cover what falls due within terms.coverDays, first withdraws the shortfall from the exchange
+        // accounts to it; "direct" pays a client from an exchange account when the broker is short. Unset: "topup" with
+        // `rails`, "direct" with the older shorthand (an upgrade never changes where money comes from by itself).
+        mode: z.enum(['topup', 'direct']).optional(),
+        // The most one top-up round moves from the exchange accounts to the broker, whole BTS.
+        maxTopUpBts: wholeBts.default(1_000_000),
         timeoutMs: positiveInt.min(1_000).default(60_000),
         // Workers are small (no keys, no signing: ws or node:http only) and mostly wait on the network; 8 keeps two cores busy.
         concurrency: positiveInt.max(64).default(8),
@@ -204,7 +211,11 @@ export const configSchema = configObjectSchema
       });
     }
   })
-  .transform((c) => ({ ...c, rails: c.rails ?? legacyRails(c) }));
+  .transform((c) => ({
+    ...c,
+    rails: c.rails ?? legacyRails(c),
+    payout: { ...c.payout, mode: c.payout.mode ?? (c.rails ? ('topup' as const) : ('direct' as const)) },
+  }));
 
 /**
  * The rails of the older shorthand: `payout.rails` names in order (default: the broker, then every configured Bittrex

@@ -12,6 +12,7 @@ import { createRailRegistry, RAIL_KINDS } from './rails/registry.js';
 import { type ReconcileOutcome, reconcileOpen } from './reconcileOpen.js';
 import { defaultWorkerPath } from './runWorker.js';
 import { scheduleDue } from './scheduleDue.js';
+import { topUpBroker } from './topUpBroker.js';
 import type { EngineContext, PayoutSecrets } from './types.js';
 
 export type PayoutEngineOptions = {
@@ -121,6 +122,7 @@ export function createPayoutEngine(options: PayoutEngineOptions): PayoutEngine {
       stats: { workers: 0, workerMs: 0 },
     },
     libNow: 0,
+    topUpPending: false,
   };
   let chainId: string | null = null;
   let clocksSynced = false;
@@ -186,6 +188,9 @@ export function createPayoutEngine(options: PayoutEngineOptions): PayoutEngine {
         log.error({ payoutId: p.id, state: p.state, since: p.updated_at }, 'payment in flight for over an hour: needs a human');
       }
     });
+
+    // (b2) broker-first treasury: withdraw a shortfall from the exchange accounts to the broker before paying clients.
+    if (!closed) ctx.topUpPending = (await topUpBroker(ctx)).pending;
 
     // (c) execute due intents with bounded concurrency.
     if (!closed) {

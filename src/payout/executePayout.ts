@@ -4,6 +4,7 @@ import { brokerLiability } from '../db/liabilities.js';
 import { deferPending, payoutFailed, retryPendingLater } from '../db/paymentTransitions.js';
 import { insertPayoutIntent, type PayoutRow } from '../db/payouts.js';
 import { appendReceipt } from '../db/receipts.js';
+import { railOfTopUp } from '../db/treasuryTopUps.js';
 import { btsToSats, formatBts, SATS_PER_BTS } from '../domain/money.js';
 import { supportNoticeMemo } from '../domain/paymentMemos.js';
 import { BROKER_RAIL } from './rails/broker/brokerRail.js';
@@ -30,9 +31,18 @@ export function railsFor(ctx: EngineContext, p: PayoutRow): Rail[] {
     p.purpose === 'broker_to_bittrex'
       ? [ctx.rails.get(BROKER_RAIL)]
       : p.purpose === 'bittrex_to_broker'
-        ? [ctx.rails.exchange(accountOfAdminPayment(ctx.db, p.id) ?? 0)]
-        : ctx.rails.all;
+        ? [topUpRail(ctx, p)]
+        : ctx.config.payout.mode === 'topup'
+          ? // Broker-first: clients are paid from the broker; the exchange accounts fill the broker (treasury.ts).
+            ctx.rails.all.filter((r) => r.exchange === undefined)
+          : ctx.rails.all;
   return pinned.filter((r): r is Rail => r !== undefined && r.usable());
+}
+
+/** A move to the broker goes over the exchange rail it was made for: a treasury top-up's, or the instruction's account. */
+function topUpRail(ctx: EngineContext, p: PayoutRow): Rail | undefined {
+  const rail = railOfTopUp(ctx.db, p.id);
+  return rail !== null ? ctx.rails.get(rail) : ctx.rails.exchange(accountOfAdminPayment(ctx.db, p.id) ?? 0);
 }
 
 /** One attempt on one rail: prepare (committed before the fork), the worker's job, and the rail's reading of its report. */
@@ -77,7 +87,8 @@ export async function executePayout(ctx: EngineContext, p: PayoutRow): Promise<E
     payoutFailed(db, p, 'payout_failed', { reason: `every rail refused: ${summary}`, refusals: refusals.map((r) => [r.rail, r.code]) });
     return 'failed';
   }
-  const shortOfFunds = refusals.some((r) => r.cause === 'funds') && refusals.every((r) => r.cause !== 'other');
+  // A top-up on its way to the broker will cover it: the client is not told the desk is short.
+  const shortOfFunds = refusals.some((r) => r.cause === 'funds') && refusals.every((r) => r.cause !== 'other') && !ctx.topUpPending;
   const delay = Math.min(config.payout.retryBackoffMs * 2 ** Math.min(p.attempts, 30), config.payout.maxBackoffMs);
   const retryAt = Date.now() + delay;
   db.transaction(() => {

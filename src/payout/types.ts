@@ -45,4 +45,6 @@ export type EngineContext = {
   runner: JobRunner;
   /** Last irreversible block time, ms: "now" for due payments and processed times. */
   libNow: number;
+  /** A treasury top-up is on its way to the broker this cycle (payments the broker cannot cover yet wait for it). */
+  topUpPending: boolean;
 };

@@ -43,8 +43,10 @@ export interface Rail {
   interpret(p: PayoutRow, a: AttemptRow, report: WorkerReport, phase: 'execute' | 'reconcile'): Promise<RailResult>;
   /** Resolves a live attempt (rule 8): paid, definitely not paid (due again), failed for good, or still open. */
   reconcile(p: PayoutRow, a: AttemptRow, send: SendJob): Promise<'paid' | 'expired' | 'cancelled' | 'failed' | 'open'>;
-  /** What the rail can pay out now, satoshis. */
+  /** What the rail can pay out now, satoshis (after its own withdrawal fee). */
   balance(): Promise<bigint>;
+  /** What sending `count` payments costs the paying account in fees (the broker's chain fee), for the treasury's reserve. */
+  feesFor?(count: number): Promise<bigint>;
   /** Lines the local clock up with the rail's (signed requests carry a timestamp). */
   syncClock?(): Promise<void>;
   /**

@@ -301,7 +301,11 @@ export function createBittrexRail(entry: BittrexEntry, deps: RailDeps): Rail {
     prepare,
     interpret,
     reconcile,
-    balance: async () => (await client.getBalance('BTS')).available,
+    // What it can send now: a withdrawal asks for amount + txFee.
+    balance: async () => {
+      const [b, f] = await Promise.all([client.getBalance('BTS'), feeOf()]);
+      return b.available > f ? b.available - f : 0n;
+    },
     async syncClock() {
       await client.syncClock().catch(() => 0);
     },

@@ -276,6 +276,17 @@ export function createBrokerRail(deps: RailDeps): Rail {
     interpret,
     reconcile,
     balance: () => node.getAccountBalance(brokerAccount.id),
+    async feesFor(count) {
+      if (count <= 0) return 0n;
+      // A transfer with a memo as long as a payment's: what the chain charges per payment now. The fee does not depend on
+      // the recipient, but a node refuses to price a transfer to the sender itself: any other account id will do.
+      const memoKey = publicKeyFromWif(secrets.brokerMemoWif.reveal());
+      const memo = { from: memoKey, to: memoKey, nonce: '0', message: '00'.repeat(cipherBytes('x'.repeat(120))) };
+      const other = brokerAccount.id === '1.2.0' ? '1.2.1' : '1.2.0';
+      const op = buildTransferOp({ from: brokerAccount.id, to: other, amount: 1n, memo });
+      const [fee] = await node.getRequiredFees([[0, op]], '1.3.0', { maxSats: BigInt(config.payout.maxFeeSats), onRefused: () => {} });
+      return (fee?.amount ?? 0n) * BigInt(count);
+    },
   };
 }
 
