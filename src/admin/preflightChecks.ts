@@ -2,9 +2,9 @@ import type { Logger } from 'pino';
 import { createNodeClient } from '../chain/nodeClient/index.js';
 import type { Config } from '../config/index.js';
 import { authenticate } from '../daemon/authenticate.js';
-import type { DaemonSecrets } from '../daemon/DaemonSecrets.js';
 import { BaseError } from '../errors/BaseError.js';
 import { silentLogger } from '../log.js';
+import type { PayoutSecrets } from '../payout/index.js';
 import { checkOwnerKeys } from './checkOwnerKeys.js';
 
 /**
@@ -14,7 +14,7 @@ import { checkOwnerKeys } from './checkOwnerKeys.js';
  * A node on another chain than `chainId` is skipped (the next one is asked); when every node is, that is the error.
  * @throws BaseError with one sentence naming what is wrong (never a secret)
  */
-export async function preflightChecks(config: Config, secrets: DaemonSecrets, logger: Logger = silentLogger): Promise<void> {
+export async function preflightChecks(config: Config, secrets: PayoutSecrets, logger: Logger = silentLogger): Promise<void> {
   const node = createNodeClient({
     urls: config.nodes,
     callTimeoutMs: config.listener.callTimeoutMs,

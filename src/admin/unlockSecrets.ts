@@ -1,6 +1,6 @@
 import type { Config } from '../config/index.js';
-import type { DaemonSecrets } from '../daemon/DaemonSecrets.js';
 import { BaseError } from '../errors/BaseError.js';
+import type { PayoutSecrets } from '../payout/index.js';
 import type { Payload } from '../wallet/keystoreFormat.js';
 
 /**
@@ -9,7 +9,7 @@ import type { Payload } from '../wallet/keystoreFormat.js';
  * and numbers only, never a key.
  * @throws BaseError('AUTH_FAILED')
  */
-export function secretsFromPayload(payload: Payload, config: Config): DaemonSecrets {
+export function secretsFromPayload(payload: Payload, config: Config): PayoutSecrets {
   if (payload.broker.account !== config.broker) {
     throw new BaseError(
       'AUTH_FAILED',

@@ -2,10 +2,10 @@ import { publicKeyFromWif, samePublicKey } from '../chain/bitshares/index.js';
 import type { ChainAccount, NodeClient } from '../chain/nodeClient/index.js';
 import type { Config } from '../config/index.js';
 import { BaseError, isError } from '../errors/BaseError.js';
+import type { PayoutSecrets } from '../payout/index.js';
 import { railEntries } from '../payout/rails/registry.js';
 import { wait } from '../utils/promise/index.js';
 import type { Secret } from '../wallet/Secret.js';
-import type { DaemonSecrets } from './DaemonSecrets.js';
 
 export type Authenticated = {
   chainId: string;
@@ -34,7 +34,7 @@ export type AuthenticateOptions = {
 export async function authenticate(
   node: NodeClient,
   config: Config,
-  secrets: DaemonSecrets,
+  secrets: PayoutSecrets,
   { exchangeTries = 4, exchangeRetryMs = 500 }: AuthenticateOptions = {},
 ): Promise<Authenticated> {
   let chainId: string;

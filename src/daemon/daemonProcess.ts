@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { parseConfig } from '../config/index.js';
 import { createLogger } from '../log.js';
 import { hardenProcess } from '../utils/hardenProcess.js';
-import { wrapDaemonSecrets } from './DaemonSecrets.js';
+import { wrapPlainSecrets } from './plainSecrets.js';
 import { type Daemon, startDaemon } from './startDaemon.js';
 
 // Files private (umask 077) and no inspector on SIGUSR1, before the database or the log exists.
@@ -41,7 +41,7 @@ process.on('message', async (raw: unknown) => {
     const logger = createLogger({ dest: logFile ?? 2, pretty: false, level: logLevel ?? 'info' });
     daemon = await startDaemon({
       config: parseConfig(config),
-      secrets: wrapDaemonSecrets(secrets),
+      secrets: wrapPlainSecrets(secrets),
       logger,
       payouts: payouts ?? true,
       firstStart: firstStart ?? false,

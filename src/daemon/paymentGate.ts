@@ -1,4 +1,4 @@
-import type { Readiness } from '../payout/PayoutEngine.js';
+import type { Readiness } from '../payout/createPayoutEngine.js';
 
 /**
  * When payments may be sent after a start. On an ordinary restart the database holds every attempt ever made, so

@@ -11,12 +11,12 @@ import { appendReceipt, recoveryPending } from '../db/receipts.js';
 import { BaseError, isError } from '../errors/BaseError.js';
 import { BlockScanner, type ScanProgress } from '../listener/BlockScanner.js';
 import { silentLogger } from '../log.js';
+import { DEFAULT_TX_EXPIRES_SEC } from '../payout/createPayoutEngine.js';
+import type { PayoutSecrets } from '../payout/index.js';
 import { createPayoutEngine, type PayoutEngine } from '../payout/index.js';
-import { DEFAULT_TX_EXPIRES_SEC } from '../payout/PayoutEngine.js';
 import { railEntries } from '../payout/rails/registry.js';
 import { wait } from '../utils/promise/index.js';
 import { authenticate } from './authenticate.js';
-import type { DaemonSecrets } from './DaemonSecrets.js';
 import { judgeDatabase, readGenerationMark } from './generationMark.js';
 import { paymentGate } from './paymentGate.js';
 import { scheduleBackups } from './scheduleBackups.js';
@@ -24,7 +24,7 @@ import { watchDatabaseFile } from './watchDatabaseFile.js';
 
 export type StartDaemonOptions = {
   config: Config;
-  secrets: DaemonSecrets;
+  secrets: PayoutSecrets;
   logger?: Logger;
   onProgress?: (p: ScanProgress) => void;
   /** Run the payout loop (off: scan only). @default true */

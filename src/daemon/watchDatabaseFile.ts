@@ -1,5 +1,6 @@
 import { statSync } from 'node:fs';
 import type { Database } from 'better-sqlite3';
+import { lastReceipt } from '../db/receipts.js';
 import { writeGenerationMark } from './generationMark.js';
 
 export type DatabaseFileWatch = { stop(): void };
@@ -40,7 +41,7 @@ export function watchDatabaseFile(p: {
       return;
     }
     try {
-      const last = (db.prepare('SELECT max(id) AS id FROM receipts').get() as { id: number | null }).id ?? 0;
+      const last = lastReceipt(db)?.id ?? 0;
       if (last !== lastMarked) {
         writeGenerationMark(realPath, db);
         lastMarked = last;

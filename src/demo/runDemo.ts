@@ -8,7 +8,7 @@ import { preflightChecks } from '../admin/preflightChecks.js';
 import { secretsFromPayload } from '../admin/unlockSecrets.js';
 import { generateKeyPair } from '../chain/bitshares/index.js';
 import { type ConfigInput, parseConfig } from '../config/index.js';
-import { revealDaemonSecrets } from '../daemon/DaemonSecrets.js';
+import { revealForHandOver } from '../daemon/plainSecrets.js';
 import { readCursor } from '../db/cursor.js';
 import { openDatabase } from '../db/openDatabase.js';
 import { btsToSats } from '../domain/money.js';
@@ -176,7 +176,7 @@ export async function runDemo(options: RunDemoOptions = {}): Promise<DemoResult>
       proc.send({
         cmd: 'start',
         config: configInput,
-        secrets: revealDaemonSecrets(secrets),
+        secrets: revealForHandOver(secrets),
         logFile: join(dir, 'daemon.log'),
         logLevel: options.logLevel ?? 'info',
       });

@@ -1,7 +1,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { once } from 'node:events';
 import { resolve } from 'node:path';
-import type { PlainDaemonSecrets } from '../../src/daemon/DaemonSecrets.js';
+import type { PlainSecrets } from '../../src/daemon/plainSecrets.js';
 
 /** The compiled daemon entry (`npm run build` first; `npm test` does). */
 export const DAEMON_ENTRY = resolve('dist/daemon/daemonProcess.js');
@@ -9,7 +9,7 @@ export const DAEMON_ENTRY = resolve('dist/daemon/daemonProcess.js');
 export type DaemonChild = { child: ChildProcess; ready: Promise<void>; exited: Promise<unknown> };
 
 /** Forks the daemon and hands it config and secrets over IPC, as the demo and the crash tests do. */
-export function forkDaemon(p: { config: unknown; secrets: PlainDaemonSecrets; logFile: string; payouts?: boolean }): DaemonChild {
+export function forkDaemon(p: { config: unknown; secrets: PlainSecrets; logFile: string; payouts?: boolean }): DaemonChild {
   const child = fork(DAEMON_ENTRY, [], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
   let stderr = '';
   child.stderr?.on('data', (d) => {

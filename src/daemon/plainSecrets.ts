@@ -1,22 +1,19 @@
 import type { PayoutSecrets } from '../payout/index.js';
 import { Secret } from '../wallet/Secret.js';
 
-/**
- * The secrets the running daemon needs, built from the unlocked keystore: exactly what the payout engine signs
- * with, each a {@link Secret} until the call that signs with it. They stay in the daemon process (workers receive
- * only signed txs / pre-signed requests). Never logged.
- */
-export type DaemonSecrets = PayoutSecrets;
+// The running daemon's secrets are the payout engine's (PayoutSecrets): built from the unlocked keystore, each a Secret
+// until the call that signs with it, never handed to a worker, never logged. This module is only their hand-over to a
+// forked daemon, the one place they travel in clear.
 
 /** The same secrets as plain strings: only the shape they cross the IPC channel to a forked daemon in. */
-export type PlainDaemonSecrets = {
+export type PlainSecrets = {
   brokerActiveWif: string;
   brokerMemoWif: string;
   bittrex: Array<{ index: 1 | 2 | 3; apiKey: string; apiSecret: string }>;
 };
 
 /** Wraps secrets received in plain form (the forked daemon's start message), before anything else sees them. */
-export function wrapDaemonSecrets(plain: PlainDaemonSecrets): DaemonSecrets {
+export function wrapPlainSecrets(plain: PlainSecrets): PayoutSecrets {
   return {
     brokerActiveWif: new Secret(plain.brokerActiveWif),
     brokerMemoWif: new Secret(plain.brokerMemoWif),
@@ -28,7 +25,7 @@ export function wrapDaemonSecrets(plain: PlainDaemonSecrets): DaemonSecrets {
  * Reveals the secrets for the one hand-over that needs them in clear: the IPC message to a forked daemon (the demo;
  * a Secret would arrive as "[REDACTED]"). Never for a log, an error, argv or env.
  */
-export function revealDaemonSecrets(secrets: DaemonSecrets): PlainDaemonSecrets {
+export function revealForHandOver(secrets: PayoutSecrets): PlainSecrets {
   return {
     brokerActiveWif: secrets.brokerActiveWif.reveal(),
     brokerMemoWif: secrets.brokerMemoWif.reveal(),
