@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { settleStakeRow } from './contracts.js';
-import { type AttemptRow, LIVE_ATTEMPT_STATES, moveAttempt } from './payoutAttempts.js';
+import { type AttemptRow, insertAttemptIntent, LIVE_ATTEMPT_STATES, moveAttempt, nextAttemptNo } from './payoutAttempts.js';
 import type { PayoutRow, PayoutState } from './payouts.js';
 import { appendReceipt } from './receipts.js';
 
@@ -196,6 +196,36 @@ export function resetOrphanedPayment(db: Database, p: PayoutRow): boolean {
       if (!movePayout(db, p.id, OPEN, 'pending')) return false;
       appendReceipt(db, nonceOf(p), { event: 'payout_reset', payoutId: p.id, reason: 'in flight without a live attempt' });
       return true;
+    })
+    .immediate();
+}
+
+/**
+ * Rule 1 of exactly-once, for every rail: in ONE transaction, claim the pending payment, insert its attempt (`intent`,
+ * the idempotency key and the exact request that will be sent) and its `payout_attempt` receipt. `build` gets the
+ * attempt's number (keys derived from it are found again after a restore). Null when the payment is not pending:
+ * then nothing may be sent.
+ */
+export function commitAttempt(
+  db: Database,
+  p: PayoutRow,
+  rail: string,
+  build: (attemptNo: number) => { idemKey: string; request: string; txExpiration: number | null; facts: Record<string, unknown> },
+): AttemptRow | null {
+  return db
+    .transaction((): AttemptRow | null => {
+      const b = build(nextAttemptNo(db, p.id));
+      const a = insertAttemptIntent(db, { payoutId: p.id, rail, idemKey: b.idemKey, request: b.request, txExpiration: b.txExpiration });
+      if (!a) return null;
+      appendReceipt(db, nonceOf(p), {
+        event: 'payout_attempt',
+        payoutId: p.id,
+        rail,
+        attemptNo: a.attempt_no,
+        idemKey: a.idem_key,
+        ...b.facts,
+      });
+      return a;
     })
     .immediate();
 }

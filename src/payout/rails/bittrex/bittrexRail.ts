@@ -4,12 +4,12 @@ import {
   attemptRetryLater,
   attemptSubmitted,
   attemptUnknown,
+  commitAttempt,
   markPaid,
   payoutFailed,
 } from '../../../db/paymentTransitions.js';
-import { type AttemptRow, getAttempt, insertAttemptIntent, nextAttemptNo } from '../../../db/payoutAttempts.js';
+import { type AttemptRow, getAttempt } from '../../../db/payoutAttempts.js';
 import { getPayout, type PayoutRow } from '../../../db/payouts.js';
-import { appendReceipt } from '../../../db/receipts.js';
 import { withdrawalIdOf } from '../../../domain/paymentKeys.js';
 import { BaseError, isError } from '../../../errors/BaseError.js';
 import { type BittrexClient, buildWithdrawalBody, createBittrexClient, signRequest } from '../../../exchange/bittrex/index.js';
@@ -153,26 +153,12 @@ export function createBittrexRail(entry: BittrexEntry, deps: RailDeps): Rail {
     const quantity = amount + txFee;
     // The exchange refuses quantity ≤ 3 × txFee; no need to ask (and spend rate budget) to learn that.
     if (quantity <= 3n * txFee) return { kind: 'rejected', rail, code: 'WITHDRAWAL_TOO_SMALL', cause: 'unusable' };
-    const a = db
-      .transaction(() => {
-        // Derived, not random: a withdrawal whose attempt record was lost (a restored backup) is found again under it.
-        const clientWithdrawalId = withdrawalIdOf(p.uuid, index, nextAttemptNo(db, p.id));
-        const body = buildWithdrawalBody({ quantity, cryptoAddress: p.recipient, cryptoAddressTag: p.memo, clientWithdrawalId });
-        const row = insertAttemptIntent(db, { payoutId: p.id, rail, idemKey: clientWithdrawalId, request: body, txExpiration: null });
-        if (row) {
-          appendReceipt(db, p.contract_id ?? 0, {
-            event: 'payout_attempt',
-            payoutId: p.id,
-            rail,
-            attemptNo: row.attempt_no,
-            idemKey: clientWithdrawalId,
-            quantitySats: quantity,
-            txFeeSats: txFee,
-          });
-        }
-        return row;
-      })
-      .immediate();
+    const a = commitAttempt(db, p, rail, (attemptNo) => {
+      // Derived, not random: a withdrawal whose attempt record was lost (a restored backup) is found again under it.
+      const clientWithdrawalId = withdrawalIdOf(p.uuid, index, attemptNo);
+      const body = buildWithdrawalBody({ quantity, cryptoAddress: p.recipient, cryptoAddressTag: p.memo, clientWithdrawalId });
+      return { idemKey: clientWithdrawalId, request: body, txExpiration: null, facts: { quantitySats: quantity, txFeeSats: txFee } };
+    });
     if (!a) return { kind: 'rejected', rail, code: 'NOT_PENDING', cause: 'other' };
     return { kind: 'prepared', attempt: a, job: postJob(a) };
   }

@@ -10,8 +10,8 @@ import { classifyBroadcastRefusal } from '../../../chain/rpc/classifyBroadcastRe
 import { RpcNodeError } from '../../../chain/rpc/errors.js';
 import { firstTransferOfTx } from '../../../db/chainTransfersOut.js';
 import { readCursor } from '../../../db/cursor.js';
-import { attemptEnded, attemptSubmitted, attemptUnknown, markPaid } from '../../../db/paymentTransitions.js';
-import { type AttemptRow, insertAttemptIntent } from '../../../db/payoutAttempts.js';
+import { attemptEnded, attemptSubmitted, attemptUnknown, commitAttempt, markPaid } from '../../../db/paymentTransitions.js';
+import type { AttemptRow } from '../../../db/payoutAttempts.js';
 import type { PayoutRow } from '../../../db/payouts.js';
 import { appendReceipt } from '../../../db/receipts.js';
 import type { ChainOutcome } from '../../protocol.js';
@@ -158,29 +158,12 @@ export function createBrokerRail(deps: RailDeps): Rail {
       logger.error({ payoutId: p.id, problem }, 'built tx does not match the payment; not sent');
       return { kind: 'rejected', rail, code: 'TX_MISMATCH', cause: 'other' };
     }
-    const attempt = db
-      .transaction(() => {
-        const a = insertAttemptIntent(db, {
-          payoutId: p.id,
-          rail,
-          idemKey: signed.txId,
-          request: JSON.stringify(signedTx),
-          txExpiration: signed.expiration,
-        });
-        if (a) {
-          appendReceipt(db, p.contract_id ?? 0, {
-            event: 'payout_attempt',
-            payoutId: p.id,
-            rail,
-            attemptNo: a.attempt_no,
-            idemKey: a.idem_key,
-            txExpiration: signed.expiration,
-            feeSats: fee,
-          });
-        }
-        return a;
-      })
-      .immediate();
+    const attempt = commitAttempt(db, p, rail, () => ({
+      idemKey: signed.txId,
+      request: JSON.stringify(signedTx),
+      txExpiration: signed.expiration,
+      facts: { txExpiration: signed.expiration, feeSats: fee },
+    }));
     if (!attempt) {
       release();
       return { kind: 'rejected', rail, code: 'NOT_PENDING', cause: 'other' };

@@ -1,8 +1,7 @@
 import { z } from 'zod';
-import { attemptEnded, attemptSubmitted, attemptUnknown, markPaid } from '../../../../src/db/paymentTransitions.js';
-import { type AttemptRow, insertAttemptIntent, nextAttemptNo } from '../../../../src/db/payoutAttempts.js';
+import { attemptEnded, attemptSubmitted, attemptUnknown, commitAttempt, markPaid } from '../../../../src/db/paymentTransitions.js';
+import type { AttemptRow } from '../../../../src/db/payoutAttempts.js';
 import type { PayoutRow } from '../../../../src/db/payouts.js';
-import { appendReceipt } from '../../../../src/db/receipts.js';
 import type { Prepared, Rail, RailDeps, RailKind, SendJob } from '../../../../src/payout/rails/Rail.js';
 import type { RailResult } from '../../../../src/payout/types.js';
 import type { WorkerJob, WorkerReport } from '../../../../src/payout/workerJobs.js';
@@ -41,16 +40,11 @@ function createHttpExchangeRail(e: Entry, deps: RailDeps): Rail {
   });
 
   async function prepare(p: PayoutRow): Promise<Prepared | RailResult> {
-    const a = db
-      .transaction(() => {
-        const key = `${p.uuid}-${nextAttemptNo(db, p.id)}`;
-        const body = JSON.stringify({ key, to: p.recipient, amountSats: String(p.amount_sats), memo: p.memo });
-        const row = insertAttemptIntent(db, { payoutId: p.id, rail, idemKey: key, request: body, txExpiration: null });
-        if (row)
-          appendReceipt(db, p.contract_id ?? 0, { event: 'payout_attempt', payoutId: p.id, rail, attemptNo: row.attempt_no, idemKey: key });
-        return row;
-      })
-      .immediate();
+    const a = commitAttempt(db, p, rail, (attemptNo) => {
+      const key = `${p.uuid}-${attemptNo}`;
+      const body = JSON.stringify({ key, to: p.recipient, amountSats: String(p.amount_sats), memo: p.memo });
+      return { idemKey: key, request: body, txExpiration: null, facts: {} };
+    });
     if (!a) return { kind: 'rejected', rail, code: 'NOT_PENDING', cause: 'other' };
     return { kind: 'prepared', attempt: a, job: job(a) };
   }
