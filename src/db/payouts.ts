@@ -143,3 +143,12 @@ export function duePayments(db: Database, now: number, limit: number): PayoutRow
     .prepare(`SELECT * FROM payouts WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT ?`)
     .all(now, limit) as PayoutRow[];
 }
+
+/** Payments being sent now or due to start at `now` (the demo's clock waits for them before making a block). */
+export function paymentsAboutToSend(db: Database, now: number): number {
+  return (
+    db.prepare(`SELECT count(*) AS n FROM payouts WHERE state = 'sending' OR (state = 'pending' AND next_attempt_at <= ?)`).get(now) as {
+      n: number;
+    }
+  ).n;
+}

@@ -51,3 +51,15 @@ export function dueRowsAt(db: Database, at: number): DueStakeRow[] {
     contractKey: r.source_key,
   }));
 }
+
+/** Rows due at or before `at` (interest, principal, contract receipts) whose payment is not paid yet. */
+export function dueRowsUnpaid(db: Database, at: number): number {
+  return (
+    db
+      .prepare(
+        `SELECT count(*) AS n FROM stakes s WHERE s.status = 'pending' AND s.type IN ('interest', 'principal', 'contract_3', 'contract_6', 'contract_12')
+           AND s.due <= ? AND NOT EXISTS (SELECT 1 FROM payouts p WHERE p.stake_id = s.id AND p.state = 'paid')`,
+      )
+      .get(at) as { n: number }
+  ).n;
+}

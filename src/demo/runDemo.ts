@@ -11,6 +11,8 @@ import { type ConfigInput, parseConfig } from '../config/index.js';
 import { revealForHandOver } from '../daemon/plainSecrets.js';
 import { readCursor } from '../db/cursor.js';
 import { openDatabase } from '../db/openDatabase.js';
+import { openPayoutsForRecovery, paymentsAboutToSend } from '../db/payouts.js';
+import { dueRowsUnpaid } from '../db/stakes.js';
 import { btsToSats } from '../domain/money.js';
 import { BaseError } from '../errors/BaseError.js';
 import { generateSimAccounts, startBittrexSimulator } from '../sim/bittrex/index.js';
@@ -190,12 +192,9 @@ export async function runDemo(options: RunDemoOptions = {}): Promise<DemoResult>
     // day, a block made between the payout loop reading the head and its broadcast would expire the transaction.
     // So the clock waits while a payment is about to be sent (the simulator answers from this process, so nothing
     // can read the head between this check and the block).
-    const sendingSoon = db.prepare(
-      `SELECT count(*) AS n FROM payouts WHERE state = 'sending' OR (state = 'pending' AND next_attempt_at <= ?)`,
-    );
     const produceBlockWhenQuiet = async () => {
       const giveUp = Date.now() + 30_000;
-      while ((sendingSoon.get(Date.now()) as { n: number }).n > 0 && Date.now() < giveUp) await wait(10);
+      while (paymentsAboutToSend(db, Date.now()) > 0 && Date.now() < giveUp) await wait(10);
       chain.produceBlocks(1);
     };
     const script = demoScenario(months);
@@ -226,15 +225,8 @@ export async function runDemo(options: RunDemoOptions = {}): Promise<DemoResult>
       await produceBlockWhenQuiet();
       await wait(Math.max(tick, 50));
       const cursor = readCursor(db)?.blockNum ?? 0;
-      const open = (db.prepare(`SELECT count(*) AS n FROM payouts WHERE state NOT IN ('paid', 'failed')`).get() as { n: number }).n;
-      const dueUnpaid = (
-        db
-          .prepare(
-            `SELECT count(*) AS n FROM stakes s WHERE s.status = 'pending' AND s.type IN ('interest', 'principal', 'contract_3', 'contract_6', 'contract_12')
-               AND s.due <= ? AND NOT EXISTS (SELECT 1 FROM payouts p WHERE p.stake_id = s.id AND p.state = 'paid')`,
-          )
-          .get(readCursor(db)?.blockTime ?? 0) as { n: number }
-      ).n;
+      const open = openPayoutsForRecovery(db).length;
+      const dueUnpaid = dueRowsUnpaid(db, readCursor(db)?.blockTime ?? 0);
       quiet = cursor >= chain.lastIrreversibleBlockNumber - 1 && open === 0 && dueUnpaid === 0 ? quiet + 1 : 0;
     }
     say(`all payments settled (${chain.headBlockNumber - firstBlock} simulated days)`);
