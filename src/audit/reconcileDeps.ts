@@ -80,6 +80,11 @@ export async function reconcileDeps(deps: ReconcileDeps, config: Config, options
       for (const { name, kind } of railEntries(config)) {
         if (kind.kind !== 'broker' && !exchanges.has(name)) notChecked.push(`${name}: no API key in the keystore`);
       }
+      // The older shorthand may name an account it does not configure: no payment uses it, and it is not checked either.
+      for (const name of config.payout.rails ?? []) {
+        if (!railEntries(config).some((r) => r.name === name))
+          notChecked.push(`${name}: listed in payout.rails but not configured in bittrex.accounts`);
+      }
     } else notChecked.push('bittrex: --skip-bittrex');
     return { ...(chain ? { chain } : {}), exchanges, notChecked, notes, close };
   } catch (err) {

@@ -191,7 +191,7 @@ describe('audit reconcile against the chain and Bittrex simulators', () => {
     await program.parseAsync(['node', 'stakebts', '--config', cfgFile, 'audit', 'reconcile']);
     expect(process.exitCode).toBe(1);
     expect(out).toContain('checked 1 broker transfer(s) on chain, 0 bittrex1 withdrawal(s); 1 matched a payout');
-    expect(out).toContain('not checked: bittrex2: no API key in the keystore');
+    expect(out).toContain('not checked: bittrex2: listed in payout.rails but not configured in bittrex.accounts');
     expect(out).toContain(`[db_only] payout ${lost.id}: paid on broker`);
     expect(out).toContain(`note: broker (chain): the node offers no history api; scanned blocks 1..${w.chain.lastIrreversibleBlockNumber}`);
     // The database was opened read-only by the command: still writable here, and unchanged.
