@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { BaseError } from '../errors/BaseError.js';
 import { Secret } from '../wallet/Secret.js';
 
 /** A try of one payment on one rail (table payout_attempts). */
@@ -21,6 +22,37 @@ export type AttemptRow = {
   created_at: number;
   updated_at: number;
 };
+
+const ATTEMPT_STATES: ReadonlySet<string> = new Set<AttemptState>([
+  'intent',
+  'submitted',
+  'unknown',
+  'paid',
+  'rejected',
+  'cancelled',
+  'expired',
+]);
+
+/**
+ * A payout_attempts row read once here into an {@link AttemptRow}: an unknown state, a missing key or request is a
+ * damaged database, never an attempt to reconcile or re-send.
+ * @throws BaseError('DB_CORRUPT')
+ */
+export function readAttemptRow(raw: unknown): AttemptRow {
+  const r = raw as AttemptRow;
+  if (
+    typeof r?.id !== 'number' ||
+    !ATTEMPT_STATES.has(r.state) ||
+    typeof r.rail !== 'string' ||
+    typeof r.idem_key !== 'string' ||
+    typeof r.request !== 'string' ||
+    !(r.tx_expiration === null || Number.isSafeInteger(r.tx_expiration))
+  ) {
+    throw new BaseError('DB_CORRUPT', `The payout_attempts row ${String(r?.id)} is not one this schema writes; the database is damaged.`);
+  }
+  return r;
+}
+const one = (raw: unknown): AttemptRow | undefined => (raw === undefined ? undefined : readAttemptRow(raw));
 
 export type NewAttempt = {
   payoutId: number;
@@ -62,18 +94,20 @@ export function nextAttemptNo(db: Database, payoutId: number): number {
 }
 
 export function getAttempt(db: Database, id: number): AttemptRow | undefined {
-  return db.prepare('SELECT * FROM payout_attempts WHERE id = ?').get(id) as AttemptRow | undefined;
+  return one(db.prepare('SELECT * FROM payout_attempts WHERE id = ?').get(id));
 }
 
 /** The payment's live attempt (intent / submitted / unknown), if any. */
 export function liveAttemptOf(db: Database, payoutId: number): AttemptRow | undefined {
-  return db
-    .prepare(`SELECT * FROM payout_attempts WHERE payout_id = ? AND state IN ('intent', 'submitted', 'unknown') ORDER BY id DESC LIMIT 1`)
-    .get(payoutId) as AttemptRow | undefined;
+  return one(
+    db
+      .prepare(`SELECT * FROM payout_attempts WHERE payout_id = ? AND state IN ('intent', 'submitted', 'unknown') ORDER BY id DESC LIMIT 1`)
+      .get(payoutId),
+  );
 }
 
 export function attemptsOf(db: Database, payoutId: number): AttemptRow[] {
-  return db.prepare('SELECT * FROM payout_attempts WHERE payout_id = ? ORDER BY attempt_no').all(payoutId) as AttemptRow[];
+  return db.prepare('SELECT * FROM payout_attempts WHERE payout_id = ? ORDER BY attempt_no').all(payoutId).map(readAttemptRow);
 }
 
 /**

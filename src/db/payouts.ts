@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { paymentUuid, withRef } from '../domain/paymentKeys.js';
+import { BaseError } from '../errors/BaseError.js';
 import { adoptChainPayment } from './adoptPayment.js';
 import { unclaimedTransfersWithRef } from './chainTransfersOut.js';
 
@@ -59,6 +60,41 @@ export type PayoutRow = {
   paid_at: number | null;
 };
 
+const PURPOSES: ReadonlySet<string> = new Set<PayoutPurpose>([
+  'contract_receipt',
+  'interest',
+  'principal',
+  'stop',
+  'refund',
+  'support_notice',
+  'bittrex_to_broker',
+  'broker_to_bittrex',
+]);
+const STATES: ReadonlySet<string> = new Set<PayoutState>(['pending', 'sending', 'unknown', 'submitted', 'paid', 'failed']);
+
+/**
+ * A payouts row as SQLite returns it, read once here into a {@link PayoutRow}: a row the schema would not allow (an
+ * unknown state or purpose, an amount that is not a safe integer) is a damaged database, never a payment to act on.
+ * @throws BaseError('DB_CORRUPT')
+ */
+export function readPayoutRow(raw: unknown): PayoutRow {
+  const r = raw as PayoutRow;
+  if (
+    typeof r?.id !== 'number' ||
+    !STATES.has(r.state) ||
+    !PURPOSES.has(r.purpose) ||
+    !Number.isSafeInteger(r.amount_sats) ||
+    r.amount_sats <= 0 ||
+    typeof r.uuid !== 'string' ||
+    typeof r.recipient !== 'string'
+  ) {
+    throw new BaseError('DB_CORRUPT', `The payouts row ${String(r?.id)} is not one this schema writes; the database is damaged.`);
+  }
+  return r;
+}
+const one = (raw: unknown): PayoutRow | undefined => (raw === undefined ? undefined : readPayoutRow(raw));
+const many = (raws: unknown[]): PayoutRow[] => raws.map(readPayoutRow);
+
 /**
  * Writes a payment intent, once per source: a replay of the same source returns the existing row's id and
  * writes nothing. The UUID is the payment's idempotency key, derived from the source key (paymentKeys.ts), and the
@@ -110,38 +146,38 @@ function adoptTransferSeenEarlier(db: Database, id: number, uuid: string, p: New
  * account not resolved yet): its memo is the exchange's deposit memo, so only the amount can tie a transfer to it.
  */
 export function openTreasuryMoveTo(db: Database, toId: string, amountSats: bigint): PayoutRow | undefined {
-  return db
-    .prepare(
-      `SELECT * FROM payouts WHERE purpose = 'broker_to_bittrex' AND state <> 'paid' AND amount_sats = ?
+  return one(
+    db
+      .prepare(
+        `SELECT * FROM payouts WHERE purpose = 'broker_to_bittrex' AND state <> 'paid' AND amount_sats = ?
           AND (recipient_id IS NULL OR recipient_id = ?) ORDER BY id LIMIT 1`,
-    )
-    .get(amountSats, toId) as PayoutRow | undefined;
+      )
+      .get(amountSats, toId),
+  );
 }
 
 /** Payments not yet paid nor failed: those a withdrawal made by a lost attempt may belong to. */
 export function openPayoutsForRecovery(db: Database): PayoutRow[] {
-  return db.prepare(`SELECT * FROM payouts WHERE state NOT IN ('paid', 'failed') ORDER BY id`).all() as PayoutRow[];
+  return many(db.prepare(`SELECT * FROM payouts WHERE state NOT IN ('paid', 'failed') ORDER BY id`).all());
 }
 
 /** The payment with this UUID (the reference its memo carries), if this database has it. */
 export function payoutByUuid(db: Database, uuid: string): PayoutRow | undefined {
-  return db.prepare('SELECT * FROM payouts WHERE uuid = ?').get(uuid) as PayoutRow | undefined;
+  return one(db.prepare('SELECT * FROM payouts WHERE uuid = ?').get(uuid));
 }
 
 export function getPayout(db: Database, id: number): PayoutRow | undefined {
-  return db.prepare('SELECT * FROM payouts WHERE id = ?').get(id) as PayoutRow | undefined;
+  return one(db.prepare('SELECT * FROM payouts WHERE id = ?').get(id));
 }
 
 /** Every payment in flight (sending / unknown / submitted), oldest first: reconciled before anything new is sent. */
 export function paymentsInFlight(db: Database): PayoutRow[] {
-  return db.prepare(`SELECT * FROM payouts WHERE state IN ('sending', 'unknown', 'submitted') ORDER BY id`).all() as PayoutRow[];
+  return many(db.prepare(`SELECT * FROM payouts WHERE state IN ('sending', 'unknown', 'submitted') ORDER BY id`).all());
 }
 
 /** Pending payments whose next try is due at `now`, oldest first, at most `limit`. */
 export function duePayments(db: Database, now: number, limit: number): PayoutRow[] {
-  return db
-    .prepare(`SELECT * FROM payouts WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT ?`)
-    .all(now, limit) as PayoutRow[];
+  return many(db.prepare(`SELECT * FROM payouts WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT ?`).all(now, limit));
 }
 
 /** Payments being sent now or due to start at `now` (the demo's clock waits for them before making a block). */
