@@ -56,6 +56,9 @@ function seeded() {
     `INSERT INTO chain_transfers_out (block_num, trx_in_block, op_in_trx, tx_id, to_id, amount_sats, asset_id, block_time, payout_id, created_at)
      VALUES (11, 0, 0, 'ab', '1.2.100', 5, '1.3.0', 0, NULL, 0)`,
   ).run();
+  db.prepare(
+    `INSERT INTO treasury_topups (payout_id, rail, seq, shortfall_sats, due_sats, broker_sats, created_at) VALUES (?, 'bittrex1', 1, 5, 5, 0, 0)`,
+  ).run(payout.id);
   writeCursor(db, { blockNum: 10, blockTime: 1_000 });
   appendReceipt(db, contractId, { event: 'contract_opened', user: 'alice' });
   appendReceipt(db, 0, { event: 'startup' });
@@ -74,6 +77,7 @@ const TABLES = [
   'receipts',
   'loans',
   'admin_actions',
+  'treasury_topups',
 ];
 
 describe('schema', () => {
