@@ -5,7 +5,7 @@ import { appendAlarm } from '../db/alarms.js';
 import { insertTransferOut, payoutOfBrokerTx } from '../db/chainTransfersOut.js';
 import { openTreasuryMoveTo, type PayoutRow, payoutByUuid } from '../db/payouts.js';
 import { appendReceipt } from '../db/receipts.js';
-import type { OutgoingOp } from '../listener/prepareBlock.js';
+import type { OutgoingOp } from './preparedBlock.js';
 
 export type RecordOutgoingContext = {
   db: Database;
