@@ -1,6 +1,7 @@
 import type { Database } from 'better-sqlite3';
+import { type LoanRow, listLoanRows } from '../db/loans.js';
 
-export type LoanRow = { id: number; manager: string; amountSats: bigint; block: number | null; createdAt: number; sourceKey: string };
+export type { LoanRow } from '../db/loans.js';
 export type ManagerLoans = { manager: string; count: number; totalSats: bigint; loans: LoanRow[] };
 
 /**
@@ -8,24 +9,13 @@ export type ManagerLoans = { manager: string; count: number; totalSats: bigint; 
  * Read-only.
  */
 export function listLoans(db: Database): ManagerLoans[] {
-  const rows = db
-    .prepare('SELECT id, source_key, manager, amount_sats, block, created_at FROM loans ORDER BY manager, id')
-    .safeIntegers(true)
-    .all() as Array<{ id: bigint; source_key: string; manager: string; amount_sats: bigint; block: bigint | null; created_at: bigint }>;
   const byManager = new Map<string, ManagerLoans>();
-  for (const r of rows) {
-    const entry = byManager.get(r.manager) ?? { manager: r.manager, count: 0, totalSats: 0n, loans: [] };
+  for (const loan of listLoanRows(db)) {
+    const entry = byManager.get(loan.manager) ?? { manager: loan.manager, count: 0, totalSats: 0n, loans: [] };
     entry.count++;
-    entry.totalSats += r.amount_sats;
-    entry.loans.push({
-      id: Number(r.id),
-      manager: r.manager,
-      amountSats: r.amount_sats,
-      block: r.block === null ? null : Number(r.block),
-      createdAt: Number(r.created_at),
-      sourceKey: r.source_key,
-    });
-    byManager.set(r.manager, entry);
+    entry.totalSats += loan.amountSats;
+    entry.loans.push(loan);
+    byManager.set(loan.manager, entry);
   }
   return [...byManager.values()];
 }

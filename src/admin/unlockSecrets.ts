@@ -16,9 +16,11 @@ export function secretsFromPayload(payload: Payload, config: Config): PayoutSecr
       `The keystore holds the keys of "${payload.broker.account}", but the config names the broker "${config.broker}".`,
     );
   }
-  for (const account of config.bittrex.accounts) {
-    if (!payload.bittrex.some((b) => b.index === account.index)) {
-      throw new BaseError('AUTH_FAILED', `Bittrex account ${account.index} is configured but the keystore has no API key for it.`);
+  // The keystore's API keys are the Bittrex accounts' (its format predates rails as plugins).
+  for (const entry of config.rails.filter((r) => r.kind === 'bittrex')) {
+    const index = (entry as { account?: unknown }).account;
+    if (!payload.bittrex.some((b) => b.index === index)) {
+      throw new BaseError('AUTH_FAILED', `Bittrex account ${String(index)} is configured but the keystore has no API key for it.`);
     }
   }
   // Still wrapped: revealed only by the signing and HMAC calls that use them.

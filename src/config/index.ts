@@ -1,2 +1,3 @@
 export * from './configSchema.js';
+export * from './exchangeAccounts.js';
 export * from './loadConfig.js';

@@ -1,18 +1,43 @@
 import type { Database } from 'better-sqlite3';
 
-/** A transfer out of the broker seen in an irreversible block (table chain_transfers_out). */
+/** A transfer out of the broker seen in an irreversible block (table chain_transfers_out), amounts exact. */
 export type TransferOutRow = {
   block_num: number;
   trx_in_block: number;
   op_in_trx: number;
   tx_id: string | null;
   to_id: string;
-  amount_sats: number | bigint;
+  amount_sats: bigint;
   asset_id: string;
   block_time: number;
   payout_id: number | null;
   ref: string | null;
 };
+
+/** The row as SQLite returns it with safe integers on. */
+type RawTransferOut = Omit<TransferOutRow, 'block_num' | 'trx_in_block' | 'op_in_trx' | 'block_time' | 'payout_id'> & {
+  block_num: bigint;
+  trx_in_block: bigint;
+  op_in_trx: bigint;
+  block_time: bigint;
+  payout_id: bigint | null;
+};
+
+/** Reads a row once: the amount stays a bigint, positions and times become numbers. */
+function transferOutRow(r: RawTransferOut): TransferOutRow {
+  return {
+    block_num: Number(r.block_num),
+    trx_in_block: Number(r.trx_in_block),
+    op_in_trx: Number(r.op_in_trx),
+    tx_id: r.tx_id,
+    to_id: r.to_id,
+    amount_sats: r.amount_sats,
+    asset_id: r.asset_id,
+    block_time: Number(r.block_time),
+    payout_id: r.payout_id === null ? null : Number(r.payout_id),
+    ref: r.ref,
+  };
+}
 
 export type NewTransferOut = {
   blockNum: number;
@@ -44,14 +69,15 @@ export function insertTransferOut(db: Database, t: NewTransferOut, now = Date.no
  * key): payments made by attempts this database does not know.
  */
 export function unclaimedTransfersWithRef(db: Database, ref: string): TransferOutRow[] {
-  return db
+  const rows = db
     .prepare(
       `SELECT * FROM chain_transfers_out t WHERE t.ref = ? AND t.tx_id IS NOT NULL
           AND NOT EXISTS (SELECT 1 FROM payout_attempts a WHERE a.idem_key = t.tx_id AND a.rail = 'broker')
         ORDER BY block_num, trx_in_block, op_in_trx`,
     )
-    .safeIntegers(false)
-    .all(ref) as TransferOutRow[];
+    .safeIntegers(true)
+    .all(ref) as Array<RawTransferOut & { created_at: bigint }>;
+  return rows.map(transferOutRow);
 }
 
 /** The payment the broker attempt with this tx id belongs to, if any. */

@@ -127,7 +127,7 @@ export function insertPayoutIntent(db: Database, p: NewPayout, now = Date.now())
  */
 function adoptTransferSeenEarlier(db: Database, id: number, uuid: string, p: NewPayout): void {
   const seen = unclaimedTransfersWithRef(db, uuid).find(
-    (t) => BigInt(t.amount_sats) === p.amountSats && (p.recipientId === null || t.to_id === p.recipientId),
+    (t) => t.amount_sats === p.amountSats && (p.recipientId === null || t.to_id === p.recipientId),
   );
   if (!seen || seen.tx_id === null) return;
   const row = getPayout(db, id);

@@ -63,3 +63,12 @@ export function dueRowsUnpaid(db: Database, at: number): number {
       .get(at) as { n: number }
   ).n;
 }
+
+/** The contract receipt row (`contract_N`, number 0) of a contract: what its 1 BTS receipt payment pays. */
+export function contractReceiptRow(db: Database, contractId: number): { id: number; type: string } {
+  const row = db.prepare(`SELECT id, type FROM stakes WHERE contract_id = ? AND number = 0 AND type LIKE 'contract_%'`).get(contractId) as
+    | { id: number; type: string }
+    | undefined;
+  if (!row) throw new Error(`contract ${contractId} has no contract receipt row`);
+  return { id: row.id, type: row.type };
+}

@@ -20,13 +20,13 @@ export type DueRow = {
   inPayment: boolean;
 };
 
-export type DueSettlement = {
+export type DueSettlement<R extends DueRow = DueRow> = {
   /** `interest` / `principal` rows due and not yet handed to a payment: each becomes one payment. */
-  pay: DueRow[];
+  pay: R[];
   /** Due rows of amount 0: settled as paid, nothing to send. */
-  settleZero: DueRow[];
+  settleZero: R[];
   /** `penalty` rows of contracts that matured (principal due, not stopped): aborted, never deducted. */
-  abortPenalties: DueRow[];
+  abortPenalties: R[];
 };
 
 /**
@@ -34,8 +34,8 @@ export type DueSettlement = {
  * @param rows - rows of the contracts concerned (rows of other types and of other states are ignored)
  * @param at - chain time (ms): a row with `due <= at` is due
  */
-export function settleDue(rows: readonly DueRow[], at: number): DueSettlement {
-  const out: DueSettlement = { pay: [], settleZero: [], abortPenalties: [] };
+export function settleDue<R extends DueRow>(rows: readonly R[], at: number): DueSettlement<R> {
+  const out: DueSettlement<R> = { pay: [], settleZero: [], abortPenalties: [] };
   const maturedContracts = new Set<number>();
   for (const r of rows) {
     if (r.type === 'principal' && r.due <= at && r.status !== 'premature') maturedContracts.add(r.contractId);

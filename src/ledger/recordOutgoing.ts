@@ -5,7 +5,7 @@ import { appendAlarm } from '../db/alarms.js';
 import { insertTransferOut, payoutOfBrokerTx } from '../db/chainTransfersOut.js';
 import { openTreasuryMoveTo, type PayoutRow, payoutByUuid } from '../db/payouts.js';
 import { appendReceipt } from '../db/receipts.js';
-import type { OutgoingOp } from '../listener/prepareBlock.js';
+import type { OutgoingOp } from './preparedBlock.js';
 
 export type RecordOutgoingContext = {
   db: Database;
@@ -39,7 +39,7 @@ export function recordOutgoing(op: OutgoingOp, blockTime: number, ctx: RecordOut
         payoutId = candidate.id;
       }
     } else if (!op.ref) {
-      explainedBy = expiredInstructions(db, 'broker_to_bittrex').find((a) => BigInt(a.amount_sats) === op.amountSats)?.source_key ?? null;
+      explainedBy = expiredInstructions(db, 'broker_to_bittrex').find((a) => a.amount_sats === op.amountSats)?.source_key ?? null;
       if (explainedBy === null) problem = 'no payment of stakebts explains it (no payment reference in its memo)';
     }
   }

@@ -2,7 +2,7 @@ import type { Database } from 'better-sqlite3';
 import { settleStakeRow } from '../db/contracts.js';
 import { insertPayoutIntent } from '../db/payouts.js';
 import { appendReceipt } from '../db/receipts.js';
-import { type DueStakeRow, dueRowsAt } from '../db/stakes.js';
+import { dueRowsAt } from '../db/stakes.js';
 import { btsToSats } from '../domain/money.js';
 import { stakeRowKey } from '../domain/paymentKeys.js';
 import { installmentMemo } from '../domain/paymentMemos.js';
@@ -24,7 +24,7 @@ export function settleDueAt(db: Database, at: number): SettleDueResult {
   if (rows.length === 0) return { intents: 0, penaltiesAborted: 0 };
   const plan = settleDue(rows, at);
   let intents = 0;
-  for (const r of plan.pay as DueStakeRow[]) {
+  for (const r of plan.pay) {
     const { id, created } = insertPayoutIntent(db, {
       sourceKey: stakeRowKey(r.contractKey, r.type, r.number),
       purpose: r.type as 'interest' | 'principal',

@@ -6,7 +6,7 @@ import { openDatabase } from '../../src/db/openDatabase.js';
 import { insertPayoutIntent } from '../../src/db/payouts.js';
 import { parseMemo } from '../../src/domain/parseMemo.js';
 import { stakeRowKey } from '../../src/domain/paymentKeys.js';
-import { applyBlock } from '../../src/listener/applyBlock.js';
+import { applyBlock } from '../../src/ledger/applyBlock.js';
 import type { IncomingOp, PreparedBlock } from '../../src/listener/prepareBlock.js';
 
 /** BTS's max supply on mainnet, satoshis. */

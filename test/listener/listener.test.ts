@@ -170,7 +170,7 @@ describe('listener against the node simulator', () => {
       fx.db.prepare('SELECT (SELECT count(*) FROM stakes) s, (SELECT count(*) FROM receipts) r, (SELECT count(*) FROM payouts) p').get();
     const before = count();
     // Force a replay of already-applied blocks by handing the new scanner's blocks straight to apply.
-    const { applyBlock } = await import('../../src/listener/applyBlock.js');
+    const { applyBlock } = await import('../../src/ledger/applyBlock.js');
     const { prepareBlock } = await import('../../src/listener/prepareBlock.js');
     for (let n = fx.config.startBlock; n <= (readCursor(fx.db)?.blockNum ?? 0); n++) {
       const block = await fx.node.getBlock(n);

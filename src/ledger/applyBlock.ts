@@ -2,11 +2,13 @@ import type { Database } from 'better-sqlite3';
 import { readCursor, writeCursor } from '../db/cursor.js';
 import { appliedUnderAnotherBlock } from '../db/processedOps.js';
 import { appendReceipt } from '../db/receipts.js';
+import { planFailedIncoming } from '../domain/planIncoming.js';
 import { BaseError } from '../errors/BaseError.js';
-import { recordOutgoing } from '../ledger/recordOutgoing.js';
-import { settleDueAt } from '../ledger/settleDueAt.js';
-import { claimIncoming, type HandleContext, handleIncoming, INTERNAL_OUTCOME } from './handleIncoming.js';
-import type { IncomingOp, OutgoingOp, PreparedBlock } from './prepareBlock.js';
+import { applyEffects } from './applyEffects.js';
+import { type HandleContext, handleIncoming } from './handleIncoming.js';
+import type { IncomingOp, OutgoingOp, PreparedBlock } from './preparedBlock.js';
+import { recordOutgoing } from './recordOutgoing.js';
+import { settleDueAt } from './settleDueAt.js';
 
 /** What applying a block needs; the same facts each incoming transfer is handled with. */
 export type ApplyContext = HandleContext;
@@ -71,21 +73,7 @@ function isDatabaseCondition(err: unknown): boolean {
 }
 
 function recordFailedIncoming(db: Database, op: IncomingOp, block: PreparedBlock, ctx: ApplyContext, error: string): boolean {
-  if (!claimIncoming(db, op, block.blockTime, INTERNAL_OUTCOME)) return false;
-  const facts = {
-    user: ctx.names.get(op.fromId) ?? op.fromId,
-    userId: op.fromId,
-    amountSats: op.amountSats,
-    asset: op.assetId,
-    block: op.blockNum,
-    trx: op.trxInBlock,
-    op: op.opInTrx,
-    txId: op.txId,
-    memo: op.memoText,
-  };
-  appendReceipt(db, 0, { event: 'transfer_in', ...facts, outcome: INTERNAL_OUTCOME });
-  appendReceipt(db, 0, { event: 'incoming_failed', ...facts, error, note: 'not applied and not refunded: needs the manager' });
-  return true;
+  return applyEffects(db, planFailedIncoming(op, block.blockTime, ctx.names.get(op.fromId), error)).claimed;
 }
 
 function recordFailedOutgoing(db: Database, op: OutgoingOp, error: string): boolean {
