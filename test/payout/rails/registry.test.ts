@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { configSchema } from '../../../src/config/index.js';
+import { configSchema, exchangeAccounts } from '../../../src/config/index.js';
 import { isError } from '../../../src/errors/BaseError.js';
 import { railEntries } from '../../../src/payout/rails/registry.js';
 
@@ -74,6 +74,27 @@ describe('rails from config: a registry of kinds, instances by entry', () => {
     ],
   ])('refuses %j with one sentence naming the entry', (raw, text) => {
     expect(problem(raw)).toContain(text);
+  });
+
+  it('finds the exchange accounts admin moves name, in either form', () => {
+    expect(
+      exchangeAccounts(
+        parse({
+          rails: [
+            { kind: 'broker' },
+            { kind: 'bittrex', account: 2, depositMemo: 'm2', depositAccount: 'other-deposit' },
+            { kind: 'bittrex', account: 1, depositMemo: 'm1' },
+          ],
+        }),
+      ),
+    ).toEqual([
+      { account: 2, depositMemo: 'm2', depositAccount: 'other-deposit' },
+      { account: 1, depositMemo: 'm1', depositAccount: 'bittrex-deposit' },
+    ]);
+    expect(exchangeAccounts(parse({ bittrex: { depositAccount: 'dep', accounts: [{ index: 3, depositMemo: 'c' }] } }))).toEqual([
+      { account: 3, depositMemo: 'c', depositAccount: 'dep' },
+    ]);
+    expect(exchangeAccounts(parse({}))).toEqual([]);
   });
 
   it('refuses both forms at once', () => {
