@@ -41,6 +41,9 @@ function cipherBytes(text: string): number {
   return n + 16 - (n % 16);
 }
 
+type Recipient = { id: string; memoKey: string };
+type HeadInfo = Awaited<ReturnType<RailDeps['node']['getDynamicGlobalProperties']>>;
+
 export function createBrokerRail(deps: RailDeps): Rail {
   const { db, node, brokerAccount, secrets, config, logger } = deps;
   const rail = BROKER_RAIL;
@@ -84,8 +87,45 @@ export function createBrokerRail(deps: RailDeps): Rail {
     }
     if (to.id === brokerAccount.id) return { kind: 'rejected', rail, code: 'RECIPIENT_IS_BROKER', cause: 'unusable' };
     const amount = BigInt(p.amount_sats);
-    let fee: bigint;
-    let dgp: Awaited<ReturnType<typeof node.getDynamicGlobalProperties>>;
+    const quoted = await quote(p, to, amount);
+    if ('kind' in quoted) return quoted;
+    const { fee, dgp } = quoted;
+    const release = reserve(await balanceLeft(), amount + fee);
+    if (release === null) return { kind: 'rejected', rail, code: 'INSUFFICIENT_FUNDS', cause: 'funds' };
+    const signed = sign(p, to, amount, fee, dgp);
+    if ('kind' in signed) {
+      release();
+      return signed;
+    }
+    const attempt = commitAttempt(db, p, rail, () => ({
+      idemKey: signed.txId,
+      request: JSON.stringify(signed.signedTx),
+      txExpiration: signed.expiration,
+      facts: { txExpiration: signed.expiration, feeSats: fee },
+    }));
+    if (!attempt) {
+      release();
+      return { kind: 'rejected', rail, code: 'NOT_PENDING', cause: 'other' };
+    }
+    // From here on the attempt is committed: whatever happens to the worker, the tx is reconciled by its id.
+    const chainId = cycle.chainId;
+    return {
+      kind: 'prepared',
+      attempt,
+      release,
+      job: () => ({
+        type: 'ws-broadcast',
+        txId: signed.txId,
+        signedTx: signed.signedTx,
+        chainId,
+        nodeUrls: config.nodes,
+        callTimeoutMs: config.listener.callTimeoutMs,
+      }),
+    };
+  }
+
+  /** The fee of this exact transfer (a same-size placeholder memo) and the head for TaPoS; a quote above the cap is refused. */
+  async function quote(p: PayoutRow, to: Recipient, amount: bigint): Promise<{ fee: bigint; dgp: HeadInfo } | RailResult> {
     try {
       const placeholder = {
         from: publicKeyFromWif(secrets.brokerMemoWif.reveal()),
@@ -107,27 +147,46 @@ export function createBrokerRail(deps: RailDeps): Rail {
           logger.warn({ payoutId: p.id, node: url, feeSats }, 'fee quote above payout.maxFeeSats refused; asking the next node');
         },
       };
-      const [fees, props] = await Promise.all([node.getRequiredFees([[0, op]], '1.3.0', cap), node.getDynamicGlobalProperties()]);
-      fee = fees[0]?.amount ?? 0n;
-      dgp = props;
+      const [fees, dgp] = await Promise.all([node.getRequiredFees([[0, op]], '1.3.0', cap), node.getDynamicGlobalProperties()]);
+      return { fee: fees[0]?.amount ?? 0n, dgp };
     } catch {
       return { kind: 'retry', rail, code: 'NODE_UNAVAILABLE', afterMs: 0 };
     }
-    // Balance reservation: payments started together must not each see the same balance as enough.
+  }
+
+  /** The broker balance left this cycle (read once per cycle; null when unknown: the chain decides). */
+  function balanceLeft(): Promise<{ sats: bigint | null }> {
     available ??= node
       .getAccountBalance(brokerAccount.id)
       .then((sats): { sats: bigint | null } => ({ sats }))
       .catch(() => ({ sats: null }));
-    const left = await available;
-    const need = amount + fee;
-    if (left.sats !== null) {
-      if (left.sats < need) return { kind: 'rejected', rail, code: 'INSUFFICIENT_FUNDS', cause: 'funds' };
-      left.sats -= need;
-    }
-    const release = () => {
+    return available;
+  }
+
+  /**
+   * Balance reservation: payments started together must not each see the same balance as enough. Returns how to give
+   * the reservation back, or null when the balance is short.
+   */
+  function reserve(left: { sats: bigint | null }, need: bigint): (() => void) | null {
+    if (left.sats === null) return () => {};
+    if (left.sats < need) return null;
+    left.sats -= need;
+    return () => {
       if (left.sats !== null) left.sats += need;
     };
+  }
 
+  /**
+   * Encrypts the memo and signs the transfer. What is persisted is what reconciliation trusts: the tx id must hash from
+   * the stored JSON and the tx must pay exactly this payment; a mismatch is a builder bug and nothing is persisted or sent.
+   */
+  function sign(
+    p: PayoutRow,
+    to: Recipient,
+    amount: bigint,
+    fee: bigint,
+    dgp: HeadInfo,
+  ): { txId: string; signedTx: Record<string, unknown>; expiration: number } | RailResult {
     let signed: BuildSignedTransferResult;
     try {
       signed = buildSignedTransfer({
@@ -145,44 +204,16 @@ export function createBrokerRail(deps: RailDeps): Rail {
       });
     } catch (err) {
       // The adapter's error texts are built from public values only.
-      release();
       logger.warn({ payoutId: p.id, err: err instanceof Error ? err.message.split('\n')[0] : String(err) }, 'signing failed');
       return { kind: 'rejected', rail, code: 'SIGNING_FAILED', cause: 'other' };
     }
-    // Our own tx now, but what is persisted is what reconciliation trusts: its id must hash from the stored JSON
-    // and it must pay exactly this payment. A mismatch is a builder bug; nothing is persisted or sent.
     const signedTx = signed.signedTx as unknown as Record<string, unknown>;
     const problem = checkSignedTx(signedTx, signed.txId, { from: brokerAccount.id, to: to.id, amount });
     if (problem) {
-      release();
       logger.error({ payoutId: p.id, problem }, 'built tx does not match the payment; not sent');
       return { kind: 'rejected', rail, code: 'TX_MISMATCH', cause: 'other' };
     }
-    const attempt = commitAttempt(db, p, rail, () => ({
-      idemKey: signed.txId,
-      request: JSON.stringify(signedTx),
-      txExpiration: signed.expiration,
-      facts: { txExpiration: signed.expiration, feeSats: fee },
-    }));
-    if (!attempt) {
-      release();
-      return { kind: 'rejected', rail, code: 'NOT_PENDING', cause: 'other' };
-    }
-    // From here on the attempt is committed: whatever happens to the worker, the tx is reconciled by its id.
-    const chainId = cycle.chainId;
-    return {
-      kind: 'prepared',
-      attempt,
-      release,
-      job: () => ({
-        type: 'ws-broadcast',
-        txId: signed.txId,
-        signedTx,
-        chainId,
-        nodeUrls: config.nodes,
-        callTimeoutMs: config.listener.callTimeoutMs,
-      }),
-    };
+    return { txId: signed.txId, signedTx, expiration: signed.expiration };
   }
 
   async function interpret(p: PayoutRow, attempt: AttemptRow, report: WorkerReport): Promise<RailResult> {
