@@ -1,14 +1,8 @@
 import type { Database } from 'better-sqlite3';
+import type { OpFacts } from '../domain/effects.js';
 
 /** The key and facts an incoming operation is claimed with (table processed_ops). */
-export type ProcessedOpClaim = {
-  blockNum: number;
-  trxInBlock: number;
-  opInTrx: number;
-  txId: string | null;
-  fromId: string;
-  amountSats: bigint;
-  assetId: string;
+export type ProcessedOpClaim = OpFacts & {
   /** What the operation became (`new_contract`, `invalid:no_memo`, `invalid:internal`, …). */
   outcome: string;
   blockTime: number;

@@ -27,19 +27,22 @@ export type PlannedPayment = {
   exactMemo?: boolean;
 };
 
+/** An operation's key (block, transaction, operation) and the transfer's facts, as chain data gives them. */
+export type OpFacts = {
+  blockNum: number;
+  trxInBlock: number;
+  opInTrx: number;
+  txId: string | null;
+  fromId: string;
+  amountSats: bigint;
+  assetId: string;
+};
+
 export type Effect =
   /** Claim the operation's key with this outcome; when it is claimed already (a replayed block) the plan ends here. */
   | {
       kind: 'claim_op';
-      op: {
-        blockNum: number;
-        trxInBlock: number;
-        opInTrx: number;
-        txId: string | null;
-        fromId: string;
-        amountSats: bigint;
-        assetId: string;
-      };
+      op: OpFacts;
       blockTime: number;
       outcome: string;
     }

@@ -1,7 +1,7 @@
 import type { Terms } from '../config/configSchema.js';
 import { type Classification, classifyTransfer } from './classifyTransfer.js';
 import { contractSchedule } from './contractSchedule.js';
-import type { Effect, Ref } from './effects.js';
+import type { Effect, OpFacts, Ref } from './effects.js';
 import { btsToSats, SATS_PER_BTS } from './money.js';
 import type { ParsedMemo } from './parseMemo.js';
 import { stakeRowKey } from './paymentKeys.js';
@@ -16,17 +16,10 @@ import { type OpenContractRows, settleStop } from './settleStop.js';
  * (test/fixtures/planIncoming.json).
  */
 
-export type { Effect, PaymentMemo, PlannedPayment, Ref } from './effects.js';
+export type { Effect, OpFacts, PaymentMemo, PlannedPayment, Ref } from './effects.js';
 
 /** An incoming transfer as the listener decoded it (src/listener/prepareBlock.ts `IncomingOp`). */
-export type IncomingTransfer = {
-  blockNum: number;
-  trxInBlock: number;
-  opInTrx: number;
-  txId: string | null;
-  fromId: string;
-  amountSats: bigint;
-  assetId: string;
+export type IncomingTransfer = OpFacts & {
   memo: ParsedMemo | { kind: 'undecryptable' };
   /** The decoded memo text for the receipt (bounded), or null. */
   memoText: string | null;
