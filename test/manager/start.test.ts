@@ -36,6 +36,11 @@ describe('stakebts start refuses with one clear sentence and writes nothing', ()
     expect(line).toBe('stakebts: Wrong keystore password.');
   });
 
+  it('a rails entry of a kind the daemon does not know', async () => {
+    const line = await refused((d) => d.writeConfig({ bittrex: { accounts: [] }, rails: [{ kind: 'broker' }, { kind: 'paypal' }] }));
+    expect(line).toContain('rails.1: unknown rail kind "paypal" (known: broker, bittrex)');
+  });
+
   it("keys that are not the broker's active key", async () => {
     const line = await refused((d) => d.writeKeys({ activeWif: generateKeyPair().wif }));
     expect(line).toMatch(/The active key in the keystore is not an active key of "stakebts-broker" on chain\./);
@@ -101,6 +106,22 @@ describe('stakebts start with the right keys', () => {
       expect(events[0]).toBe('startup');
       expect(events.at(-1)).toBe('shutdown');
       const startup = JSON.parse((db.prepare('SELECT msg FROM receipts WHERE id = 1').get() as { msg: string }).msg);
+      expect(startup.railBalancesSats).toEqual([{ rail: 'bittrex1', availableSats: '1000000000' }]);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('starts with its rails in the registry form: the broker, then a Bittrex account as one instance of its kind', async () => {
+    desk = await startDesk(tempDir());
+    const account = { kind: 'bittrex', account: 1, depositMemo: desk.accounts[0]!.depositTag, baseUrl: desk.bittrex.url, timeoutMs: 5_000 };
+    desk.writeConfig({ bittrex: { accounts: [] }, rails: [{ kind: 'broker' }, account] });
+    const r = await runCli(['start', '--password-file', desk.passwordFile], desk.dir, { until: /stakebts started/ });
+    expect(r.code).toBe(0);
+    const db = openDatabase(join(desk.dir, 'stakebts.sqlite'), { readonly: true });
+    try {
+      const startup = JSON.parse((db.prepare('SELECT msg FROM receipts WHERE id = 1').get() as { msg: string }).msg);
+      expect(startup.rails).toEqual(['broker', 'bittrex1']);
       expect(startup.railBalancesSats).toEqual([{ rail: 'bittrex1', availableSats: '1000000000' }]);
     } finally {
       db.close();
