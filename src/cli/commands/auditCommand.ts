@@ -1,5 +1,4 @@
 import { writeFileSync } from 'node:fs';
-import type { Database } from 'better-sqlite3';
 import { Command } from 'commander';
 import { auditVerify, formatVerifyResult } from '../../audit/auditVerify.js';
 import { buildReport } from '../../audit/buildReport.js';
@@ -11,12 +10,13 @@ import { listPayouts, type PayoutFilter } from '../../audit/listPayouts.js';
 import { type ReconcileDeps, reconcileDeps } from '../../audit/reconcileDeps.js';
 import { renderReport } from '../../audit/renderReport.js';
 import { runReconcile } from '../../audit/runReconcile.js';
-import type { Config } from '../../config/index.js';
 import { openDatabase } from '../../db/openDatabase.js';
 import type { PayoutRow } from '../../db/payouts.js';
 import { listReceipts, type ReceiptFilter, type ReceiptRow } from '../../db/receipts.js';
 import { formatBts } from '../../domain/money.js';
 import { BaseError } from '../../errors/BaseError.js';
+import { type FormatOpts, intArg, iso, oneOf, type TimeOpts, timeFilter, withDb } from './audit/auditArgs.js';
+import { replayCommand } from './audit/replayCommand.js';
 import { configFor, outputFormat } from './shared.js';
 
 /** What the audit commands reach outside the database; tests replace it (simulators, captured output). */
@@ -24,9 +24,6 @@ export type AuditCommandDeps = ReconcileDeps & {
   /** Where results go. @default process.stdout */
   write?: (text: string) => void;
 };
-
-type FormatOpts = { json?: boolean; csv?: boolean };
-type TimeOpts = { since?: string; until?: string; limit?: string };
 
 /**
  * `stakebts audit …`: read-only queries for auditors; they open the database read-only and work while the daemon
@@ -247,6 +244,8 @@ export function auditCommand(deps: AuditCommandDeps = {}): Command {
       },
     );
 
+  audit.addCommand(replayCommand(deps));
+
   audit
     .command('report')
     .description('liabilities by month (next 12), interest paid per month, open contracts, loans, unsupported deposits, refunds')
@@ -266,46 +265,6 @@ export function auditCommand(deps: AuditCommandDeps = {}): Command {
     });
   return audit;
 }
-
-/** Opens the database read-only for one command and always closes it. */
-function withDb(cmd: Command, fn: (db: Database) => void, config: Config = configFor(cmd)): void {
-  const db = openDatabase(config.db, { readonly: true });
-  try {
-    fn(db);
-  } finally {
-    db.close();
-  }
-}
-
-function timeFilter(opts: TimeOpts): { since?: number; until?: number; limit?: number } {
-  const out: { since?: number; until?: number; limit?: number } = {};
-  if (opts.since) out.since = usage(() => parseTimeArg(opts.since as string));
-  if (opts.until) out.until = usage(() => parseTimeArg(opts.until as string));
-  if (opts.limit) out.limit = intArg(opts.limit, '--limit');
-  return out;
-}
-
-function usage<T>(fn: () => T): T {
-  try {
-    return fn();
-  } catch (err) {
-    throw new BaseError('USAGE', err instanceof Error ? err.message : String(err));
-  }
-}
-
-function intArg(text: string, name: string): number {
-  if (!/^\d+$/.test(text) || !Number.isSafeInteger(Number(text)))
-    throw new BaseError('USAGE', `${name} must be a whole number, not "${text}".`);
-  return Number(text);
-}
-
-function oneOf<T extends string>(text: string, values: readonly T[], name: string): T {
-  if (!(values as readonly string[]).includes(text))
-    throw new BaseError('USAGE', `${name} must be one of ${values.join(', ')}, not "${text}".`);
-  return text as T;
-}
-
-const iso = (ms: number) => new Date(ms).toISOString();
 
 function formatReceipts(rows: ReceiptRow[], format: OutputFormat): string {
   return formatRows<ReceiptRow>(
