@@ -80,7 +80,7 @@ describe('stakebts audit (CLI from source, read-only while a writer holds the da
       const rows = tableLines(contracts.out);
       expect(rows).toHaveLength(4); // header + 3 contracts
       expect(new Set(rows.map((l) => l.length)).size).toBe(1);
-      expect(rows[3]).toMatch(/│ 3\s+│ carol\s+│ 25000\s+│ 12\s+│.*│ stopped\s+│ 2\/12\s+│/);
+      expect(rows[3]).toMatch(/│ 3\s+│ carol\s+│ 25,000\s+│ 12\s+│.*│ stopped\s+│ 2\/12\s+│ 21,251 \(payout \d+\)\s+│ 25,252\s+│/);
 
       const open = contractsJson.out
         .trim()

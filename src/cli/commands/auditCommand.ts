@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { auditVerify, formatVerifyResult } from '../../audit/auditVerify.js';
 import { buildReport } from '../../audit/buildReport.js';
 import { contractStory } from '../../audit/contractStory.js';
+import { groupedBts } from '../../audit/formatAmount.js';
 import { formatRows, type OutputFormat, parseTimeArg } from '../../audit/formatRows.js';
 import { liabilitiesSvg } from '../../audit/liabilitiesSvg.js';
 import { type ContractFilter, type ContractState, type ContractSummary, listContracts } from '../../audit/listContracts.js';
@@ -10,6 +11,7 @@ import { listPayouts, type PayoutFilter } from '../../audit/listPayouts.js';
 import { type ReconcileDeps, reconcileDeps } from '../../audit/reconcileDeps.js';
 import { renderReport } from '../../audit/renderReport.js';
 import { runReconcile } from '../../audit/runReconcile.js';
+import { namesFromReceipts, summarizeReceipt } from '../../audit/summarizeReceipt.js';
 import { openDatabase } from '../../db/openDatabase.js';
 import type { PayoutRow } from '../../db/payouts.js';
 import { listReceipts, type ReceiptFilter, type ReceiptRow } from '../../db/receipts.js';
@@ -43,15 +45,16 @@ export function auditCommand(deps: AuditCommandDeps = {}): Command {
     .option('--since <time>', 'from this time (ms or ISO date, UTC)')
     .option('--until <time>', 'up to this time (ms or ISO date, UTC)')
     .option('--limit <n>', 'at most n receipts')
+    .option('--full', 'the full JSON message of each receipt instead of a one-line summary')
     .option('--json', 'JSON lines')
     .option('--csv', 'CSV')
-    .action((opts: FormatOpts & TimeOpts & { user?: string; contract?: string; event?: string }, cmd: Command) => {
+    .action((opts: FormatOpts & TimeOpts & { user?: string; contract?: string; event?: string; full?: boolean }, cmd: Command) => {
       const format = outputFormat(opts);
       const filter: ReceiptFilter = { ...timeFilter(opts) };
       if (opts.user) filter.user = opts.user;
       if (opts.contract) filter.nonce = intArg(opts.contract, '--contract');
-      if (opts.event) filter.event = opts.event;
-      withDb(cmd, (db) => write(formatReceipts(listReceipts(db, filter), format)));
+      if (opts.event) filter.event = oneOf(opts.event, RECEIPT_EVENTS, '--event');
+      withDb(cmd, (db) => write(formatReceipts(listReceipts(db, filter), format, opts.full === true)));
     });
 
   audit
@@ -108,9 +111,9 @@ export function auditCommand(deps: AuditCommandDeps = {}): Command {
         const filter: PayoutFilter = { ...timeFilter(opts) };
         if (opts.user) filter.user = opts.user;
         if (opts.contract) filter.contract = intArg(opts.contract, '--contract');
-        if (opts.purpose) filter.purpose = opts.purpose;
-        if (opts.state) filter.state = opts.state;
-        if (opts.rail) filter.rail = opts.rail;
+        if (opts.purpose) filter.purpose = oneOf(opts.purpose, PAYOUT_PURPOSES, '--purpose');
+        if (opts.state) filter.state = oneOf(opts.state, PAYOUT_STATES, '--state');
+        if (opts.rail) filter.rail = oneOf(opts.rail, RAILS, '--rail');
         withDb(cmd, (db) => write(formatPayouts(listPayouts(db, filter), format)));
       },
     );
@@ -266,15 +269,72 @@ export function auditCommand(deps: AuditCommandDeps = {}): Command {
   return audit;
 }
 
-function formatReceipts(rows: ReceiptRow[], format: OutputFormat): string {
+/** Filter values: anything else is a usage error that lists these. */
+const PAYOUT_PURPOSES = [
+  'contract_receipt',
+  'interest',
+  'principal',
+  'stop',
+  'refund',
+  'support_notice',
+  'bittrex_to_broker',
+  'broker_to_bittrex',
+] as const;
+const PAYOUT_STATES = ['pending', 'sending', 'unknown', 'submitted', 'paid', 'failed'] as const;
+const RAILS = ['broker', 'bittrex1', 'bittrex2', 'bittrex3'] as const;
+const RECEIPT_EVENTS = [
+  'admin_expired',
+  'admin_queued',
+  'admin_refused',
+  'alarm',
+  'backup',
+  'balances',
+  'broker_transfer_out',
+  'contract_imported',
+  'contract_opened',
+  'contract_stopped',
+  'fee_refused',
+  'funding',
+  'incoming_failed',
+  'installment_zero',
+  'invalid',
+  'loan_recorded',
+  'node_refused',
+  'outgoing_failed',
+  'payout_attempt',
+  'payout_attempt_adopted',
+  'payout_attempt_retry',
+  'payout_attempt_submitted',
+  'payout_attempt_unknown',
+  'payout_deferred',
+  'payout_intent',
+  'payout_paid',
+  'payout_reset',
+  'penalty_aborted',
+  'recovery_complete',
+  'shutdown',
+  'startup',
+  'stop_settled',
+  'support_notice_queued',
+  'transfer_in',
+  'unsupported_asset',
+  'withdrawal_explained',
+] as const;
+
+function formatReceipts(rows: ReceiptRow[], format: OutputFormat, full = false): string {
+  const messages = rows.map((r) => JSON.parse(r.msg) as Record<string, unknown> & { event?: string });
+  const names = namesFromReceipts(messages);
+  const index = new Map(rows.map((r, i) => [r.id, messages[i] ?? {}]));
   return formatRows<ReceiptRow>(
     rows,
     [
       { header: 'id', value: (r) => r.id },
       { header: 'nonce', value: (r) => r.nonce },
       { header: 'time (UTC)', value: (r) => iso(r.now) },
-      { header: 'event', value: (r) => (JSON.parse(r.msg) as { event?: string }).event ?? '' },
-      { header: 'message', value: (r) => r.msg },
+      { header: 'event', value: (r) => index.get(r.id)?.event ?? '' },
+      full || format === 'csv'
+        ? { header: 'message', value: (r) => r.msg }
+        : { header: 'summary', value: (r) => summarizeReceipt(index.get(r.id) ?? {}, names) },
     ],
     format,
     (r) => ({ id: r.id, nonce: r.nonce, now: r.now, msg: JSON.parse(r.msg) as unknown, hash: r.hash }),
@@ -282,26 +342,35 @@ function formatReceipts(rows: ReceiptRow[], format: OutputFormat): string {
 }
 
 function formatContracts(rows: ContractSummary[], format: OutputFormat): string {
+  const human = format === 'table';
   return formatRows<ContractSummary>(
     rows,
     [
       { header: 'id', value: (c) => c.id },
       { header: 'user', value: (c) => c.user },
-      { header: 'amount (BTS)', value: (c) => c.amountBts },
+      { header: 'amount (BTS)', value: (c) => (human ? groupedBts(BigInt(c.amountBts) * 100_000n) : c.amountBts) },
       { header: 'months', value: (c) => c.months },
       { header: 'start (UTC)', value: (c) => iso(c.start) },
       { header: 'maturity (UTC)', value: (c) => iso(c.maturity) },
       { header: 'state', value: (c): ContractState => c.state },
       { header: 'interest paid', value: (c) => `${c.interestPaid}/${c.months}` },
-      { header: 'paid (BTS)', value: (c) => formatBts(BigInt(c.paidSats)) },
+      {
+        header: 'stop paid (BTS)',
+        value: (c) => (c.stopPayoutId === null ? '' : `${bts(c.stopShareSats, human)} (payout ${c.stopPayoutId})`),
+      },
+      { header: 'paid (BTS)', value: (c) => bts(c.paidSats, human) },
       { header: 'origin', value: (c) => c.origin },
     ],
     format,
   );
 }
 
-function formatPayouts(rows: PayoutRow[], format: OutputFormat): string {
-  return formatRows<PayoutRow>(
+/** Grouped for a terminal; plain 5-decimal BTS in CSV, where a spreadsheet parses it. */
+const bts = (sats: string | number | bigint, human: boolean) => (human ? groupedBts(sats) : formatBts(BigInt(sats)));
+
+function formatPayouts(rows: Array<PayoutRow & { attempt_rows?: number; tries?: unknown[] }>, format: OutputFormat): string {
+  const human = format === 'table';
+  return formatRows<PayoutRow & { attempt_rows?: number; tries?: unknown[] }>(
     rows,
     [
       { header: 'id', value: (p) => p.id },
@@ -309,18 +378,19 @@ function formatPayouts(rows: PayoutRow[], format: OutputFormat): string {
       { header: 'contract', value: (p) => p.contract_id },
       { header: 'row', value: (p) => p.stake_id },
       { header: 'recipient', value: (p) => p.recipient },
-      { header: 'amount (BTS)', value: (p) => formatBts(BigInt(p.amount_sats)) },
+      { header: 'amount (BTS)', value: (p) => bts(p.amount_sats, human) },
       { header: 'state', value: (p) => p.state },
       { header: 'rail', value: (p) => p.rail },
       { header: 'tx / withdrawal id', value: (p) => p.external_id },
-      { header: 'tries', value: (p) => p.attempts },
+      // The tries on rails (payout_attempts rows), numbered "try 1, 2…" in the contract's timeline.
+      { header: 'tries', value: (p) => p.attempt_rows ?? p.tries?.length ?? 0 },
       { header: 'created (UTC)', value: (p) => iso(p.created_at) },
       { header: 'paid (UTC)', value: (p) => (p.paid_at === null ? null : iso(p.paid_at)) },
     ],
     format,
     (p) => {
-      const { tries: _tries, ...rest } = p as PayoutRow & { tries?: unknown };
-      return rest;
+      const { tries, attempt_rows, ...rest } = p;
+      return { ...rest, tries: attempt_rows ?? tries?.length ?? 0 };
     },
   );
 }
