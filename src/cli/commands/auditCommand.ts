@@ -196,6 +196,8 @@ export function auditCommand(deps: AuditCommandDeps = {}): Command {
     .option('--skip-bittrex', 'do not read Bittrex')
     .option('--from-block <n>', 'scan blocks from n (instead of the account history)')
     .option('--to-block <n>', 'last block of the scan (default: last irreversible)')
+    .option('--since <time>', 'only payments from this time (ms or ISO date, UTC): Bittrex history is read from then on')
+    .option('--until <time>', 'only payments up to this time (ms or ISO date, UTC)')
     .option('--keystore <file>', 'keystore holding the Bittrex API keys (default: config "keystore")')
     .option('--password-file <file>', 'read the keystore password from a file (mode 0600) instead of the prompt')
     .option('--json', 'one JSON document')
@@ -209,10 +211,13 @@ export function auditCommand(deps: AuditCommandDeps = {}): Command {
           keystore?: string;
           passwordFile?: string;
           json?: boolean;
+          since?: string;
+          until?: string;
         },
         cmd: Command,
       ) => {
         const config = configFor(cmd);
+        const window = timeFilter({ ...(opts.since ? { since: opts.since } : {}), ...(opts.until ? { until: opts.until } : {}) });
         const db = openDatabase(config.db, { readonly: true });
         const sides = await reconcileDeps(deps, config, {
           chain: opts.skipChain !== true,
@@ -223,8 +228,11 @@ export function auditCommand(deps: AuditCommandDeps = {}): Command {
           ...(opts.passwordFile ? { passwordFile: opts.passwordFile } : {}),
         });
         try {
-          const result = await runReconcile({ db, ...(sides.chain ? { chain: sides.chain } : {}), exchanges: sides.exchanges });
-          if (opts.json) write(`${JSON.stringify({ ...result, notChecked: sides.notChecked, notes: sides.notes })}\n`);
+          const result = await runReconcile({ db, ...(sides.chain ? { chain: sides.chain } : {}), exchanges: sides.exchanges, window });
+          if (opts.json)
+            write(
+              `${JSON.stringify({ ...result, notChecked: sides.notChecked, notes: sides.notes }, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))}\n`,
+            );
           else {
             const checked = [
               result.chainTransfers === null ? null : `${result.chainTransfers} broker transfer(s) on chain`,
@@ -233,7 +241,16 @@ export function auditCommand(deps: AuditCommandDeps = {}): Command {
             write(`checked ${checked.length ? checked.join(', ') : 'nothing'}; ${result.matched} matched a payout\n`);
             for (const n of sides.notes) write(`note: ${n}\n`);
             for (const n of sides.notChecked) write(`not checked: ${n}\n`);
-            if (result.issues.length === 0) write('no differences\n');
+            if (window.since !== undefined || window.until !== undefined)
+              write(
+                `window: ${window.since === undefined ? 'start' : iso(window.since)} .. ${window.until === undefined ? 'now' : iso(window.until)}\n`,
+              );
+            if (result.inFlight.length > 0) {
+              write(`${result.inFlight.length} payment(s) still in flight (not settled yet, check again later):\n`);
+              for (const f of result.inFlight) write(`  [${f.status}] ${f.ref}: ${groupedBts(f.amountSats)} BTS to ${f.recipient}\n`);
+            }
+            if (result.issues.length === 0)
+              write(result.inFlight.length > 0 ? 'no differences among settled payments\n' : 'no differences\n');
             else {
               write(`${result.issues.length} difference(s):\n`);
               for (const i of result.issues) write(`  [${i.kind}] ${i.ref}: ${i.message}\n`);
