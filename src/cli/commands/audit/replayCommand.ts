@@ -1,8 +1,10 @@
+import type { Database } from 'better-sqlite3';
 import { Command } from 'commander';
 import { parseTimeArg } from '../../../audit/formatRows.js';
 import { type ReconcileDeps, reconcileDeps } from '../../../audit/reconcileDeps.js';
 import { renderReplay, replayJson } from '../../../audit/replay/renderReplay.js';
-import { type ReplaySource, runReplay } from '../../../audit/replay/runReplay.js';
+import { type ReplayResult, type ReplaySource, runReplay } from '../../../audit/replay/runReplay.js';
+import type { Config } from '../../../config/index.js';
 import { openDatabase } from '../../../db/openDatabase.js';
 import { BTS_MAX_SUPPLY_SATS } from '../../../domain/money.js';
 import { BaseError } from '../../../errors/BaseError.js';
@@ -47,43 +49,57 @@ export function replayCommand(deps: ReconcileDeps & { write?: (text: string) => 
         throw new BaseError('USAGE', 'Choose one of --history and --from-block/--to-block.');
       const until = opts.until ? usage(() => parseTimeArg(opts.until as string)) : undefined;
       const db = openDatabase(config.db, { readonly: true });
-      const sides = await reconcileDeps(deps, config, {
-        chain: true,
-        bittrex: opts.skipBittrex !== true,
-        ...(opts.fromBlock ? { fromBlock: intArg(opts.fromBlock, '--from-block') } : {}),
-        ...(opts.toBlock ? { toBlock: intArg(opts.toBlock, '--to-block') } : {}),
-        keystore: opts.keystore ?? config.keystore,
-        ...(opts.passwordFile ? { passwordFile: opts.passwordFile } : {}),
-      });
       try {
-        const chain = sides.chain;
-        if (!chain) throw new BaseError('USAGE', 'replay needs the chain.');
-        const node = chain.node as typeof chain.node & Parameters<typeof runReplay>[0]['node'];
-        const source: ReplaySource = opts.history
-          ? { kind: 'history' }
-          : opts.fromBlock || opts.toBlock
-            ? { kind: 'blocks', from: chain.blocks?.from ?? config.startBlock, to: chain.blocks?.to ?? 0 }
-            : { kind: 'processed_ops' };
-        const result = await runReplay({
-          db,
-          node,
-          brokerId: chain.brokerId,
-          exchanges: sides.exchanges,
-          ...(chain.blocks ? { paymentBlocks: chain.blocks } : {}),
-          terms: config.terms,
-          managers: config.managers,
-          fundingAccounts: config.fundingAccounts,
-          maxSupplySats: BTS_MAX_SUPPLY_SATS,
-          source,
-          ...(until === undefined ? {} : { until }),
-          ownAccounts: [config.broker, config.bittrex.depositAccount],
-        });
-        const notes = [...sides.notes, ...sides.notChecked.map((n) => `not read: ${n}`)];
+        const { result, notes } = await replayWithConfig(deps, config, db, opts, until);
         write(opts.json ? replayJson(result, notes) : renderReplay(result, notes));
         if (!result.ok) process.exitCode = 1;
       } finally {
         db.close();
-        await sides.close();
       }
     });
+}
+
+/** Runs the replay as the config says (node, Bittrex clients from the keystore unless skipped); closes the clients. */
+export async function replayWithConfig(
+  deps: ReconcileDeps,
+  config: Config,
+  db: Database,
+  opts: Pick<ReplayOpts, 'history' | 'fromBlock' | 'toBlock' | 'skipBittrex' | 'keystore' | 'passwordFile'>,
+  until?: number,
+): Promise<{ result: ReplayResult; notes: string[] }> {
+  const sides = await reconcileDeps(deps, config, {
+    chain: true,
+    bittrex: opts.skipBittrex !== true,
+    ...(opts.fromBlock ? { fromBlock: intArg(opts.fromBlock, '--from-block') } : {}),
+    ...(opts.toBlock ? { toBlock: intArg(opts.toBlock, '--to-block') } : {}),
+    keystore: opts.keystore ?? config.keystore,
+    ...(opts.passwordFile ? { passwordFile: opts.passwordFile } : {}),
+  });
+  try {
+    const chain = sides.chain;
+    if (!chain) throw new BaseError('USAGE', 'replay needs the chain.');
+    const node = chain.node as typeof chain.node & Parameters<typeof runReplay>[0]['node'];
+    const source: ReplaySource = opts.history
+      ? { kind: 'history' }
+      : opts.fromBlock || opts.toBlock
+        ? { kind: 'blocks', from: chain.blocks?.from ?? config.startBlock, to: chain.blocks?.to ?? 0 }
+        : { kind: 'processed_ops' };
+    const result = await runReplay({
+      db,
+      node,
+      brokerId: chain.brokerId,
+      exchanges: sides.exchanges,
+      ...(chain.blocks ? { paymentBlocks: chain.blocks } : {}),
+      terms: config.terms,
+      managers: config.managers,
+      fundingAccounts: config.fundingAccounts,
+      maxSupplySats: BTS_MAX_SUPPLY_SATS,
+      source,
+      ...(until === undefined ? {} : { until }),
+      ownAccounts: [config.broker, config.bittrex.depositAccount],
+    });
+    return { result, notes: [...sides.notes, ...sides.notChecked.map((n) => `not read: ${n}`)] };
+  } finally {
+    await sides.close();
+  }
 }
