@@ -77,7 +77,7 @@ export function listContracts(db: Database, filter: ContractFilter = {}): Contra
   const shares = stopShares(db);
   return rows.map((r) => {
     const s = shares.get(r.id);
-    const share = s && s.paid ? s.sats : 0n;
+    const share = s?.paid ? s.sats : 0n;
     return {
       ...r,
       paidSats: (BigInt(r.paidSats) + share).toString(),
@@ -121,7 +121,7 @@ export function stopShares(db: Database): Map<number, { payoutId: number; sats: 
   // The BTS sent with the stop (the remainder) belong to the contract the intent names.
   for (const [payoutId, sum] of allotted) {
     const p = payouts.get(payoutId);
-    const named = p?.contract_id === null || p?.contract_id === undefined ? undefined : out.get(p.contract_id);
+    const named = p?.contract_id == null ? undefined : out.get(p.contract_id);
     if (p && named) named.sats += BigInt(p.amount_sats) - sum;
   }
   return out;

@@ -136,7 +136,7 @@ export function auditCommand(deps: AuditCommandDeps = {}): Command {
         }
         const c = story.contract;
         write(
-          `contract ${c.id}: ${c.user}, ${c.amountBts} BTS for ${c.months} months from ${iso(c.start)} to ${iso(c.maturity)}; ${c.state}` +
+          `contract ${c.id}: ${c.user}, ${groupedBts(BigInt(c.amountBts) * 100_000n)} BTS for ${c.months} months from ${iso(c.start)} to ${iso(c.maturity)}; ${c.state}` +
             ` (${c.origin}, block ${c.block}); interest paid ${c.interestPaid}/${c.months}\n\nRows\n`,
         );
         write(
@@ -146,7 +146,7 @@ export function auditCommand(deps: AuditCommandDeps = {}): Command {
               { header: 'row', value: (r) => r.id },
               { header: 'type', value: (r) => r.type },
               { header: 'n', value: (r) => r.number },
-              { header: 'BTS', value: (r) => r.amount },
+              { header: 'BTS', value: (r) => groupedBts(BigInt(r.amount) * 100_000n) },
               { header: 'due (UTC)', value: (r) => iso(r.due) },
               { header: 'status', value: (r) => r.status },
               { header: 'processed (UTC)', value: (r) => (r.processed === null ? '' : iso(r.processed)) },
