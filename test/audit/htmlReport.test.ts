@@ -6,6 +6,7 @@ import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { btsText } from '../../src/audit/formatAmount.js';
 import { auditCommand } from '../../src/cli/commands/auditCommand.js';
+import { appendReceipt } from '../../src/db/receipts.js';
 import { useTempDir } from '../helpers/tempDir.js';
 import { buildYear } from './buildLedger.js';
 
@@ -42,7 +43,10 @@ async function cli(cfg: string, ...args: string[]): Promise<string> {
 describe('audit report --html: one self-contained file, the figures of report --json, opened in headless Chromium', () => {
   it('holds the state, the chart with axes and gridlines, the tables and the last receipt hash; Chromium renders it without console errors', async () => {
     const dir = tempDir();
-    buildYear(dir).db.close();
+    const year = buildYear(dir);
+    // The daemon's periodic balances receipt: the funds line of the chart.
+    appendReceipt(year.db, 0, { event: 'balances', brokerBalanceSats: 123_456n * 100_000n });
+    year.db.close();
     const cfg = join(dir, 'cfg.json');
     writeFileSync(cfg, JSON.stringify({ db: join(dir, 'audit.sqlite'), broker: 'broker', managers: ['boss'] }));
     const html = join(dir, 'report.html');
@@ -62,6 +66,8 @@ describe('audit report --html: one self-contained file, the figures of report --
     expect(svg.match(/class="axis"/g)?.length).toBe(2);
     expect(svg).toMatch(/class="ytick"[^>]*>0</);
     expect(svg).not.toContain('other (receipts'); // no empty legend: nothing is in "other"
+    expect(svg).toContain('class="funds"');
+    expect(svg).toMatch(/class="ytick"[^>]*>150,000</); // the axis reaches past the funds (123 456) and the tallest bar
 
     const total = json.liabilities.reduce((s, m) => s + BigInt(m.totalSats), 0n);
     const figures = [
@@ -70,6 +76,7 @@ describe('audit report --html: one self-contained file, the figures of report --
       ...json.openContracts.map((c) => btsText(c.totalSats)),
       ...json.loans.map((l) => btsText(l.sats)),
       ...json.refunds.map((r) => btsText(r.sats)),
+      '123,456 BTS',
     ];
     for (const f of figures) expect(page).toContain(f);
     const hash = /id="last-receipt-hash">([0-9a-f]{64})</.exec(page)?.[1];

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -157,6 +157,24 @@ describe('audit replay: what every client is owed by RULES.md, against what the 
     expect(text.out).toMatch(/^replay: 5 transfer\(s\) to the broker \(processed_ops, each checked against its block\)/);
     expect(text.out).toContain('2 client(s) with differences:\n  alice\n    missing  interest #1 2,000 BTS due ');
     expect(text.out).toMatch(/ {2}bob\n( {4}missing .*\n){5} {4}extra {4}21,351 BTS \(broker [0-9a-f]{40}\)\n/);
+    // The archived report carries the replay's result.
+    const html = join(w.dir, 'report.html');
+    let out = '';
+    const program = new Command('stakebts').option('--db <file>').option('-c, --config <file>').exitOverride();
+    program.addCommand(
+      auditCommand({
+        write: (t) => {
+          out += t;
+        },
+        connectChain: () => createNodeClient({ urls: [w.chain.url] }) as NodeClient,
+        openExchanges: async () => new Map(),
+      }),
+    );
+    await program.parseAsync(['node', 'stakebts', '--config', cfgFile, 'audit', 'report', '--html', html, '--replay', '--skip-bittrex']);
+    const page = readFileSync(html, 'utf8');
+    expect(out).toContain(`HTML report written to ${html}`);
+    expect(page).toContain('replay: 2 client(s) with differences');
+    expect(page).toMatch(/<td>alice<\/td><td>interest 2,000 BTS<\/td>/);
     const scan = await runCli(['--from-block', '1', '--json']);
     expect(scan.code).toBe(1);
     const json = JSON.parse(scan.out) as { source: string; incoming: number; differences: { client: string }[]; incomingIssues: unknown[] };
