@@ -45,6 +45,9 @@ export type BuildReportOptions = {
   months?: number;
 };
 
+/** A stakes row pending at @now: started by then, and still pending or settled after then (processed is chain time). */
+const PENDING_AT = `start <= @now AND (status = 'pending' OR (processed IS NOT NULL AND processed > @now))`;
+
 /** 'YYYY-MM' of a UTC time. */
 export function monthOf(ms: number): string {
   return new Date(ms).toISOString().slice(0, 7);
@@ -75,11 +78,13 @@ export function buildReport(db: Database, options: BuildReportOptions = {}): Aud
       const m = monthOf(due);
       return buckets.has(m) ? m : 'later';
     };
+    // As of `now`, from the rows and their processed times (chain time): a row of a contract started by then is
+    // pending then if it is pending still, or was settled (paid, aborted, premature) after `now`.
     const pending = db
       .prepare(
-        `SELECT type, amount, due FROM stakes WHERE status = 'pending' AND (type IN ('interest', 'principal') OR type LIKE 'contract\\_%' ESCAPE '\\')`,
+        `SELECT type, amount, due FROM stakes WHERE ${PENDING_AT} AND (type IN ('interest', 'principal') OR type LIKE 'contract\\_%' ESCAPE '\\')`,
       )
-      .all() as { type: string; amount: number; due: number }[];
+      .all({ now }) as { type: string; amount: number; due: number }[];
     for (const r of pending) {
       const b = buckets.get(bucketOf(r.due))!;
       const sats = BigInt(r.amount) * SATS_PER_BTS;
@@ -90,10 +95,14 @@ export function buildReport(db: Database, options: BuildReportOptions = {}): Aud
     }
     const unpaid = db
       .prepare(
-        `SELECT amount_sats FROM payouts WHERE stake_id IS NULL AND purpose IN ('stop', 'refund') AND state NOT IN ('paid', 'failed')`,
+        `SELECT p.amount_sats FROM payouts p JOIN processed_ops o
+           ON substr(p.source_key, instr(p.source_key, ':') + 1) = o.block_num || ':' || o.trx_in_block || ':' || o.op_in_trx
+         WHERE p.stake_id IS NULL AND p.purpose IN ('stop', 'refund') AND o.block_time <= @now
+           AND (p.state NOT IN ('paid', 'failed')
+                OR (p.state = 'paid' AND coalesce((SELECT min(t.block_time) FROM chain_transfers_out t WHERE t.payout_id = p.id), p.paid_at) > @now))`,
       )
       .safeIntegers(true)
-      .all() as { amount_sats: bigint }[];
+      .all({ now }) as { amount_sats: bigint }[];
     const dueNow = buckets.get('now')!;
     for (const p of unpaid) {
       dueNow.other += p.amount_sats;
@@ -111,8 +120,10 @@ export function buildReport(db: Database, options: BuildReportOptions = {}): Aud
     // 2. interest paid per month (by the row's processed time: chain time)
     const paid = new Map<string, { rows: number; sats: bigint }>();
     for (const r of db
-      .prepare(`SELECT amount, coalesce(processed, due) AS t FROM stakes WHERE type = 'interest' AND status = 'paid' ORDER BY t`)
-      .all() as { amount: number; t: number }[]) {
+      .prepare(
+        `SELECT amount, coalesce(processed, due) AS t FROM stakes WHERE type = 'interest' AND status = 'paid' AND coalesce(processed, due) <= @now ORDER BY t`,
+      )
+      .all({ now }) as { amount: number; t: number }[]) {
       const m = monthOf(r.t);
       const e = paid.get(m) ?? { rows: 0, sats: 0n };
       e.rows++;
@@ -126,10 +137,10 @@ export function buildReport(db: Database, options: BuildReportOptions = {}): Aud
       db
         .prepare(
           `SELECT c.months, c.amount AS amountBts, count(*) AS contracts FROM contracts c
-           JOIN stakes p ON p.contract_id = c.id AND p.type = 'principal' AND p.status = 'pending'
+           JOIN stakes p ON p.contract_id = c.id AND p.type = 'principal' AND ${PENDING_AT.replaceAll('start', 'p.start').replaceAll('status', 'p.status').replaceAll('processed', 'p.processed')}
            GROUP BY c.months, c.amount ORDER BY c.months, c.amount`,
         )
-        .all() as { months: number; amountBts: number; contracts: number }[]
+        .all({ now }) as { months: number; amountBts: number; contracts: number }[]
     ).map((r) => ({ ...r, totalSats: (BigInt(r.amountBts) * BigInt(r.contracts) * SATS_PER_BTS).toString() }));
 
     // 4. loans per manager
@@ -149,10 +160,10 @@ export function buildReport(db: Database, options: BuildReportOptions = {}): Aud
       db
         .prepare(
           `SELECT block_num, trx_in_block, op_in_trx, tx_id, from_id, amount_sats, asset_id, block_time FROM processed_ops
-           WHERE outcome = 'unsupported_asset' ORDER BY block_num, trx_in_block, op_in_trx`,
+           WHERE outcome = 'unsupported_asset' AND block_time <= ? ORDER BY block_num, trx_in_block, op_in_trx`,
         )
         .safeIntegers(true)
-        .all() as Array<Record<string, bigint | string | null>>
+        .all(now) as Array<Record<string, bigint | string | null>>
     ).map((r) => {
       const from = String(r.from_id);
       const named = db

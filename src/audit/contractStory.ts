@@ -3,6 +3,7 @@ import { type StakeRow, stakesOfContract } from '../db/contracts.js';
 import type { AttemptRow } from '../db/payoutAttempts.js';
 import type { PayoutRow } from '../db/payouts.js';
 import type { ReceiptRow } from '../db/receipts.js';
+import { btsText } from './formatAmount.js';
 import { type ContractSummary, listContracts } from './listContracts.js';
 import { listPayouts } from './listPayouts.js';
 
@@ -56,7 +57,7 @@ export function contractStory(db: Database, contractId: number): ContractStory |
       time: p.created_at,
       kind: 'payout_created',
       ref: `payout ${p.id}`,
-      what: `intent ${paying} ${p.amount_sats} sats to ${p.recipient}`,
+      what: `intent ${paying} ${btsText(p.amount_sats)} to ${p.recipient}`,
       externalId: null,
     });
     for (const a of p.tries) {

@@ -98,6 +98,7 @@ function transfersOutOf(b: RawBlock, blockNum: number, brokerId: string): ChainT
         toId: op.to,
         amountSats: sats,
         assetId: String(amount?.asset_id ?? ''),
+        blockTime: b.timestampMs,
       });
     });
   });

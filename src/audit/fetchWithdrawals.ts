@@ -28,6 +28,7 @@ export async function fetchWithdrawals(
       txId: w.txId,
       cryptoAddress: w.cryptoAddress,
       status: w.status,
+      time: w.completedAt ?? w.createdAt,
     });
   for (const w of await client.listOpenWithdrawals()) keep(w);
   let token: string | undefined;

@@ -10,7 +10,7 @@ export function loadLedger(db: Database): { payouts: LedgerPayout[]; attempts: L
 function read(db: Database): { payouts: LedgerPayout[]; attempts: LedgerAttempt[] } {
   const payouts = (
     db
-      .prepare('SELECT id, purpose, recipient, recipient_id, amount_sats, state, rail, external_id FROM payouts ORDER BY id')
+      .prepare('SELECT id, purpose, recipient, recipient_id, amount_sats, state, rail, external_id, paid_at FROM payouts ORDER BY id')
       .safeIntegers(true)
       .all() as Array<{
       id: bigint;
@@ -21,6 +21,7 @@ function read(db: Database): { payouts: LedgerPayout[]; attempts: LedgerAttempt[
       state: string;
       rail: string | null;
       external_id: string | null;
+      paid_at: bigint | null;
     }>
   ).map((p) => ({
     id: Number(p.id),
@@ -31,6 +32,7 @@ function read(db: Database): { payouts: LedgerPayout[]; attempts: LedgerAttempt[
     state: p.state,
     rail: p.rail,
     externalId: p.external_id,
+    paidAt: p.paid_at === null ? null : Number(p.paid_at),
   }));
   const attempts = (
     db.prepare('SELECT id, payout_id, rail, idem_key, state, external_id FROM payout_attempts ORDER BY id').all() as Array<{

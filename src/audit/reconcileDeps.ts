@@ -13,7 +13,7 @@ import type { RunReconcileOptions } from './runReconcile.js';
 /** The node calls `audit reconcile` makes. */
 export type ReconcileNode = Pick<
   NodeClient,
-  'getAccountHistory' | 'getBlock' | 'getAccountByName' | 'getDynamicGlobalProperties' | 'hasHistoryApi' | 'close'
+  'getAccountHistory' | 'getBlock' | 'getAccountByName' | 'getAccounts' | 'getDynamicGlobalProperties' | 'hasHistoryApi' | 'close'
 >;
 
 /** Factories for the outside systems; each defaults to the real client, tests inject simulator-backed ones. */

@@ -13,6 +13,8 @@ export type LedgerPayout = {
   state: string;
   rail: string | null;
   externalId: string | null;
+  /** When the database marked it paid (ms), if it did. */
+  paidAt?: number | null;
 };
 
 /** One try on one rail; `idemKey` is the chain tx id (broker) or the clientWithdrawalId (Bittrex). */
@@ -27,6 +29,8 @@ export type ChainTransferOut = {
   toId: string;
   amountSats: bigint;
   assetId: string;
+  /** Block time (ms), when known. */
+  blockTime?: number;
 };
 
 /** A withdrawal in one Bittrex account's history. */
@@ -43,6 +47,8 @@ export type ExchangeWithdrawal = {
   status: string;
   /** The chain transfer Bittrex made for it, once known (the engine records it as the payout's external id). */
   txId?: string | null;
+  /** Completed (else created) time, ms, when known. */
+  time?: number;
 };
 
 export type ReconcileIssueKind =
@@ -70,6 +76,8 @@ export type ReconcileInput = {
   exchange: ReadonlyMap<string, ExchangeWithdrawal[]>;
   /** Asset of the payments. @default '1.3.0' */
   assetId?: string;
+  /** Whether a paid payout not found outside is a difference (a reconcile of a time window judges only its own). */
+  judgeDbSide?: (p: LedgerPayout) => boolean;
 };
 
 export type ReconcileResult = { matched: number; issues: ReconcileIssue[] };
@@ -85,7 +93,7 @@ const EXCHANGE_VOID = new Set(['CANCELLED', 'ERROR_INVALID_ADDRESS']);
  * different amounts or recipients, and payouts paid more than once.
  */
 export function reconcilePayments(input: ReconcileInput): ReconcileResult {
-  const { payouts, attempts, chain, exchange, assetId = '1.3.0' } = input;
+  const { payouts, attempts, chain, exchange, assetId = '1.3.0', judgeDbSide = () => true } = input;
   const issues: ReconcileIssue[] = [];
   const byId = new Map(payouts.map((p) => [p.id, p]));
   const attemptByKey = new Map(attempts.map((a) => [a.idemKey.toLowerCase(), a]));
@@ -169,7 +177,7 @@ export function reconcilePayments(input: ReconcileInput): ReconcileResult {
     const found = seen.get(p.id) ?? [];
     if (found.length > 1)
       issues.push({ kind: 'paid_twice', ref: `payout ${p.id}`, message: `paid ${found.length} times: ${found.join('; ')}` });
-    if (found.length === 0 && p.state === 'paid' && checked(p.rail)) {
+    if (found.length === 0 && p.state === 'paid' && checked(p.rail) && judgeDbSide(p)) {
       issues.push({
         kind: 'db_only',
         ref: `payout ${p.id}`,
@@ -179,7 +187,14 @@ export function reconcilePayments(input: ReconcileInput): ReconcileResult {
   }
   for (const a of attempts) {
     const p = byId.get(a.payoutId);
-    if (a.state === 'paid' && checked(a.rail) && p && !(seen.get(p.id) ?? []).length && !(p.state === 'paid' && p.rail === a.rail)) {
+    if (
+      a.state === 'paid' &&
+      checked(a.rail) &&
+      p &&
+      judgeDbSide(p) &&
+      !(seen.get(p.id) ?? []).length &&
+      !(p.state === 'paid' && p.rail === a.rail)
+    ) {
       issues.push({
         kind: 'db_only',
         ref: `attempt ${a.id}`,

@@ -1,11 +1,11 @@
 import Table from 'cli-table3';
-import { formatBts } from '../domain/money.js';
 import type { AuditReport } from './buildReport.js';
+import { groupedBts } from './formatAmount.js';
 import { COMPACT } from './formatRows.js';
 
 const SOURCE = { cursor: 'last block time scanned', given: 'time given', clock: 'local clock: no block scanned yet' } as const;
 
-const bts = (sats: string) => formatBts(BigInt(sats));
+const bts = (sats: string) => groupedBts(sats);
 
 function table(title: string, head: string[], rows: Array<Array<string | number>>): string {
   const t = new Table({ head, style: { head: [], border: [] }, chars: COMPACT });
@@ -13,7 +13,7 @@ function table(title: string, head: string[], rows: Array<Array<string | number>
   return `${title}\n${rows.length ? t.toString() : '(none)'}\n`;
 }
 
-/** The report as aligned tables for a terminal, amounts in BTS with 5 decimals. */
+/** The report as aligned tables for a terminal, amounts in BTS with grouped thousands. */
 export function renderReport(r: AuditReport): string {
   return [
     `stakebts report at ${new Date(r.now).toISOString()} (${SOURCE[r.nowSource]})\n`,
@@ -30,7 +30,7 @@ export function renderReport(r: AuditReport): string {
     table(
       'Open contracts by term and size',
       ['months', 'amount (BTS)', 'contracts', 'total (BTS)'],
-      r.openContracts.map((c) => [c.months, c.amountBts, c.contracts, bts(c.totalSats)]),
+      r.openContracts.map((c) => [c.months, groupedBts(BigInt(c.amountBts) * 100_000n), c.contracts, bts(c.totalSats)]),
     ),
     table(
       'Loans per manager',
@@ -39,7 +39,7 @@ export function renderReport(r: AuditReport): string {
     ),
     table(
       'Unsupported-asset deposits (kept, for the manager)',
-      ['block', 'trx', 'op', 'from', 'amount (sats)', 'asset', 'time (UTC)'],
+      ['block', 'trx', 'op', 'from', 'amount (raw units of the asset)', 'asset', 'time (UTC)'],
       r.unsupportedDeposits.map((d) => [d.block, d.trx, d.op, d.from, d.amountSats, d.assetId, new Date(d.time).toISOString()]),
     ),
     table(

@@ -11,27 +11,72 @@ export type RunReconcileOptions = {
   chain?: { node: ChainReader; brokerId: string; blocks?: { from: number; to: number } };
   /** Bittrex clients by rail name ('bittrex1'…); rails absent are not checked. */
   exchanges?: ReadonlyMap<string, WithdrawalLister>;
+  /**
+   * Only this time window (ms, inclusive): Bittrex's closed withdrawals are read from `since` on (not the whole
+   * history), transfers and withdrawals outside it are left out, and only payouts paid inside it are judged.
+   */
+  window?: { since?: number; until?: number };
 };
 
-export type RunReconcileResult = ReconcileResult & { chainTransfers: number | null; withdrawals: Record<string, number> };
+/** A payment still on its way: not a difference yet, listed apart so "no differences" never hides it. */
+export type InFlightPayment = { ref: string; status: string; recipient: string; amountSats: bigint };
+
+export type RunReconcileResult = ReconcileResult & {
+  chainTransfers: number | null;
+  withdrawals: Record<string, number>;
+  inFlight: InFlightPayment[];
+};
 
 /**
  * Collects both sides (node history, each Bittrex account's withdrawals, the payouts tables) and compares them
  * with {@link reconcilePayments}. Clients are injected, so tests point it at the simulators.
  */
+/** Bittrex statuses after which nothing more happens to a withdrawal. */
+const CLOSED = /^(COMPLETED|CANCELLED|ERROR)/;
+
 export async function runReconcile(options: RunReconcileOptions): Promise<RunReconcileResult> {
-  const { db, chain, exchanges = new Map() } = options;
+  const { db, chain, exchanges = new Map(), window = {} } = options;
+  const inWindow = (t: number | null | undefined) =>
+    t === undefined ||
+    t === null ||
+    ((window.since === undefined || t >= window.since) && (window.until === undefined || t <= window.until));
   const transfers = chain
-    ? await fetchBrokerTransfers(chain.node, { brokerId: chain.brokerId, ...(chain.blocks ? { blocks: chain.blocks } : {}) })
+    ? (await fetchBrokerTransfers(chain.node, { brokerId: chain.brokerId, ...(chain.blocks ? { blocks: chain.blocks } : {}) })).filter(
+        (t) => inWindow(t.blockTime),
+      )
     : null;
   const exchange = new Map<string, ExchangeWithdrawal[]>();
-  for (const [rail, client] of exchanges) exchange.set(rail, await fetchWithdrawals(client, rail));
+  const inFlight: InFlightPayment[] = [];
+  for (const [rail, client] of exchanges) {
+    const list = (await fetchWithdrawals(client, rail, window.since === undefined ? {} : { sinceMs: window.since })).filter(
+      (w) => !w.time || inWindow(w.time) || !CLOSED.test(w.status),
+    );
+    exchange.set(rail, list);
+    for (const w of list)
+      if (!CLOSED.test(w.status))
+        inFlight.push({
+          ref: `${rail} withdrawal ${w.id}`,
+          status: w.status,
+          recipient: w.cryptoAddress,
+          amountSats: w.quantitySats - w.txCostSats,
+        });
+  }
   // The database is read last: intents and attempts are written before anything is sent, so every transfer or
   // withdrawal fetched above already has its record; only a payment completed during the fetch can read db-only.
   const ledger = loadLedger(db);
-  const result = reconcilePayments({ ...ledger, chain: transfers, exchange });
+  for (const p of ledger.payouts)
+    if (p.state === 'sending' || p.state === 'submitted' || p.state === 'unknown')
+      inFlight.push({ ref: `payout ${p.id}`, status: p.state, recipient: p.recipient, amountSats: p.amountSats });
+  const windowed = window.since !== undefined || window.until !== undefined;
+  const result = reconcilePayments({
+    ...ledger,
+    chain: transfers,
+    exchange,
+    ...(windowed ? { judgeDbSide: (p) => inWindow(p.paidAt ?? null) && p.paidAt != null } : {}),
+  });
   return {
     ...result,
+    inFlight,
     chainTransfers: transfers ? transfers.length : null,
     withdrawals: Object.fromEntries([...exchange].map(([rail, list]) => [rail, list.length])),
   };

@@ -88,7 +88,7 @@ describe('audit queries over a listener-built year', () => {
     expect(r.refunds).toEqual([{ state: 'paid', refunds: 1, sats: String(150n * SATS) }]);
     const text = renderReport(r);
     expect(text).toContain('Liabilities by due month (BTS)');
-    expect(text).toMatch(/boss\s*│\s*1\s*│\s*5000\.00000/);
+    expect(text).toMatch(/boss\s*│\s*1\s*│\s*5,000\s/);
     // Pending stop payouts and refunds are owed now.
     const later = buildReport(l.db, { now: T0 });
     expect(later.liabilities[0]?.month).toBe('now');
@@ -103,8 +103,11 @@ describe('audit queries over a listener-built year', () => {
     const segments = r.liabilities.flatMap((m) => [m.interestSats, m.principalSats, m.otherSats]).filter((s) => s !== '0').length;
     expect(svg.match(/<rect [^>]*><title>/g)).toHaveLength(segments);
     for (const m of r.liabilities) expect(svg).toContain(`>${m.month}</text>`);
-    // The tallest bar fills the plot; heights are proportional (integer pixels).
+    // The y axis runs to the round gridline above the tallest bar (150 000 BTS here); heights are proportional
+    // (integer pixels of the 220-pixel plot): the 100 000 BTS principal is about 220 × 100 000 / 150 000 = 146.7 pixels.
     const heights = [...svg.matchAll(/height="(\d+)" fill="#f28e2b"/g)].map((x) => Number(x[1]));
-    expect(Math.max(...heights)).toBeGreaterThan(150);
+    expect(svg).toMatch(/class="ytick"[^>]*>150,000</);
+    expect(Math.max(...heights)).toBeGreaterThanOrEqual(146);
+    expect(Math.max(...heights)).toBeLessThanOrEqual(147); // two floored ends
   });
 });

@@ -253,4 +253,50 @@ describe('audit reconcile against the chain and Bittrex simulators', () => {
     expect(doc.issues.map((i) => i.ref)).toEqual([`payout ${lost.id}`]);
     expect(process.exitCode).toBe(1);
   });
+
+  it('`audit reconcile` lists a withdrawal still in flight apart from the differences, and reads only a time window with --since/--until', async () => {
+    const w = await world({ historyApi: true });
+    await w.payOnChain('a', 1_000_000n);
+    const pending = await w.payOnBittrex('b', 3_000_000n); // not processed by the exchange yet: still in flight
+    const lost = await w.payOnChain('c', 2_000_000n, false); // paid in the database (at T0, 2020), on chain nowhere
+    const cfgFile = `${w.dir}/cfg.json`;
+    writeFileSync(
+      cfgFile,
+      JSON.stringify({ db: w.ledger.db.name, broker: 'broker', bittrex: { accounts: [{ index: 1, depositMemo: 'm' }] } }),
+    );
+    const run = async (...args: string[]) => {
+      let out = '';
+      const program = new Command('stakebts').option('--db <file>').option('-c, --config <file>').exitOverride();
+      program.addCommand(
+        auditCommand({
+          write: (t) => {
+            out += t;
+          },
+          connectChain: () => createNodeClient({ urls: [w.chain.url] }) as NodeClient,
+          openExchanges: async () => new Map([['bittrex1', w.exchange]]),
+        }),
+      );
+      process.exitCode = 0;
+      await program.parseAsync(['node', 'stakebts', '--config', cfgFile, 'audit', 'reconcile', ...args]);
+      return { out, code: process.exitCode };
+    };
+    const all = await run();
+    expect(all.out).toContain(
+      `1 payment(s) still in flight (not settled yet, check again later):\n  [REQUESTED] bittrex1 withdrawal ${pending.withdrawalId}: 30 BTS to alice`,
+    );
+    expect(all.out).toContain(`[db_only] payout ${lost.id}`);
+    expect(all.code).toBe(1);
+    // A window of the last hour: the 2020 payout is outside it and not judged; the in-flight withdrawal still shows.
+    const since = new Date(Date.now() - 3_600_000).toISOString();
+    const recent = await run('--since', since);
+    expect(recent.out).not.toContain('db_only');
+    expect(recent.out).toContain('no differences among settled payments');
+    expect(recent.out).toContain(`[REQUESTED] bittrex1 withdrawal ${pending.withdrawalId}`);
+    expect(recent.code).toBe(0);
+    // A window in the future reads no chain transfer.
+    const later = await run('--since', String(Date.now() + 86_400_000), '--json');
+    expect((JSON.parse(later.out) as { chainTransfers: number }).chainTransfers).toBe(0);
+    // A bad time is a usage error.
+    await expect(run('--until', 'yesterday')).rejects.toMatchObject({ code: 'USAGE' });
+  });
 });

@@ -80,7 +80,7 @@ describe('stakebts audit (CLI from source, read-only while a writer holds the da
       const rows = tableLines(contracts.out);
       expect(rows).toHaveLength(4); // header + 3 contracts
       expect(new Set(rows.map((l) => l.length)).size).toBe(1);
-      expect(rows[3]).toMatch(/│ 3\s+│ carol\s+│ 25000\s+│ 12\s+│.*│ stopped\s+│ 2\/12\s+│/);
+      expect(rows[3]).toMatch(/│ 3\s+│ carol\s+│ 25,000\s+│ 12\s+│.*│ stopped\s+│ 2\/12\s+│ 21,251 \(payout \d+\)\s+│ 25,252\s+│/);
 
       const open = contractsJson.out
         .trim()
@@ -120,7 +120,7 @@ describe('stakebts audit (CLI from source, read-only while a writer holds the da
       expect(new Set(prows.map((l) => l.length)).size).toBe(1);
       expect(prows.slice(1).map((l) => l.split('│')[2]?.trim())).toEqual(['contract_receipt', 'interest', 'interest', 'stop']);
 
-      expect(story.out).toMatch(/^contract 3: carol, 25000 BTS for 12 months from 2020-01-15T12:00:00.000Z .*; stopped/);
+      expect(story.out).toMatch(/^contract 3: carol, 25,000 BTS for 12 months from 2020-01-15T12:00:00.000Z .*; stopped/);
       expect(story.out).toContain('wd-carol-receipt');
       expect(story.out).toContain('tx-stop-carol');
       expect(story.out).toMatch(/Timeline\n/);
@@ -128,7 +128,7 @@ describe('stakebts audit (CLI from source, read-only while a writer holds the da
       ledger.db.exec('ROLLBACK');
       ledger.db.close();
     }
-  });
+  }, 90_000); // six CLIs from source (tsx) at once: tens of seconds on a loaded 2-core machine
 
   it('verify exits 0, then 1 naming the receipt altered in the file; report writes JSON and an SVG chart', async () => {
     const dir = tempDir();
@@ -155,7 +155,7 @@ describe('stakebts audit (CLI from source, read-only while a writer holds the da
     const bad = await run(['--db', db, 'audit', 'verify'], dir);
     expect(bad.code).toBe(1);
     expect(bad.out).toContain('receipt chain BROKEN at receipt 7: hash does not match the receipt content');
-  });
+  }, 90_000);
 
   it('refuses bad arguments in one sentence and never creates a database', async () => {
     const dir = tempDir();
@@ -169,5 +169,5 @@ describe('stakebts audit (CLI from source, read-only while a writer holds the da
     expect(bad.err).toBe('stakebts: --status must be one of open, matured, stopped, not "sleeping".\n');
     const missing = await run(['--db', join(dir, 'audit.sqlite'), 'audit', 'contract', '42'], dir);
     expect(missing.err).toBe('stakebts: There is no contract 42.\n');
-  });
+  }, 90_000);
 });
