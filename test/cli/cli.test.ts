@@ -47,7 +47,8 @@ describe('stakebts CLI (compiled, as a user runs it)', () => {
       .filter((l) => l.startsWith('│'));
     expect(new Set(table.map((l) => l.length)).size).toBe(1); // aligned columns
     expect(run(['audit', 'verify'], dir).out).toMatch(/receipt chain intact: 3 receipt\(s\)/);
-  });
+    // Nine compiled CLI runs, each a fresh Node process: seconds apiece on a loaded machine.
+  }, 120_000);
 
   it('says what is wrong with a bad config in one sentence naming the key', () => {
     const dir = tempDir();
