@@ -14,6 +14,7 @@ import { silentLogger } from '../log.js';
 import { createPayoutEngine, type PayoutEngine } from '../payout/index.js';
 import { DEFAULT_TX_EXPIRES_SEC } from '../payout/PayoutEngine.js';
 import { wait } from '../utils/promise/index.js';
+import { VERSION } from '../version.js';
 import { authenticate } from './authenticate.js';
 import type { DaemonSecrets } from './DaemonSecrets.js';
 import { judgeDatabase, readGenerationMark } from './generationMark.js';
@@ -121,6 +122,7 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
 
     appendReceipt(db, 0, {
       event: 'startup',
+      version: VERSION,
       pid: process.pid,
       chainId: auth.chainId,
       broker: { name: auth.broker.name, id: auth.broker.id },
