@@ -18,6 +18,7 @@ import { VERSION } from '../version.js';
 import { authenticate } from './authenticate.js';
 import type { DaemonSecrets } from './DaemonSecrets.js';
 import { judgeDatabase, readGenerationMark } from './generationMark.js';
+import { tapBusinessEvents } from './logBusinessEvents.js';
 import { paymentGate } from './paymentGate.js';
 import { scheduleBackups } from './scheduleBackups.js';
 import { watchDatabaseFile } from './watchDatabaseFile.js';
@@ -248,6 +249,8 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
           logger: log,
         })
       : Promise.resolve();
+    // Business events (contract opened, refund queued, payment paid, alarm…) at info, one line each, from the receipts.
+    cleanups.push(tapBusinessEvents(db, log, controller.signal));
     const loops = Promise.all([scanner.run(controller.signal), engine?.run(controller.signal), balances(), backups]).then(() => undefined);
     const done = Promise.race([loops, fatal]);
     done.catch(() => {});
