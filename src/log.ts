@@ -106,9 +106,14 @@ export function createLogger(options: CreateLoggerOptions = {}): Logger {
     hooks: { streamWrite: scrubLine },
   };
   if (pretty) {
-    return pino({ ...base, transport: { target: 'pino-pretty', options: { colorize: true, destination: dest } } });
+    return pino({ ...base, transport: { target: 'pino-pretty', options: { colorize: !noColor(), destination: dest } } });
   }
   return pino(base, pino.destination({ dest, sync: true, mode: 0o600 }));
+}
+
+/** https://no-color.org: any non-empty NO_COLOR turns colour off. */
+export function noColor(env: NodeJS.ProcessEnv = process.env): boolean {
+  return (env.NO_COLOR ?? '') !== '';
 }
 
 /** A logger that writes nothing: for library code called from tests. */

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { asDatabaseError } from '../db/openDatabase.js';
 import { BaseError } from '../errors/BaseError.js';
+import { VERSION } from '../version.js';
 import { assertNoPasswordInArgvOrEnv } from '../wallet/assertNoPasswordInArgvOrEnv.js';
 import { adminCommand } from './commands/admin.js';
 import { auditCommand } from './commands/auditCommand.js';
@@ -11,6 +12,8 @@ import { keysCommand } from './commands/keys.js';
 import { simCommand } from './commands/sim.js';
 import { startCommand } from './commands/start.js';
 import { statusCommand } from './commands/status.js';
+import { addExamples } from './examples.js';
+import { exitCodeFor, exitCodeForCommander } from './exitCodes.js';
 
 /** Builds the `stakebts` command tree. */
 export function buildProgram(): Command {
@@ -18,6 +21,7 @@ export function buildProgram(): Command {
     .description('BitShares staking desk daemon: stakes in, interest and principal out, exactly once')
     .option('-c, --config <file>', 'JSON config file (default: $STAKEBTS_CONFIG or ./stakebts.config.json)')
     .option('--db <file>', 'SQLite database file (overrides the config)')
+    .version(VERSION, '-V, --version', 'print the stakebts version')
     .showHelpAfterError();
   program.addCommand(startCommand());
   program.addCommand(statusCommand());
@@ -28,29 +32,36 @@ export function buildProgram(): Command {
   program.addCommand(importCommand());
   program.addCommand(auditCommand());
   program.addCommand(backupCommand());
+  addExamples(program);
   return program;
 }
 
 /**
  * Runs the CLI. Expected failures (bad config, locked database, bad import file…) print one clear message and
- * exit 1; only a bug shows a stack trace.
+ * exit with the documented code (src/cli/exitCodes.ts, README "Exit codes"); only a bug shows a stack trace.
  */
 export async function runCli(argv: string[]): Promise<void> {
-  const program = buildProgram().exitOverride();
+  const program = buildProgram();
+  // Every command, not only the root: a subcommand's parse error must reach the exit-code mapping below (commander
+  // copies exitOverride only to commands added after it is set).
+  const override = (c: Command) => {
+    c.exitOverride();
+    for (const sub of c.commands) override(sub);
+  };
+  override(program);
   try {
     // Before commander sees the flags: an unknown `--password=…` must be refused as such, never echoed back.
     if (argv.slice(2).some((a) => a === 'start' || a === 'keys' || a === 'admin')) assertNoPasswordInArgvOrEnv(argv, process.env);
     await program.parseAsync(argv);
   } catch (err) {
     if (err instanceof CommanderError) {
-      process.exitCode = err.exitCode;
+      process.exitCode = exitCodeForCommander(err.code, err.exitCode);
       return;
     }
     const known = err instanceof BaseError ? err : asDatabaseError(err);
     if (known) {
       process.stderr.write(`stakebts: ${known.message}\n`);
-      // 2: the command line itself was wrong (a bad value, an out-of-range amount); 1: anything else refused.
-      process.exitCode = known.code === 'USAGE' ? 2 : 1;
+      process.exitCode = exitCodeFor(known.code);
       return;
     }
     throw err;

@@ -16,8 +16,10 @@ import type { PayoutSecrets } from '../payout/index.js';
 import { createPayoutEngine, type PayoutEngine } from '../payout/index.js';
 import { railEntries } from '../payout/rails/registry.js';
 import { wait } from '../utils/promise/index.js';
+import { VERSION } from '../version.js';
 import { authenticate } from './authenticate.js';
 import { judgeDatabase, readGenerationMark } from './generationMark.js';
+import { tapBusinessEvents } from './logBusinessEvents.js';
 import { paymentGate } from './paymentGate.js';
 import { scheduleBackups } from './scheduleBackups.js';
 import { watchDatabaseFile } from './watchDatabaseFile.js';
@@ -122,6 +124,7 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
 
     appendReceipt(db, 0, {
       event: 'startup',
+      version: VERSION,
       pid: process.pid,
       chainId: auth.chainId,
       broker: { name: auth.broker.name, id: auth.broker.id },
@@ -243,6 +246,8 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
           logger: log,
         })
       : Promise.resolve();
+    // Business events (contract opened, refund queued, payment paid, alarm…) at info, one line each, from the receipts.
+    cleanups.push(tapBusinessEvents(db, log, controller.signal));
     const loops = Promise.all([scanner.run(controller.signal), engine?.run(controller.signal), balances(), backups]).then(() => undefined);
     const done = Promise.race([loops, fatal]);
     done.catch(() => {});

@@ -21,10 +21,10 @@ export type BackupResult = {
  * restarts by itself if the source changes under it). The copy is written beside its destination and renamed into
  * place only once it passed `quick_check` and its receipt chain verified, so a backup file is always whole; it is
  * private (0600) like the database.
- * @throws BaseError('DB_OPEN_FAILED') when the destination exists or cannot be written, ('DB_CORRUPT') when the copy fails its checks
+ * @throws BaseError('USAGE') when the destination exists (never written over), ('DB_OPEN_FAILED') when it cannot be written, ('DB_CORRUPT') when the copy fails its checks
  */
 export async function backupDatabase(db: Database, dest: string): Promise<BackupResult> {
-  if (existsSync(dest)) throw new BaseError('DB_OPEN_FAILED', `The backup file ${dest} exists already; choose a new name.`);
+  if (existsSync(dest)) throw new BaseError('USAGE', `The backup file ${dest} exists already; choose a new name.`);
   const tmp = `${dest}.partial`;
   rmSync(tmp, { force: true });
   try {

@@ -72,3 +72,21 @@ export function assertSingleLink(realPath: string): void {
     );
   }
 }
+
+/**
+ * Whether a daemon holds the lock of this database now (for `status`): the lock file is opened read-only and
+ * probed without waiting; a live daemon's exclusive transaction makes the probe busy. Never creates the file.
+ */
+export function isDaemonLockHeld(dbPath: string): boolean {
+  let lockDb: InstanceType<typeof Database> | undefined;
+  try {
+    lockDb = new Database(`${realDatabasePath(dbPath)}.lock`, { readonly: true, fileMustExist: true, timeout: 0 });
+    lockDb.prepare('SELECT count(*) FROM sqlite_master').get();
+    return false;
+  } catch (err) {
+    const code = (err as { code?: string }).code ?? '';
+    return code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED';
+  } finally {
+    lockDb?.close();
+  }
+}

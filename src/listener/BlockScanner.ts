@@ -155,7 +155,8 @@ export class BlockScanner {
       try {
         const round = await this.scanOnce(signal);
         failures = 0;
-        if (round.applied > 0) this.log.info({ from: round.from, to: round.to, lib: round.lib }, 'scanned irreversible blocks');
+        // Blocks at debug: info is for business events (one line each, src/daemon/logBusinessEvents.ts) and catch-up progress.
+        if (round.applied > 0) this.log.debug({ from: round.from, to: round.to, lib: round.lib }, 'scanned irreversible blocks');
         if (round.applied === 0) await wait(this.opts.config.listener.pollMs, signal).catch(() => {});
       } catch (err) {
         if (signal.aborted) break;

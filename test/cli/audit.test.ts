@@ -160,7 +160,7 @@ describe('stakebts audit (CLI from source, read-only while a writer holds the da
   it('refuses bad arguments in one sentence and never creates a database', async () => {
     const dir = tempDir();
     const r = await run(['--db', join(dir, 'none.sqlite'), 'audit', 'contracts'], dir);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(3); // could not run
     expect(r.err).toMatch(/does not exist yet/);
     expect(existsSync(join(dir, 'none.sqlite'))).toBe(false);
     buildYear(dir).db.close();

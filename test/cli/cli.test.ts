@@ -54,14 +54,14 @@ describe('stakebts CLI (compiled, as a user runs it)', () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'stakebts.config.json'), JSON.stringify({ terms: { interestBps: -1 } }));
     const r = run(['audit', 'receipts'], dir);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2); // a bad config is a usage error (README "Exit codes")
     expect(r.err).toMatch(/Invalid configuration in stakebts\.config\.json: terms\.interestBps/);
     expectOneSentence(r.err);
   });
 
   it('says the database directory is missing in one sentence', () => {
     const r = run(['--db', 'missing/dir/x.sqlite', 'import', '--file', resolve('preexisting_contracts.ts')], tempDir());
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(3); // could not run
     expect(r.err).toMatch(/The database directory .*missing\/dir does not exist/);
     expectOneSentence(r.err);
   });
@@ -79,7 +79,7 @@ describe('stakebts CLI (compiled, as a user runs it)', () => {
       timeout: 30_000,
     });
     holder.exec('ROLLBACK');
-    expect(r.status).toBe(1);
+    expect(r.status).toBe(3); // could not run
     expect(r.stderr).toMatch(/is locked by another process/);
     expectOneSentence(r.stderr);
     // The daemon lock is separate and also explained.

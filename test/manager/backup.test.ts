@@ -58,7 +58,7 @@ describe('backups', () => {
       copy.close();
     }
     const twice = await runCli(['backup', file], desk.dir);
-    expect(twice.code).toBe(1);
+    expect(twice.code).toBe(2); // a bad value: never over a file
     expect(oneSentence(twice.err)).toMatch(/exists already; choose a new name/);
   }, 60_000);
 

@@ -48,11 +48,11 @@ describe('a lost or damaged database never means paying again', () => {
     await new Promise((r) => setTimeout(r, 500));
     for (const suffix of ['', '-wal', '-shm']) rmSync(`${db}${suffix}`, { force: true });
     const code = await Promise.race([run.exited, new Promise((r) => setTimeout(() => r('still running'), 15_000))]);
-    expect(code).toBe(1);
+    expect(code).toBe(3); // could not run on
     expect(run.output()).toMatch(/stakebts: .*stakebts\.sqlite was removed while the daemon ran; stopped so that nothing is paid/);
 
     const again = await runCli(['start', '--password-file', desk.passwordFile], desk.dir, { timeoutMs: 30_000 });
-    expect(again.code).toBe(1);
+    expect(again.code).toBe(3); // could not run
     expect(oneSentence(again.err)).toMatch(/is new, but a daemon ran on it before .*restore the last backup .*--first-start/);
     // The operator who really starts over says so.
     const over = await runCli(['start', '--password-file', desk.passwordFile, '--first-start'], desk.dir, { until: /stakebts started/ });
@@ -77,7 +77,7 @@ describe('a lost or damaged database never means paying again', () => {
     const db = join(desk.dir, 'stakebts.sqlite');
     for (const suffix of ['', '-wal', '-shm', '.state']) rmSync(`${db}${suffix}`, { force: true });
     const again = await runCli(['start', '--password-file', desk.passwordFile], desk.dir, { timeoutMs: 30_000 });
-    expect(again.code).toBe(1);
+    expect(again.code).toBe(3); // could not run
     expect(oneSentence(again.err)).toMatch(
       /is new, but the broker "stakebts-broker" has sent transactions on chain before; restore the last backup .*--first-start/,
     );
@@ -99,10 +99,10 @@ describe('a lost or damaged database never means paying again', () => {
     for (let at = 4096 * 2; at < size; at += 4096) writeSync(fd, Buffer.alloc(512, 0xa5), 0, 512, at + 100);
     closeSync(fd);
     const start = await runCli(['start', '--password-file', desk.passwordFile], desk.dir, { timeoutMs: 30_000 });
-    expect(start.code).toBe(1);
+    expect(start.code).toBe(3); // could not run
     expect(oneSentence(start.err)).toMatch(/The database .*is damaged \(.*\); restore the last backup/);
     const audit = await runCli(['audit', 'receipts'], desk.dir, { timeoutMs: 30_000 });
-    expect(audit.code).toBe(1);
+    expect(audit.code).toBe(3); // could not run
     expect(oneSentence(audit.err)).toMatch(/is damaged/);
   }, 90_000);
 });

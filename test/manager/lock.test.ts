@@ -46,14 +46,14 @@ describe('one daemon per database, whatever the path', () => {
     const viaSymlink = join(desk.dir, 'alias.sqlite');
     symlinkSync(db, viaSymlink);
     const sym = await runCli(['start', '--password-file', desk.passwordFile, '--db', viaSymlink], desk.dir, { timeoutMs: 30_000 });
-    expect(sym.code).toBe(1);
+    expect(sym.code).toBe(3); // could not run
     expect(oneSentence(sym.err)).toMatch(/Another stakebts daemon is already running on .*stakebts\.sqlite; stop it first\./);
 
     const other = tempDir();
     const viaHardLink = join(other, 'copy.sqlite');
     linkSync(db, viaHardLink);
     const hard = await runCli(['start', '--password-file', desk.passwordFile, '--db', viaHardLink], desk.dir, { timeoutMs: 30_000 });
-    expect(hard.code).toBe(1);
+    expect(hard.code).toBe(3); // could not run
     expect(oneSentence(hard.err)).toMatch(/has 2 hard links/);
     // Neither intruder wrote a journal of its own next to its path.
     expect(existsSync(`${viaHardLink}-wal`)).toBe(false);

@@ -17,11 +17,11 @@ beforeAll(() => {
   if (!existsSync('dist/cli/main.js')) throw new Error('run `npm run build` first (the CLI is tested compiled)');
 });
 
-async function refused(setup: (d: Desk) => Promise<void> | void, args: string[] = []): Promise<string> {
+async function refused(setup: (d: Desk) => Promise<void> | void, args: string[] = [], code = 1): Promise<string> {
   desk = await startDesk(tempDir());
   await setup(desk);
   const r = await runCli(['start', '--password-file', desk.passwordFile, ...args], desk.dir);
-  expect(r.code).toBe(1);
+  expect(r.code).toBe(code);
   // Nothing written: no database, no lock file.
   expect(existsSync(join(desk.dir, 'stakebts.sqlite'))).toBe(false);
   return oneSentence(r.err);
@@ -61,7 +61,7 @@ describe('stakebts start refuses with one clear sentence and writes nothing', ()
   });
 
   it('chain id mismatch', async () => {
-    const line = await refused((d) => d.writeConfig({ chainId: 'ab'.repeat(32) }));
+    const line = await refused((d) => d.writeConfig({ chainId: 'ab'.repeat(32) }), [], 3); // could not run
     expect(line).toMatch(new RegExp(`The node is on chain [0-9a-f]{64}, not the configured chain ${'ab'.repeat(32)}\\.`));
   });
 
@@ -74,7 +74,7 @@ describe('stakebts start refuses with one clear sentence and writes nothing', ()
     const gone = await startChainSimulator();
     const url = gone.url;
     await gone.close();
-    const line = await refused((d) => d.writeConfig({ nodes: [url] }));
+    const line = await refused((d) => d.writeConfig({ nodes: [url] }), [], 3); // could not run
     expect(line).toMatch(/No BitShares node answered \(tried 1 URL\(s\)\); check "nodes" in the config\./);
   });
 
@@ -187,7 +187,7 @@ describe('stakebts start never works on whatever chain a node is on', () => {
     const { chainId: _dropped, ...rest } = desk.config;
     writeFileSync(join(desk.dir, 'stakebts.config.json'), JSON.stringify(rest));
     const r = await runCli(['start', '--password-file', desk.passwordFile], desk.dir, { timeoutMs: 30_000 });
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(3); // could not run
     expect(oneSentence(r.err)).toMatch(
       new RegExp(
         `The node is on chain ${desk.chain.chainId}, not the configured chain 4018d7844c78f6a6c41c6a552b898022310fc5dec06da467ee7905a8dad512c8\\.`,

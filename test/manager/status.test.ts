@@ -59,7 +59,7 @@ describe('stakebts status', () => {
     seed(desk);
     desk.writeConfig({ nodes: ['ws://127.0.0.1:9'] });
     const r = await runCli(['status', '--timeout', '1000'], desk.dir);
-    expect(r.code).toBe(0);
+    expect(r.code).toBe(1); // unhealthy: no node reachable
     expect(r.out).toMatch(/node unreachable/);
     expect(r.out).toMatch(/contracts {2}2 open/);
   });
@@ -86,8 +86,8 @@ describe('stakebts status', () => {
       expect(m.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/metrics$/);
       const text = await (await fetch(m.url)).text();
       expect(text).toMatch(/^stakebts_open_contracts 2$/m);
-      expect(text).toMatch(/^stakebts_lag_blocks 42$/m);
-      expect(text).toMatch(/^stakebts_due_bts\{window="7d"\} 2000$/m);
+      expect(text).toMatch(/^stakebts_cursor_lag_blocks 42$/m);
+      expect(text).toMatch(/^stakebts_liabilities_due_bts\{window="7d"\} 2000$/m);
     } finally {
       await m.close();
       db.close();

@@ -15,9 +15,27 @@ export function simCommand(): Command {
   sim
     .command('chain')
     .description(
-      'BitShares node simulator (WebSocket JSON-RPC); flags: --port --block-interval-ms --block-time-ms --irreversible-lag --chain-id --synthetic-blocks --ops-per-block --seed --history-api --omit-block-info --accounts a,b --fund BTS',
+      'BitShares node simulator (WebSocket JSON-RPC on 127.0.0.1); prints its URL, chain id and the keys of the accounts it made',
     )
-    .helpOption(false)
+    // Its flags are parsed by the simulator itself (parseChainSimArgs, strict: an unknown one is a usage error),
+    // listed here so that --help shows them.
+    .usage('[flags]')
+    .addHelpText(
+      'after',
+      `
+Flags:
+  --port <port>               port on 127.0.0.1 (default 8090; 0 picks a free one)
+  --host <host>               address to listen on (default 127.0.0.1)
+  --block-interval-ms <ms>    a new block this often (default 3000)
+  --block-time-ms <ms>        simulated time between blocks
+  --irreversible-lag <n>      blocks between head and last irreversible
+  --chain-id <hex>            64 hex characters (default: a simulator chain id)
+  --synthetic-blocks <n>      start with n blocks of synthetic history (--ops-per-block, --seed)
+  --history-api               offer the history api
+  --omit-block-info           get_block as bitshares-core 7 (no block_id, signing_key, transaction_ids)
+  --accounts <a,b>            create these accounts (distinct owner, active and memo keys)
+  --fund <bts>                give each created account this many BTS`,
+    )
     .allowUnknownOption()
     .allowExcessArguments()
     .action(async (_opts: unknown, cmd: Command) => {

@@ -7,10 +7,18 @@ import { createLogger } from '../../log.js';
 import { type MetricsServer, startMetricsServer } from '../../metrics/startMetricsServer.js';
 import { assertNoPasswordInArgvOrEnv } from '../../wallet/assertNoPasswordInArgvOrEnv.js';
 import { unlockKeystore } from '../../wallet/unlockKeystore.js';
+import { EXIT, exitCodeFor } from '../exitCodes.js';
 import { configFor } from './shared.js';
 import { createProgressReporter } from './startProgress.js';
 
-type StartOpts = { passwordFile?: string; keystore?: string; metricsPort?: string; firstStart?: boolean; integrityCheck?: boolean };
+type StartOpts = {
+  passwordFile?: string;
+  keystore?: string;
+  metricsPort?: string;
+  metricsHost?: string;
+  firstStart?: boolean;
+  integrityCheck?: boolean;
+};
 
 /**
  * `stakebts start [--password-file F] [--keystore F] [--metrics-port P]`: unlock the keystore, run every start-up
@@ -22,7 +30,8 @@ export function startCommand(): Command {
     .description('run the daemon: unlock the keystore (password prompt), check everything, then listen and pay')
     .option('--password-file <file>', 'read the keystore password from a file (mode 0600) instead of the prompt')
     .option('--keystore <file>', 'keystore file (default: "keystore" in the config)')
-    .option('--metrics-port <port>', 'serve Prometheus metrics on 127.0.0.1:<port>/metrics')
+    .option('--metrics-port <port>', 'serve Prometheus metrics on 127.0.0.1:<port>/metrics and health on /healthz')
+    .option('--metrics-host <host>', 'address the metrics port binds to (default 127.0.0.1; 0.0.0.0 exposes it to the network)')
     .option('--first-start', 'accept an empty database on a path a daemon ran on before (you really start over)')
     .option('--integrity-check', "run SQLite's full integrity_check at start (default: quick_check)")
     .action(async (opts: StartOpts, cmd: Command) => {
@@ -54,6 +63,7 @@ async function runStart(opts: StartOpts, cmd: Command): Promise<void> {
   let daemon: Daemon | null = null;
   let metrics: MetricsServer | null = null;
   let lib: number | null = null;
+  let nodeOk: boolean | null = null;
   let signals = 0;
   let stopping: Promise<void> | undefined;
   const shutdown = () => {
@@ -76,14 +86,18 @@ async function runStart(opts: StartOpts, cmd: Command): Promise<void> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  const libTimer = setInterval(() => {
+  const pollHead = () => {
     daemon?.node
       .getDynamicGlobalProperties()
       .then((d) => {
         lib = d.lastIrreversibleBlockNum;
+        nodeOk = true;
       })
-      .catch(() => {});
-  }, 15_000);
+      .catch(() => {
+        nodeOk = false; // every node failed (the fallback tried them all): /healthz says "no node reachable"
+      });
+  };
+  const libTimer = setInterval(pollHead, 15_000);
   libTimer.unref();
   daemon = await startDaemon({
     config,
@@ -95,7 +109,14 @@ async function runStart(opts: StartOpts, cmd: Command): Promise<void> {
   });
   if (signals > 0) void shutdown();
   if (metricsPort !== undefined && signals === 0) {
-    metrics = await startMetricsServer({ db: daemon.db, port: metricsPort, irreversibleBlock: () => lib });
+    pollHead();
+    metrics = await startMetricsServer({
+      db: daemon.db,
+      port: metricsPort,
+      host: opts.metricsHost ?? '127.0.0.1',
+      irreversibleBlock: () => lib,
+      nodeReachable: () => nodeOk,
+    });
     logger.info({ url: metrics.url }, 'metrics endpoint listening');
   }
 
@@ -104,7 +125,7 @@ async function runStart(opts: StartOpts, cmd: Command): Promise<void> {
   } catch (err) {
     if (err instanceof BaseError) process.stderr.write(`stakebts: ${err.message}\n`);
     else logger.error({ err }, 'a daemon loop failed; stopping');
-    process.exitCode = 1;
+    process.exitCode = err instanceof BaseError ? exitCodeFor(err.code) : EXIT.FOUND;
   }
   await shutdown();
   process.off('SIGINT', onSignal);

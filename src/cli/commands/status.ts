@@ -1,30 +1,46 @@
 import { Command } from 'commander';
+import { isDaemonLockHeld } from '../../db/daemonLock.js';
+import { readHealthFacts } from '../../db/health.js';
 import { openDatabase } from '../../db/openDatabase.js';
+import { BaseError } from '../../errors/BaseError.js';
+import { assessHealth } from '../../status/assessHealth.js';
 import { collectDbStatus } from '../../status/collectDbStatus.js';
 import { collectLiveStatus, trustWarnings } from '../../status/collectLiveStatus.js';
 import { formatStatus, statusJson } from '../../status/formatStatus.js';
+import { VERSION } from '../../version.js';
+import { EXIT } from '../exitCodes.js';
 import { configFor } from './shared.js';
 
 /**
  * `stakebts status [--json] [--offline]`: the daemon's state from its database (read-only, safe while it runs)
  * and, unless --offline, the irreversible head and broker balance from the node ("unreachable" if it does not answer).
+ * Exits 1 when unhealthy (the reasons are printed), as `/healthz` answers 503.
  * @example stakebts status --json
  */
 export function statusCommand(): Command {
   return new Command('status')
-    .description('show the daemon state: cursor vs irreversible head, open contracts, amounts due vs funds, payments, errors')
+    .description(
+      'show the daemon state: cursor vs irreversible head, open contracts, amounts due vs funds, payments, errors; exit 1 when unhealthy',
+    )
     .option('--json', 'print JSON')
     .option('--offline', 'do not ask the node (database only)')
     .option('--timeout <ms>', 'per-call node timeout', '5000')
-    .action(async (opts: { json?: boolean; offline?: boolean; timeout: string }, cmd: Command) => {
+    .option('--max-lag <blocks>', 'unhealthy above this many irreversible blocks of lag', '100')
+    .action(async (opts: { json?: boolean; offline?: boolean; timeout: string; maxLag: string }, cmd: Command) => {
+      const maxLagBlocks = Number(opts.maxLag);
+      if (!Number.isSafeInteger(maxLagBlocks) || maxLagBlocks < 0)
+        throw new BaseError('USAGE', '--max-lag must be a whole number of blocks.');
       const config = configFor(cmd);
       const db = openDatabase(config.db, { readonly: true });
       let dbStatus: ReturnType<typeof collectDbStatus>;
+      let facts: ReturnType<typeof readHealthFacts>;
       try {
         dbStatus = collectDbStatus(db);
+        facts = readHealthFacts(db);
       } finally {
         db.close();
       }
+      const daemonRunning = isDaemonLockHeld(config.db);
       const live = opts.offline
         ? {
             node: null,
@@ -38,7 +54,22 @@ export function statusCommand(): Command {
             },
           }
         : await collectLiveStatus(config, { timeoutMs: Math.max(100, Number(opts.timeout) || 5_000) });
+      const lagBlocks = live.node ? Math.max(0, live.node.irreversibleBlock - (dbStatus.cursor?.blockNum ?? 0)) : null;
+      const health = assessHealth(
+        { ...facts, lagBlocks, nodeReachable: opts.offline ? null : live.node !== null, now: Date.now() },
+        { maxLagBlocks },
+      );
       const status = { db: dbStatus, live };
-      process.stdout.write(opts.json ? `${JSON.stringify(statusJson(status), null, 2)}\n` : formatStatus(status));
+      if (opts.json) {
+        const json = { version: VERSION, daemonRunning, health, ...(statusJson(status) as Record<string, unknown>) };
+        process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
+      } else {
+        const head = [
+          `stakebts   ${VERSION}; ${daemonRunning ? 'a daemon holds this database' : 'no daemon holds this database'} (${config.db})`,
+          `health     ${health.ok ? 'OK' : `UNHEALTHY: ${health.reasons.join('; ')}`}`,
+        ];
+        process.stdout.write(`${head.join('\n')}\n${formatStatus(status)}`);
+      }
+      if (!health.ok) process.exitCode = EXIT.FOUND;
     });
 }
