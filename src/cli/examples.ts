@@ -29,7 +29,8 @@ export const EXAMPLES: Readonly<Record<string, string>> = {
   'audit contract': 'stakebts audit contract 42',
   'audit verify': 'stakebts audit verify --json',
   'audit reconcile': 'stakebts audit reconcile --skip-bittrex --from-block 80000000',
-  'audit report': 'stakebts audit report --months 12 --chart liabilities.svg',
+  'audit replay': 'stakebts audit replay --until 2027-06-30 --skip-bittrex',
+  'audit report': 'stakebts audit report --months 12 --html report.html',
   backup: 'stakebts backup /var/backups/stakebts/2027-01-15.sqlite',
 };
 
