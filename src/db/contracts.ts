@@ -111,3 +111,8 @@ export function settleStakeRow(db: Database, id: number, status: 'paid' | 'abort
 export function stakesOfContract(db: Database, contractId: number): StakeRow[] {
   return db.prepare('SELECT * FROM stakes WHERE contract_id = ? ORDER BY due, type, number').all(contractId) as StakeRow[];
 }
+
+/** Whether a contract with this source key is in the database (an import run twice adds nothing). */
+export function contractExists(db: Database, sourceKey: string): boolean {
+  return db.prepare('SELECT 1 FROM contracts WHERE source_key = ?').get(sourceKey) !== undefined;
+}

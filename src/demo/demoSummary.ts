@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { readDeskSummaryRows } from '../db/deskSummaryRows.js';
 import { verifyReceiptChain } from '../db/receipts.js';
 
 /** What the simulators recorded: the ground truth the database is checked against. */
@@ -37,50 +38,21 @@ export type DemoSummary = {
   };
 };
 
-type Row = Record<string, unknown>;
-
 /** Builds the demo summary from the database (read-only) and the simulators' ledgers. */
 export function demoSummary(db: Database, ledgers: DemoLedgers): DemoSummary {
-  const all = (sql: string, ...p: unknown[]) =>
-    db
-      .prepare(sql)
-      .safeIntegers(true)
-      .all(...p) as Row[];
-  const num = (v: unknown) => Number(v as bigint);
-
-  const contracts = all(
-    `SELECT c.months, s.status FROM contracts c JOIN stakes s ON s.contract_id = c.id AND s.type = 'principal'`,
-  ) as Array<{ months: bigint; status: string }>;
+  const rows = readDeskSummaryRows(db);
+  const contracts = rows.contracts;
   const byMonths: Record<string, number> = {};
   for (const c of contracts) byMonths[String(c.months)] = (byMonths[String(c.months)] ?? 0) + 1;
-
-  const payments = all(
-    `SELECT rail, purpose, count(*) AS n, sum(amount_sats) AS sats FROM payouts WHERE state = 'paid' GROUP BY rail, purpose ORDER BY rail, purpose`,
-  ).map((r) => ({ rail: String(r.rail), purpose: String(r.purpose), count: num(r.n), sats: String(r.sats) }));
-  const unpaid = Object.fromEntries(
-    all(`SELECT state, count(*) AS n FROM payouts WHERE state <> 'paid' GROUP BY state`).map((r) => [String(r.state), num(r.n)]),
-  );
-  const refund =
-    all(`SELECT count(*) AS n, coalesce(sum(amount_sats), 0) AS sats FROM payouts WHERE purpose = 'refund' AND state = 'paid'`)[0] ?? {};
-  const incoming = Object.fromEntries(
-    all('SELECT outcome, count(*) AS n FROM processed_ops GROUP BY outcome ORDER BY outcome').map((r) => [String(r.outcome), num(r.n)]),
-  );
-  const adminActions = all('SELECT manager, action, outcome FROM admin_actions ORDER BY id').map((r) => ({
-    manager: String(r.manager),
-    action: String(r.action),
-    outcome: String(r.outcome),
-  }));
-  const loans = all('SELECT manager, sum(amount_sats) AS sats FROM loans GROUP BY manager ORDER BY manager').map((r) => ({
-    manager: String(r.manager),
-    sats: String(r.sats),
-  }));
+  const payments = rows.paidByRail.map((r) => ({ rail: r.rail, purpose: r.purpose, count: r.count, sats: r.sats.toString() }));
+  const unpaid = rows.unpaidByState;
+  const incoming = rows.incomingByOutcome;
+  const adminActions = rows.adminActions;
+  const loans = rows.loansByManager.map((l) => ({ manager: l.manager, sats: l.sats.toString() }));
   const chain = verifyReceiptChain(db);
 
   // Ledger check: simulator entries ↔ paid attempts (chain tx id / Bittrex clientWithdrawalId = the attempt's idem key).
-  const paidAttempts = all(
-    `SELECT a.rail, a.idem_key, p.amount_sats FROM payout_attempts a JOIN payouts p ON p.id = a.payout_id WHERE a.state = 'paid' AND p.state = 'paid'`,
-  ) as Array<{ rail: string; idem_key: string; amount_sats: bigint }>;
-  const onRail = (rail: string) => new Map(paidAttempts.filter((a) => a.rail === rail).map((a) => [a.idem_key, a.amount_sats]));
+  const onRail = (rail: string) => new Map(rows.paidAttempts.filter((a) => a.rail === rail).map((a) => [a.idemKey, a.amountSats]));
   const brokerPaid = onRail('broker');
   const chainMatched = ledgers.brokerOut.filter((t) => brokerPaid.get(t.txId) === BigInt(t.amountSats)).length;
   const bittrex = ledgers.bittrex.map((b) => {
@@ -107,7 +79,7 @@ export function demoSummary(db: Database, ledgers: DemoLedgers): DemoSummary {
     },
     payments,
     unpaid,
-    refunds: { count: num(refund.n ?? 0n), sats: String(refund.sats ?? 0n) },
+    refunds: { count: rows.refundsPaid.count, sats: rows.refundsPaid.sats.toString() },
     incoming,
     adminActions,
     loans,

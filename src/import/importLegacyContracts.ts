@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import type { Terms } from '../config/configSchema.js';
-import { insertContract } from '../db/contracts.js';
+import { contractExists, insertContract } from '../db/contracts.js';
 import { appendReceipt } from '../db/receipts.js';
 import { contractSchedule } from '../domain/contractSchedule.js';
 import { BaseError } from '../errors/BaseError.js';
@@ -34,12 +34,11 @@ export function importLegacyContracts(
   const { contracts, errors } = parseLegacyStakes(text, terms, now, firstLine);
   if (errors.length > 0) throw new ImportInvalidError(errors);
   const result: ImportResult = { imported: [], alreadyPresent: [], dryRun };
-  const exists = db.prepare('SELECT 1 FROM contracts WHERE source_key = ?');
   const run = db.transaction(() => {
     for (const c of contracts) {
       const sourceKey = legacySourceKey(c);
       if (dryRun) {
-        if (exists.get(sourceKey)) result.alreadyPresent.push(c);
+        if (contractExists(db, sourceKey)) result.alreadyPresent.push(c);
         else result.imported.push({ ...c, contractId: 0 });
         continue;
       }

@@ -2,6 +2,14 @@ import type { Database } from 'better-sqlite3';
 import { readCursor } from '../db/cursor.js';
 import { brokerLiability } from '../db/liabilities.js';
 import { recoveryPending } from '../db/receipts.js';
+import {
+  internalErrorCount,
+  lastReceiptOf,
+  openContractCount,
+  payoutStateCounts,
+  recentPayoutErrors,
+  recentReceiptsOf,
+} from '../db/statusRows.js';
 
 export type PayoutStateCount = { state: string; count: number; sats: bigint };
 export type LastError = { at: number; source: string; text: string };
@@ -38,24 +46,11 @@ export type DbStatus = {
 export function collectDbStatus(db: Database, { errors = 5 }: { errors?: number } = {}): DbStatus {
   const cursor = readCursor(db);
   const now = cursor?.blockTime ?? Date.now();
-  const openContracts = (
-    db.prepare(`SELECT count(DISTINCT contract_id) AS n FROM stakes WHERE type = 'principal' AND status = 'pending'`).get() as { n: number }
-  ).n;
-  const payouts = (
-    db
-      .prepare('SELECT state, count(*) AS n, coalesce(sum(amount_sats), 0) AS sats FROM payouts GROUP BY state ORDER BY state')
-      .safeIntegers(true)
-      .all() as Array<{
-      state: string;
-      n: bigint;
-      sats: bigint;
-    }>
-  ).map((r) => ({ state: r.state, count: Number(r.n), sats: r.sats }));
+  const openContracts = openContractCount(db);
+  const payouts = payoutStateCounts(db);
   const count = (...states: string[]) => payouts.filter((p) => states.includes(p.state)).reduce((s, p) => s + p.count, 0);
 
-  const balancesRow = db
-    .prepare(`SELECT now, msg FROM receipts WHERE json_extract(msg, '$.event') IN ('startup', 'balances') ORDER BY id DESC LIMIT 1`)
-    .get() as { now: number; msg: string } | undefined;
+  const balancesRow = lastReceiptOf(db, ['startup', 'balances']);
   let lastBalances: DbStatus['lastBalances'] = null;
   if (balancesRow) {
     const msg = JSON.parse(balancesRow.msg) as {
@@ -65,9 +60,7 @@ export function collectDbStatus(db: Database, { errors = 5 }: { errors?: number 
       bittrexBalancesSats?: Array<{ index: number; availableSats: string }>;
     };
     // A periodic receipt has no exchange figures: take them from the last start-up receipt.
-    const startupRow = db
-      .prepare(`SELECT msg FROM receipts WHERE json_extract(msg, '$.event') = 'startup' ORDER BY id DESC LIMIT 1`)
-      .get() as { msg: string } | undefined;
+    const startupRow = lastReceiptOf(db, ['startup']);
     const startup = startupRow ? (JSON.parse(startupRow.msg) as typeof msg) : {};
     const rails =
       startup.railBalancesSats ??
@@ -79,14 +72,8 @@ export function collectDbStatus(db: Database, { errors = 5 }: { errors?: number 
     };
   }
 
-  const payoutErrors = db
-    .prepare(`SELECT id, purpose, state, last_error, updated_at FROM payouts WHERE last_error IS NOT NULL ORDER BY updated_at DESC LIMIT ?`)
-    .all(errors) as Array<{ id: number; purpose: string; state: string; last_error: string; updated_at: number }>;
-  const receiptErrors = db
-    .prepare(
-      `SELECT id, now, msg FROM receipts WHERE json_extract(msg, '$.event') IN ('payout_failed', 'admin_refused', 'admin_expired') ORDER BY id DESC LIMIT ?`,
-    )
-    .all(errors) as Array<{ id: number; now: number; msg: string }>;
+  const payoutErrors = recentPayoutErrors(db, errors);
+  const receiptErrors = recentReceiptsOf(db, ['payout_failed', 'admin_refused', 'admin_expired'], errors);
   const lastErrors: LastError[] = [
     ...payoutErrors.map((p) => ({ at: p.updated_at, source: `payout ${p.id} (${p.purpose}, ${p.state})`, text: p.last_error })),
     ...receiptErrors.map((r) => {
@@ -110,6 +97,6 @@ export function collectDbStatus(db: Database, { errors = 5 }: { errors?: number 
     lastBalances,
     lastErrors,
     recovering: recoveryPending(db),
-    internalErrors: (db.prepare(`SELECT count(*) AS n FROM processed_ops WHERE outcome = 'invalid:internal'`).get() as { n: number }).n,
+    internalErrors: internalErrorCount(db),
   };
 }
