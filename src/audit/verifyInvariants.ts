@@ -1,7 +1,16 @@
 import type { Database } from 'better-sqlite3';
 import type { Terms } from '../config/configSchema.js';
-import type { StakeRow } from '../db/contracts.js';
-import type { PayoutRow } from '../db/payouts.js';
+import {
+  allContractLines,
+  contractsEndedBy,
+  importedMonthsPaid,
+  incomingAmountAt,
+  payoutsOfPurposes,
+  payoutsOfStakeRow,
+  singleRowAmount,
+  stakeRowsOf,
+  stakeTypeAndContract,
+} from '../db/invariantRows.js';
 import { contractSchedule } from '../domain/contractSchedule.js';
 import { SATS_PER_BTS } from '../domain/money.js';
 
@@ -10,8 +19,6 @@ export type InvariantFailure = { check: string; ref: string; message: string };
 
 /** Purposes whose intent must point at the stake row it pays, of that type. */
 const STAKE_BACKED = { contract_receipt: /^contract_\d+$/, interest: /^interest$/, principal: /^principal$/ } as const;
-
-type ContractLine = { id: number; user: string; amount: number; months: number; start: number; origin: string };
 
 /**
  * Checks the money invariants of RULES.md over the whole database (read-only):
@@ -27,14 +34,12 @@ export function verifyInvariants(db: Database, terms: Terms): InvariantFailure[]
   const failures: InvariantFailure[] = [];
   const fail = (check: string, ref: string, message: string) => failures.push({ check, ref, message });
 
-  const contracts = db.prepare('SELECT id, user, amount, months, start, origin FROM contracts ORDER BY id').all() as ContractLine[];
-  const rowsOf = db.prepare('SELECT * FROM stakes WHERE contract_id = ? ORDER BY id');
-  const payoutsOfRow = db.prepare('SELECT * FROM payouts WHERE stake_id = ? ORDER BY id');
+  const contracts = allContractLines(db);
   const importedPaid = importedMonthsPaid(db);
   const allowedMonths = new Set(Object.values(terms.months));
 
   for (const c of contracts) {
-    const rows = rowsOf.all(c.id) as StakeRow[];
+    const rows = stakeRowsOf(db, c.id);
     // 4. the schedule, recomputed from the contract's terms
     if (c.origin === 'chain' && !terms.amounts.includes(c.amount))
       fail('schedule', `contract ${c.id}`, `amount ${c.amount} BTS is not an allowed stake amount`);
@@ -60,7 +65,7 @@ export function verifyInvariants(db: Database, terms: Terms): InvariantFailure[]
     // 1. paid rows have exactly one paid payout; 3. of the row's amount
     const monthsPaidAtImport = c.origin === 'import' ? (importedPaid.get(c.id) ?? 0) : -1;
     for (const r of rows) {
-      const payouts = payoutsOfRow.all(r.id) as PayoutRow[];
+      const payouts = payoutsOfStakeRow(db, r.id);
       const paid = payouts.filter((p) => p.state === 'paid');
       const backed = r.type === 'interest' || r.type === 'principal' || r.type.startsWith('contract_');
       if (backed && r.status === 'paid') {
@@ -113,17 +118,13 @@ export function verifyInvariants(db: Database, terms: Terms): InvariantFailure[]
   }
 
   // 2. stake-backed payouts have their row, of the right type
-  for (const p of db
-    .prepare(`SELECT * FROM payouts WHERE purpose IN ('contract_receipt', 'interest', 'principal') ORDER BY id`)
-    .all() as PayoutRow[]) {
+  for (const p of payoutsOfPurposes(db, ['contract_receipt', 'interest', 'principal'])) {
     const pattern = STAKE_BACKED[p.purpose as keyof typeof STAKE_BACKED];
     if (p.stake_id === null) {
       fail('row_exists', `payout ${p.id}`, `${p.purpose} payout has no stake row`);
       continue;
     }
-    const row = db.prepare('SELECT type, contract_id FROM stakes WHERE id = ?').get(p.stake_id) as
-      | { type: string; contract_id: number }
-      | undefined;
+    const row = stakeTypeAndContract(db, p.stake_id);
     if (!row) fail('row_exists', `payout ${p.id}`, `pays stake ${p.stake_id}, which does not exist`);
     else if (!pattern.test(row.type))
       fail('row_exists', `payout ${p.id}`, `is a ${p.purpose} payout but pays a ${row.type} row (stake ${p.stake_id})`);
@@ -134,40 +135,24 @@ export function verifyInvariants(db: Database, terms: Terms): InvariantFailure[]
   return failures;
 }
 
-/** monthsPaid of each imported contract, from its `contract_imported` receipt. */
-function importedMonthsPaid(db: Database): Map<number, number> {
-  const rows = db
-    .prepare(
-      `SELECT nonce, json_extract(msg, '$.monthsPaid') AS monthsPaid FROM receipts WHERE json_extract(msg, '$.event') = 'contract_imported'`,
-    )
-    .all() as { nonce: number; monthsPaid: number | null }[];
-  return new Map(rows.map((r) => [r.nonce, r.monthsPaid ?? 0]));
-}
-
 /** A stop payout pays Σ(principal − penalty) of the contracts it ended plus the satoshis sent with the stop. */
 function verifyStopPayouts(db: Database): InvariantFailure[] {
   const out: InvariantFailure[] = [];
-  const stops = db.prepare(`SELECT * FROM payouts WHERE purpose = 'stop' ORDER BY id`).all() as PayoutRow[];
-  const endedBy = db.prepare(
-    `SELECT json_extract(msg, '$.principalBts') AS principal, json_extract(msg, '$.penaltyBts') AS penalty, nonce
-     FROM receipts WHERE json_extract(msg, '$.event') = 'contract_stopped' AND json_extract(msg, '$.payoutId') = ?`,
-  );
-  const rowAmount = db.prepare(`SELECT amount FROM stakes WHERE contract_id = ? AND type = ? AND number = 0`);
-  const sentWith = db.prepare('SELECT amount_sats FROM processed_ops WHERE block_num = ? AND trx_in_block = ? AND op_in_trx = ?');
+  const stops = payoutsOfPurposes(db, ['stop']);
   for (const p of stops) {
     const m = /^stop:(\d+):(\d+):(\d+)$/.exec(p.source_key);
-    const op = m ? (sentWith.get(Number(m[1]), Number(m[2]), Number(m[3])) as { amount_sats: number } | undefined) : undefined;
-    if (!op) {
+    const sent = m ? incomingAmountAt(db, Number(m[1]), Number(m[2]), Number(m[3])) : undefined;
+    if (sent === undefined) {
       out.push({ check: 'stop', ref: `payout ${p.id}`, message: `stop payout ${p.source_key} has no incoming stop transfer` });
       continue;
     }
-    const ended = endedBy.all(p.id) as { principal: number; penalty: number; nonce: number }[];
-    let want = BigInt(op.amount_sats);
+    const ended = contractsEndedBy(db, p.id);
+    let want = BigInt(sent);
     for (const e of ended) {
       // The rows are the authority (the receipt only says which contracts this stop ended).
-      const principal = rowAmount.get(e.nonce, 'principal') as { amount: number } | undefined;
-      const penalty = rowAmount.get(e.nonce, 'penalty') as { amount: number } | undefined;
-      want += (BigInt(principal?.amount ?? 0) - BigInt(penalty?.amount ?? 0)) * SATS_PER_BTS;
+      const principal = singleRowAmount(db, e.nonce, 'principal');
+      const penalty = singleRowAmount(db, e.nonce, 'penalty');
+      want += (BigInt(principal ?? 0) - BigInt(penalty ?? 0)) * SATS_PER_BTS;
     }
     if (ended.length === 0) out.push({ check: 'stop', ref: `payout ${p.id}`, message: 'stop payout ended no contract' });
     else if (BigInt(p.amount_sats) !== want) {
