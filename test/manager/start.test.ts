@@ -37,7 +37,8 @@ describe('stakebts start refuses with one clear sentence and writes nothing', ()
   });
 
   it('a rails entry of a kind the daemon does not know', async () => {
-    const line = await refused((d) => d.writeConfig({ bittrex: { accounts: [] }, rails: [{ kind: 'broker' }, { kind: 'paypal' }] }));
+    // A config error: usage, exit 2.
+    const line = await refused((d) => d.writeConfig({ bittrex: { accounts: [] }, rails: [{ kind: 'broker' }, { kind: 'paypal' }] }), [], 2);
     expect(line).toContain('rails.1: unknown rail kind "paypal" (known: broker, bittrex)');
   });
 
