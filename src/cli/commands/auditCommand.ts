@@ -19,6 +19,7 @@ import { listReceipts, type ReceiptFilter, type ReceiptRow } from '../../db/rece
 import { lastBrokerBalance, lastReceipt, paymentsByMonthAndRail } from '../../db/reportExtras.js';
 import { formatBts } from '../../domain/money.js';
 import { BaseError } from '../../errors/BaseError.js';
+import { railEntries } from '../../payout/rails/registry.js';
 import { type FormatOpts, intArg, iso, oneOf, type TimeOpts, timeFilter, usage, withDb } from './audit/auditArgs.js';
 import { replayCommand, replayWithConfig } from './audit/replayCommand.js';
 import { configFor, outputFormat } from './shared.js';
@@ -115,7 +116,9 @@ export function auditCommand(deps: AuditCommandDeps = {}): Command {
         if (opts.contract) filter.contract = intArg(opts.contract, '--contract');
         if (opts.purpose) filter.purpose = oneOf(opts.purpose, PAYOUT_PURPOSES, '--purpose');
         if (opts.state) filter.state = oneOf(opts.state, PAYOUT_STATES, '--state');
-        if (opts.rail) filter.rail = oneOf(opts.rail, RAILS, '--rail');
+        // The configured rails, and the names of every rail a row may carry from an earlier configuration.
+        if (opts.rail)
+          filter.rail = oneOf(opts.rail, [...new Set([...railEntries(configFor(cmd)).map((r) => r.name), ...RAILS])], '--rail');
         withDb(cmd, (db) => write(formatPayouts(listPayouts(db, filter), format)));
       },
     );
@@ -390,6 +393,7 @@ const RECEIPT_EVENTS = [
   'stop_settled',
   'support_notice_queued',
   'transfer_in',
+  'treasury_topup_queued',
   'unsupported_asset',
   'withdrawal_explained',
 ] as const;
