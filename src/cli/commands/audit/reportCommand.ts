@@ -1,0 +1,88 @@
+import { writeFileSync } from 'node:fs';
+import { Command } from 'commander';
+import { auditVerify } from '../../../audit/auditVerify.js';
+import { buildReport } from '../../../audit/buildReport.js';
+import { parseTimeArg } from '../../../audit/formatRows.js';
+import { liabilitiesSvg } from '../../../audit/liabilitiesSvg.js';
+import { renderHtmlReport } from '../../../audit/renderHtmlReport.js';
+import { renderReport } from '../../../audit/renderReport.js';
+import { openDatabase } from '../../../db/openDatabase.js';
+import { lastBrokerBalance, lastReceipt, paymentsByMonthAndRail } from '../../../db/reportExtras.js';
+import type { AuditCommandDeps } from '../auditCommand.js';
+import { configFor } from '../shared.js';
+import { intArg, usage } from './auditArgs.js';
+import { replayWithConfig } from './replayCommand.js';
+
+/** `stakebts audit report`. */
+export function reportCommand(deps: AuditCommandDeps, write: (text: string) => void): Command {
+  return new Command('report')
+    .description('liabilities by month (next 12), interest paid per month, open contracts, loans, unsupported deposits, refunds')
+    .option('--at <time>', 'report as of this time (default: last irreversible block time seen)')
+    .option('--months <n>', 'months of liabilities to show', '12')
+    .option('--chart <file.svg>', 'also write an SVG chart of liabilities over time')
+    .option('--html <file>', 'also write the report as one self-contained HTML file (inline CSS and SVG), with verify results')
+    .option('--replay', 'with --html: run `audit replay` (reads the chain and, unless --skip-bittrex, Bittrex) and include its result')
+    .option('--skip-bittrex', 'with --replay: do not read Bittrex')
+    .option('--password-file <file>', 'with --replay: the keystore password file')
+    .option('--json', 'one JSON document')
+    .action(
+      async (
+        opts: {
+          at?: string;
+          months: string;
+          chart?: string;
+          html?: string;
+          replay?: boolean;
+          skipBittrex?: boolean;
+          passwordFile?: string;
+          json?: boolean;
+        },
+        cmd: Command,
+      ) => {
+        const config = configFor(cmd);
+        const at = opts.at ? usage(() => parseTimeArg(opts.at as string)) : undefined;
+        const db = openDatabase(config.db, { readonly: true });
+        try {
+          const report = buildReport(db, { months: intArg(opts.months, '--months'), ...(at === undefined ? {} : { now: at }) });
+          write(opts.json ? `${JSON.stringify(report)}\n` : renderReport(report));
+          if (opts.chart) {
+            writeFileSync(opts.chart, liabilitiesSvg(report.liabilities));
+            if (!opts.json) write(`chart written to ${opts.chart}\n`);
+          }
+          if (opts.html) {
+            const replay = opts.replay
+              ? (
+                  await replayWithConfig(
+                    deps,
+                    config,
+                    db,
+                    {
+                      ...(opts.skipBittrex ? { skipBittrex: true } : {}),
+                      ...(opts.passwordFile ? { passwordFile: opts.passwordFile } : {}),
+                    },
+                    report.now,
+                  )
+                ).result
+              : null;
+            const balance = lastBrokerBalance(db);
+            writeFileSync(
+              opts.html,
+              renderHtmlReport({
+                report,
+                verify: auditVerify(db, config.terms),
+                replay,
+                ...(replay ? {} : { replayNote: 'run with --replay to include it' }),
+                payments: paymentsByMonthAndRail(db, at ?? Number.MAX_SAFE_INTEGER),
+                lastReceipt: lastReceipt(db),
+                funds: balance ? { ...balance, label: 'broker, last balances receipt' } : null,
+                generatedAt: Date.now(),
+              }),
+            );
+            if (!opts.json) write(`HTML report written to ${opts.html}\n`);
+          }
+        } finally {
+          db.close();
+        }
+      },
+    );
+}
