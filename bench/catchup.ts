@@ -75,6 +75,8 @@ async function run(params: { mode: 'scan' | 'history'; window?: number; upTo?: n
   child.send({ url: sim.facts.url, broker: sim.facts.broker, ...params });
   const [row] = (await once(child, 'message')) as [Row];
   sim.stop();
+  // Printed as soon as measured, so a long run leaves its figures behind even when cut short.
+  console.log(`  measured: ${params.mode}${params.window ? ` window ${params.window}` : ''}: ${JSON.stringify(row)}`);
   return row;
 }
 
