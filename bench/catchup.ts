@@ -1,40 +1,36 @@
 /**
- * Catch-up benchmark (issue 3): blocks/s of the irreversible-block scanner over the same synthetic history with
- * the same injected latency, sequential (window 1, as the original bot did) vs the default window, plus peak RSS.
+ * Catch-up benchmark (issues 3 and 15): the same synthetic history, the same injected latency, three ways to the
+ * irreversible head with every broker operation applied:
+ * 1. window 1 (one get_block per round trip, as the original bot did), on a prefix (a rate; the full run would
+ *    take hours), its wall time to the head projected from that rate;
+ * 2. the pipelined scan (adaptive window, config defaults);
+ * 3. history mode: the broker's operations from the history api, only their blocks fetched.
+ * Each row runs the COMPILED daemon code (dist/, plain node: `npm run build` first) in its own process, so the
+ * peak RSS is the daemon's; the simulator runs in another process.
  *
- *   npx tsx bench/catchup.ts [--blocks 200000] [--latency 20] [--window 256] [--seq-blocks 1000]
- *
- * The sequential run scans a prefix (at 20 ms per call it does ~50 blocks/s; 200 000 blocks would take an hour);
- * blocks/s is a rate, so the figures compare directly.
+ *   npx tsx bench/catchup.ts [--blocks 1000000] [--ops 200] [--latency 20] [--seq-blocks 1000]
  */
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { createNodeClient } from '../src/chain/nodeClient/index.js';
-import { parseConfig } from '../src/config/index.js';
-import { openDatabase } from '../src/db/openDatabase.js';
-import { BlockScanner } from '../src/listener/BlockScanner.js';
 
 const { values } = parseArgs({
   options: {
-    blocks: { type: 'string', default: '200000' },
+    blocks: { type: 'string', default: '1000000' },
+    ops: { type: 'string', default: '200' },
     latency: { type: 'string', default: '20' },
-    window: { type: 'string', default: String(parseConfig({}).listener.window) },
     'seq-blocks': { type: 'string', default: '1000' },
   },
 });
 const blocks = Number(values.blocks);
+const opsCount = Number(values.ops);
 const latencyMs = Number(values.latency);
-const window = Number(values.window);
 const seqBlocks = Math.min(blocks, Number(values['seq-blocks']));
 
-const STAKES = 20;
-const transfersToBroker = Array.from({ length: STAKES }, (_, i) => ({
-  block: Math.floor(((i + 1) * blocks) / (STAKES + 1)),
+// Broker operations spread over the whole history (the first within the window-1 prefix too).
+const transfersToBroker = Array.from({ length: opsCount }, (_, i) => ({
+  block: Math.max(1, Math.floor(((i + 0.5) * blocks) / opsCount)),
   from: `client-${i % 5}`,
   amountSats: 2_500_000_000n,
   memo: '{"type":"six_months"}',
@@ -51,6 +47,7 @@ async function startSimProcess(): Promise<{ facts: SimFacts; stop: () => void }>
     options: {
       blockIntervalMs: 0,
       irreversibleLag: 0,
+      historyApi: true,
       syntheticHistory: { blocks, transfersToBroker, broker: 'stakebts-broker', seed: 7, opsPerBlock: 4 },
     },
     latencyMs,
@@ -60,43 +57,54 @@ async function startSimProcess(): Promise<{ facts: SimFacts; stop: () => void }>
   return { facts, stop: () => child.disconnect() };
 }
 
-async function run(label: string, scanWindow: number, upTo: number) {
+type Row = {
+  covered: number;
+  secs: number;
+  calls: number;
+  blockCalls: number;
+  historyCalls: number;
+  contracts: number;
+  ops: number;
+  window: number;
+  rssMb: number;
+};
+
+async function run(params: { mode: 'scan' | 'history'; window?: number; upTo?: number }): Promise<Row> {
   const sim = await startSimProcess();
-  const dir = mkdtempSync(join(tmpdir(), 'stakebts-bench-'));
-  const db = openDatabase(join(dir, 'db.sqlite'));
-  const config = parseConfig({ nodes: [sim.facts.url], startBlock: 1, broker: 'stakebts-broker' });
-  const node = createNodeClient({ urls: [sim.facts.url], callTimeoutMs: 30_000 });
-  // Stop the scan at `upTo` by capping what the node reports as irreversible.
-  const realGet = node.getDynamicGlobalProperties;
-  node.getDynamicGlobalProperties = async () => ({ ...(await realGet()), lastIrreversibleBlockNum: upTo });
-  const scanner = new BlockScanner({
-    db,
-    node,
-    config,
-    broker: sim.facts.broker,
-    managerIds: new Set(),
-    fundingIds: new Set(),
-    window: scanWindow,
-  });
-  const t0 = process.hrtime.bigint();
-  const round = await scanner.scanOnce();
-  const secs = Number(process.hrtime.bigint() - t0) / 1e9;
-  const contracts = (db.prepare('SELECT count(*) AS n FROM contracts').get() as { n: number }).n;
-  await node.close();
+  const child = fork(fileURLToPath(new URL('./catchupRun.mjs', import.meta.url)), [], { serialization: 'advanced', execArgv: [] });
+  child.send({ url: sim.facts.url, broker: sim.facts.broker, ...params });
+  const [row] = (await once(child, 'message')) as [Row];
   sim.stop();
-  db.close();
-  rmSync(dir, { recursive: true, force: true });
-  const rate = round.applied / secs;
-  console.log(
-    `${label.padEnd(22)} window ${String(scanWindow).padStart(4)}  blocks ${String(round.applied).padStart(7)}  ${secs.toFixed(1).padStart(7)} s  ${rate.toFixed(0).padStart(6)} blocks/s  contracts ${contracts}`,
-  );
-  return rate;
+  // Printed as soon as measured, so a long run leaves its figures behind even when cut short.
+  console.log(`  measured: ${params.mode}${params.window ? ` window ${params.window}` : ''}: ${JSON.stringify(row)}`);
+  return row;
 }
 
-console.log(`synthetic history: ${blocks} blocks, 4 ops/block, ${STAKES} stakes to the broker; injected latency ${latencyMs} ms per call`);
-const seq = await run('sequential (original)', 1, seqBlocks);
-const par = await run('pipelined (default)', window, blocks);
-const rssMb = process.resourceUsage().maxRSS / 1024;
+const fmt = (n: number, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
 console.log(
-  `speed-up ${(par / seq).toFixed(1)}x   peak RSS ${rssMb.toFixed(0)} MB (the scanner process; the simulator runs in its own process)`,
+  `synthetic history: ${fmt(blocks)} blocks (4 unrelated ops each), ${opsCount} broker transfers; ${latencyMs} ms injected latency per call`,
 );
+const seq = await run({ mode: 'scan', window: 1, upTo: seqBlocks });
+const par = await run({ mode: 'scan' });
+const hist = await run({ mode: 'history' });
+
+const seqRate = seq.covered / seq.secs;
+const seqProjected = blocks / seqRate;
+const rows = [
+  ['window 1 (prefix)', seq, `${fmt(seq.secs, 1)} s for ${fmt(seq.covered)}; ${fmt(seqProjected)} s projected`],
+  ['pipelined scan', par, `${fmt(par.secs, 1)} s`],
+  ['history mode', hist, `${fmt(hist.secs, 2)} s`],
+] as const;
+console.log(
+  `${'mode'.padEnd(18)} ${'blocks/s'.padStart(12)}  ${'wall time to head'.padEnd(40)} ${'calls'.padStart(9)} ${'ops applied'.padStart(11)} ${'window'.padStart(6)} ${'peak RSS'.padStart(9)}`,
+);
+for (const [label, r, wall] of rows) {
+  console.log(
+    `${label.padEnd(18)} ${fmt(r.covered / r.secs).padStart(12)}  ${wall.padEnd(40)} ${fmt(r.calls).padStart(9)} ${String(r.ops).padStart(11)} ${String(r.window).padStart(6)} ${`${fmt(r.rssMb)} MB`.padStart(9)}`,
+  );
+}
+console.log(
+  `history vs pipelined: ${fmt(par.secs / hist.secs, 0)}x sooner at the head (goal >= 100x); pipelined vs window 1: ${fmt(par.covered / par.secs / seqRate, 0)}x (goal >= 100x); peak RSS max ${fmt(Math.max(seq.rssMb, par.rssMb, hist.rssMb))} MB (goal < 150 MB)`,
+);
+if (par.ops !== opsCount || hist.ops !== opsCount)
+  console.log(`WARNING: not every broker operation applied (scan ${par.ops}, history ${hist.ops} of ${opsCount})`);

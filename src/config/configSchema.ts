@@ -164,7 +164,15 @@ const configObjectSchema = z
       .prefault({}),
     listener: z
       .object({
+        // The most concurrent get_block calls one node is given; the adaptive window starts at windowStart and grows
+        // toward it while the node answers fast and without errors (windowCaps: a lower cap for a named node URL).
         window: positiveInt.max(1_000).default(256),
+        windowStart: positiveInt.max(1_000).default(8),
+        windowCaps: z.record(z.string().min(1), positiveInt.max(1_000)).default({}),
+        // History-first catch-up where a node offers the history api ('off': the block scan alone).
+        history: z.enum(['auto', 'off']).default('auto'),
+        // The rate of the full block scan behind the history cursor (every block is still read, politely).
+        backgroundBlocksPerSec: positiveInt.max(100_000).default(200),
         pollMs: positiveInt.min(10).default(3_000),
         callTimeoutMs: positiveInt.min(100).default(10_000),
       })

@@ -9,7 +9,8 @@ export type AlarmKind =
   | 'node_fault'
   | 'database_replaced'
   | 'outgoing_unmatched'
-  | 'backup_failed';
+  | 'backup_failed'
+  | 'history_missed_op';
 
 /**
  * Raises an alarm: a receipt `{event: 'alarm', kind, …facts}` in the caller's transaction (or its own), which

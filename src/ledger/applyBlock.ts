@@ -16,15 +16,30 @@ export type ApplyContext = HandleContext;
 export type ApplyResult = { handled: number; skipped: number };
 
 /**
+ * The position a block is applied against, moved in the block's transaction: the block scan's cursor by default; the
+ * history cursor when history-first catch-up applies a block ahead of the scan (which reads it again later: every op
+ * is then found handled).
+ */
+export type BlockCursor = {
+  read(db: ApplyContext['db']): number;
+  write(db: ApplyContext['db'], block: PreparedBlock): void;
+};
+
+export const scanCursor: BlockCursor = {
+  read: (db) => readCursor(db)?.blockNum ?? -1,
+  write: (db, block) => writeCursor(db, { blockNum: block.blockNum, blockTime: block.blockTime, blockId: block.blockId ?? null }),
+};
+
+/**
  * Applies one irreversible block: what fell due by its time, then every transfer to or from the broker, plus the
  * cursor, in ONE SQLite transaction. A crash before commit leaves nothing; a replay after commit finds every op already handled.
  */
-export function applyBlock(block: PreparedBlock, ctx: ApplyContext): ApplyResult {
+export function applyBlock(block: PreparedBlock, ctx: ApplyContext, cursor: BlockCursor = scanCursor): ApplyResult {
   const { db } = ctx;
   const result: ApplyResult = { handled: 0, skipped: 0 };
   const run = db.transaction(() => {
     // A block at or below the cursor was applied already: replaying it is a no-op, not an error.
-    if ((readCursor(db)?.blockNum ?? -1) >= block.blockNum) return;
+    if (cursor.read(db) >= block.blockNum) return;
     // A transaction is in exactly one block: one already applied under another block number means a node served it
     // twice (or under the wrong number). Nothing of this block is applied; the scanner treats it as a node fault.
     const elsewhere = appliedUnderAnotherBlock(db, block);
@@ -41,7 +56,7 @@ export function applyBlock(block: PreparedBlock, ctx: ApplyContext): ApplyResult
       if (applyOne(op, block, ctx)) result.handled++;
       else result.skipped++;
     }
-    writeCursor(db, { blockNum: block.blockNum, blockTime: block.blockTime, blockId: block.blockId ?? null });
+    cursor.write(db, block);
   });
   run.immediate();
   return result;

@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { type CatchUpState, readCatchUp } from '../db/catchup.js';
 import { readCursor } from '../db/cursor.js';
 import { brokerLiability } from '../db/liabilities.js';
 import { recoveryPending } from '../db/receipts.js';
@@ -17,6 +18,8 @@ export type LastError = { at: number; source: string; text: string };
 /** What the database alone says about the daemon (no network). */
 export type DbStatus = {
   cursor: { blockNum: number; blockTime: number } | null;
+  /** History-first catch-up and scan progress (mode, rate, time left), or null before the listener wrote it. */
+  catchUp: CatchUpState | null;
   openContracts: number;
   /** Pending interest/principal not yet paid plus every payment still owed, due within the window (RULES.md cover rule). */
   due7dSats: bigint;
@@ -86,6 +89,7 @@ export function collectDbStatus(db: Database, { errors = 5 }: { errors?: number 
 
   return {
     cursor,
+    catchUp: readCatchUp(db),
     openContracts,
     due7dSats: brokerLiability(db, now, 7, -1).dueSats,
     due30dSats: brokerLiability(db, now, 30, -1).dueSats,

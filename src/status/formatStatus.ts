@@ -17,6 +17,18 @@ function lagOf(s: FullStatus): number | null {
   return Math.max(0, s.live.node.irreversibleBlock - (s.db.cursor?.blockNum ?? 0));
 }
 
+/** Mode (history or scan, and why), blocks/s, time left, window: what catching up looks like now. */
+function catchUpLines(db: FullStatus['db']): string[] {
+  const c = db.catchUp;
+  if (!c) return [];
+  const eta = c.etaMs === null ? 'unknown' : c.etaMs < 1_000 ? 'caught up' : `${Math.ceil(c.etaMs / 1000)} s left`;
+  const mode =
+    c.mode === 'history'
+      ? `history (history cursor block ${c.historyBlock}; payments go by it; the full scan behind it at block ${c.scanBlock})`
+      : `scan${c.note ? ` (${c.note})` : ''}`;
+  return [`           mode ${mode}; ${c.blocksPerSec} blocks/s, ${eta}, window ${c.window}`];
+}
+
 /** The status as lines for a person. */
 export function formatStatus(s: FullStatus): string {
   const { db, live } = s;
@@ -25,6 +37,7 @@ export function formatStatus(s: FullStatus): string {
   const railsTotal = db.lastBalances?.rails.reduce((sum, b) => sum + b.availableSats, 0n) ?? 0n;
   const lines = [
     `listener   cursor ${db.cursor ? `block ${db.cursor.blockNum} (${iso(db.cursor.blockTime)})` : 'none (never started)'}`,
+    ...catchUpLines(db),
     `           node ${live.node ? `irreversible ${live.node.irreversibleBlock}, head ${live.node.headBlock}, lag ${lag} block(s)` : (live.error ?? 'unreachable')}`,
     `nodes      ${live.trust.reachable} of ${live.trust.configured} reachable, quorum ${live.trust.quorum}${live.trust.warnings.length ? '' : ', no warning'}`,
     ...live.trust.warnings.map((w) => `  WARNING  ${w}`),

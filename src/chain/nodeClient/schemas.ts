@@ -103,12 +103,15 @@ export type ChainAccount = z.output<typeof accountSchema>;
 export const accountStatisticsSchema = z
   .looseObject({
     total_ops: fcInt,
+    removed_ops: fcInt.optional(),
     lifetime_fees_paid: fcInt.optional(),
     pending_fees: fcInt.optional(),
     pending_vested_fees: fcInt.optional(),
   })
   .transform((s) => ({
     totalOps: s.total_ops,
+    /** Operations the node's history no longer holds (max-ops-per-account). */
+    removedOps: s.removed_ops ?? 0n,
     feesPaidSats: (s.lifetime_fees_paid ?? 0n) + (s.pending_fees ?? 0n) + (s.pending_vested_fees ?? 0n),
   }));
 export type AccountStatistics = z.output<typeof accountStatisticsSchema>;

@@ -29,22 +29,33 @@ export function createProgressReporter(logger: Logger, { tty = process.stderr.is
           bar = new cliProgress.SingleBar(
             {
               stream: process.stderr,
-              format: 'catching up |{bar}| {value}/{total} blocks ({current}) {bps} blocks/s eta {eta_formatted}',
+              format: 'catching up ({mode}) |{bar}| {value}/{total} blocks ({current}) {bps} blocks/s eta {eta_formatted} window {window}',
               hideCursor: true,
             },
             cliProgress.Presets.shades_classic,
           );
-          bar.start(total, 0, { current: p.current, bps: 0 });
+          bar.start(total, 0, { current: p.current, bps: 0, mode: p.mode, window: p.window });
         }
         bar.setTotal(total);
-        bar.update(p.done, { current: p.current, bps: Math.round(p.blocksPerSec) });
+        bar.update(p.done, { current: p.current, bps: Math.round(p.blocksPerSec), mode: p.mode, window: p.window });
         if (p.current >= p.to) stop();
         return;
       }
       const now = Date.now();
       if (now - lastLog >= everyMs || p.current >= p.to) {
         lastLog = now;
-        logger.info({ from: p.from, to: p.to, current: p.current, blocksPerSec: Math.round(p.blocksPerSec) }, 'catching up');
+        logger.info(
+          {
+            from: p.from,
+            to: p.to,
+            current: p.current,
+            blocksPerSec: Math.round(p.blocksPerSec),
+            mode: p.mode,
+            etaSec: Math.round(p.etaMs / 1000),
+            window: p.window,
+          },
+          'catching up',
+        );
       }
     },
     stop,

@@ -80,12 +80,17 @@ export class ChainState {
   readonly accountHistory = new Map<string, number[]>();
   /** Instance of the next operation history object: every operation of every block takes one, as on a node. */
   private nextOpNum = 0;
+  /** max-ops-per-account of the history plugin (see ChainSimOptions.maxOpsPerAccount), or Infinity. */
+  readonly maxOpsPerAccount: number;
+  /** Operations removed from each account's history by max-ops-per-account (its statistics' `removed_ops`). */
+  readonly removedOps = new Map<string, number>();
   /** get_block replies without block_id / signing_key / transaction_ids (see ChainSimOptions.omitBlockInfo). */
   readonly omitBlockInfo: boolean;
 
   constructor(options: ChainSimOptions) {
     this.chainId = options.chainId ?? SIM_CHAIN_ID;
     this.omitBlockInfo = options.omitBlockInfo ?? false;
+    this.maxOpsPerAccount = options.maxOpsPerAccount ?? Number.POSITIVE_INFINITY;
     this.blockTimeMs = options.blockTimeMs ?? 3_000;
     this.irreversibleLag = options.irreversibleLag ?? 2;
     this.transferFee = options.transferFeeSats ?? 45_000n;
@@ -376,12 +381,27 @@ export class ChainState {
   }
 
   /**
+   * The account's operation numbers still kept, oldest first: all of them, or the newest `max-ops-per-account`
+   * (account_history_plugin removes the oldest beyond it and counts them in `removed_ops`).
+   */
+  private kept(accountId: string): number[] {
+    const list = this.accountHistory.get(accountId) ?? [];
+    return list.length > this.maxOpsPerAccount ? list.slice(list.length - this.maxOpsPerAccount) : list;
+  }
+
+  /** The statistics' `removed_ops`: operations of the account no longer in its history. */
+  removedOpsOf(accountId: string): number {
+    const list = this.accountHistory.get(accountId) ?? [];
+    return Math.max(0, list.length - this.maxOpsPerAccount);
+  }
+
+  /**
    * `history_api::get_account_history` (bitshares-core libraries/app/api.cpp): the account's operations with
    * numbers in (stop, start], most recent first, at most `limit`; start 0 means "from the most recent"; when
    * stop is 0 the operation 1.11.0 is included too if it is the account's.
    */
-  history(accountId: string, stop: number, limit: number, start: number): OpHistoryEntry[] {
-    const list = this.accountHistory.get(accountId) ?? [];
+  history(accountId: string, stop: number, limit: number, start: number, omit: ReadonlySet<number> = new Set()): OpHistoryEntry[] {
+    const list = this.kept(accountId).filter((n) => !omit.has(n));
     const from = start === 0 ? Number.MAX_SAFE_INTEGER : start;
     const out: OpHistoryEntry[] = [];
     if (from < stop) return out;
@@ -402,14 +422,19 @@ export class ChainState {
    * from `start` (0 or above the count = its most recent) down to `stop` INCLUSIVE (0 = its first), most recent first,
    * at most `limit`.
    */
-  relativeHistory(accountId: string, stop: number, limit: number, start: number): OpHistoryEntry[] {
+  relativeHistory(accountId: string, stop: number, limit: number, start: number, omit: ReadonlySet<number> = new Set()): OpHistoryEntry[] {
     const list = this.accountHistory.get(accountId) ?? [];
     const total = list.length;
+    const removed = this.removedOpsOf(accountId);
     const top = start === 0 ? total : Math.min(total, start);
     const out: OpHistoryEntry[] = [];
-    if (!(top >= stop && top > 0 && limit > 0)) return out;
-    const bottom = Math.max(1, stop);
-    for (let seq = top; seq >= bottom && out.length < limit; seq--) out.push(this.opHistory.get(list[seq - 1]!)!);
+    // api.cpp: `start >= stop && start > stats.removed_ops && limit > 0`; removed sequence numbers are not there.
+    if (!(top >= stop && top > removed && limit > 0)) return out;
+    const bottom = Math.max(1, stop, removed + 1);
+    for (let seq = top; seq >= bottom && out.length < limit; seq--) {
+      const num = list[seq - 1]!;
+      if (!omit.has(num)) out.push(this.opHistory.get(num)!);
+    }
     return out;
   }
 

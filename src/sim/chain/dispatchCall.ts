@@ -21,6 +21,8 @@ export type CallContext = {
   state: ChainState;
   apis: ConnectionApis;
   historyApi: boolean;
+  /** Operation numbers the history api leaves out (ChainSimFaults.historyOmits). */
+  historyOmits?: readonly number[];
   /** Sends a `notice` to this connection (broadcast_transaction_with_callback). */
   notice: (callbackId: unknown, payload: unknown) => void;
 };
@@ -114,7 +116,7 @@ function fullAccount(state: ChainState, key: unknown): unknown {
       name: a.name,
       most_recent_op: ops.length ? `2.9.${ops.at(-1)}` : '2.9.0',
       total_ops: fcUint64(ops.length),
-      removed_ops: fcUint64(0),
+      removed_ops: fcUint64(state.removedOpsOf(a.id)),
       total_core_in_orders: fcInt64(0n),
       core_in_balance: fcInt64(state.balance(a.id, '1.3.0')),
       has_cashback_vb: false,
@@ -174,7 +176,7 @@ function needArgs(params: unknown[], n: number): void {
   if (params.length < n) throw FcError.assert('a0 != e', AT_ARGS, 'too few arguments passed to method');
 }
 
-function history(state: ChainState, method: string, params: unknown[]): unknown {
+function history(state: ChainState, method: string, params: unknown[], omitted: readonly number[] = []): unknown {
   needArgs(params, 4);
   const relative = method === 'get_relative_account_history';
   const stop = relative ? readUint(params[1]) : readOpId(params[1]);
@@ -193,7 +195,8 @@ function history(state: ChainState, method: string, params: unknown[]): unknown 
   // An unknown account is an empty history, not an error (the lookup's exception is swallowed).
   const a = state.findAccount(params[0]);
   if (!a) return [];
-  return relative ? state.relativeHistory(a.id, stop, limit, start) : state.history(a.id, stop, limit, start);
+  const omit = new Set(omitted);
+  return relative ? state.relativeHistory(a.id, stop, limit, start, omit) : state.history(a.id, stop, limit, start, omit);
 }
 
 /**
@@ -304,6 +307,6 @@ export function dispatchCall(ctx: CallContext, apiId: number, method: string, pa
     }
   }
 
-  if (api === 'history') return history(state, method, params);
+  if (api === 'history') return history(state, method, params, ctx.historyOmits);
   throw methodNotFound(method, METHODS[api] ?? []);
 }

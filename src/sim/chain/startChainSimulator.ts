@@ -91,7 +91,16 @@ export async function startChainSimulator(options: ChainSimOptions = {}): Promis
       if (ws.readyState === ws.OPEN) ws.send(text);
     };
     const notice = (cb: unknown, payload: unknown): void => send(JSON.stringify({ method: 'notice', params: [cb, payload] }));
-    const ctx = { state, apis, historyApi: options.historyApi ?? false, notice };
+    const ctx = {
+      state,
+      apis,
+      historyApi: options.historyApi ?? false,
+      notice,
+      get historyOmits(): readonly number[] {
+        return conn.faults.historyOmits ?? faults.historyOmits ?? [];
+      },
+    };
+    let inflight = 0;
 
     ws.on('message', (data) => {
       const f: ChainSimFaults = { ...faults, ...conn.faults };
@@ -108,10 +117,33 @@ export async function startChainSimulator(options: ChainSimOptions = {}): Promis
         return;
       }
       if (f.hang && (f.hang.includes('*') || f.hang.includes(method))) return;
+      if (f.maxInflight !== undefined && inflight >= f.maxInflight) {
+        // A rate-limiting proxy's refusal: no work done, answered at once with HTTP's 429 as the JSON-RPC code.
+        let id: unknown = null;
+        try {
+          id = (JSON.parse(text) as { id?: unknown }).id ?? null;
+        } catch {
+          // no id to answer with
+        }
+        send(JSON.stringify({ id, jsonrpc: '2.0', error: { code: 429, message: 'Too Many Requests' } }));
+        return;
+      }
+      inflight++;
+      let settled = false;
+      const done = (): void => {
+        if (!settled) {
+          settled = true;
+          inflight--;
+        }
+      };
 
       const reply = (body: Record<string, unknown>): void => {
-        if (f.loseReply?.includes(method)) return;
+        if (f.loseReply?.includes(method)) {
+          done();
+          return;
+        }
         const out = (): void => {
+          done();
           if (f.garbageEveryNCalls && conn.calls % f.garbageEveryNCalls === 0) {
             send(GARBAGE[Math.floor(rand() * GARBAGE.length)]!);
           }
@@ -131,6 +163,7 @@ export async function startChainSimulator(options: ChainSimOptions = {}): Promis
       });
       if (outcome.kind === 'reply') reply(outcome.body);
       else if (outcome.kind === 'later') void outcome.body.then(reply);
+      else done(); // nothing to answer: nothing in flight
     });
   });
 

@@ -35,6 +35,16 @@ export type ChainSimFaults = {
   refuseConnections?: boolean;
   /** Send a garbage frame before every N-th reply. */
   garbageEveryNCalls?: number;
+  /**
+   * Refuse calls beyond this many in flight on one connection with JSON-RPC error 429 "Too Many Requests", as a
+   * rate-limiting proxy in front of a public node does (bitshares-core itself has no such limit).
+   */
+  maxInflight?: number;
+  /**
+   * Leave these operation history numbers (1.11.N) out of every history api answer: a node whose history lost an
+   * operation (a plugin bug, a replay with other options). The blocks still hold them.
+   */
+  historyOmits?: number[];
 };
 
 export type SyntheticHistoryOptions = {
@@ -80,6 +90,11 @@ export type ChainSimOptions = {
    * @default false
    */
   historyApi?: boolean;
+  /**
+   * The account_history plugin's `max-ops-per-account`: keep only each account's newest N operations; older ones are
+   * removed (counted in the statistics' `removed_ops`), as a node with partial history does. Unlimited by default.
+   */
+  maxOpsPerAccount?: number;
   /**
    * Answer `get_block` with a plain `signed_block` (no `block_id`, `signing_key`, `transaction_ids`), as
    * bitshares-core 7's database_api does (libraries/protocol/include/graphene/protocol/block.hpp reflects only the
