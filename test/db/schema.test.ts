@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/index.js';
+import { writeHistoryCursor } from '../../src/db/catchup.js';
 import { insertContract } from '../../src/db/contracts.js';
 import { writeCursor } from '../../src/db/cursor.js';
 import { acquireDaemonLock } from '../../src/db/daemonLock.js';
@@ -59,6 +60,7 @@ function seeded() {
   db.prepare(
     `INSERT INTO treasury_topups (payout_id, rail, seq, shortfall_sats, due_sats, broker_sats, created_at) VALUES (?, 'bittrex1', 1, 5, 5, 0, 0)`,
   ).run(payout.id);
+  writeHistoryCursor(db, { blockNum: 10, blockTime: 1_000 });
   writeCursor(db, { blockNum: 10, blockTime: 1_000 });
   appendReceipt(db, contractId, { event: 'contract_opened', user: 'alice' });
   appendReceipt(db, 0, { event: 'startup' });
@@ -78,6 +80,7 @@ const TABLES = [
   'loans',
   'admin_actions',
   'treasury_topups',
+  'catchup',
 ];
 
 describe('schema', () => {
