@@ -1,5 +1,15 @@
 import type { Database } from 'better-sqlite3';
 import { readCursor } from '../db/cursor.js';
+import {
+  interestPaidRowsUntil,
+  loansPerManager,
+  openContractsAt,
+  owedRowsAt,
+  refundsByState,
+  senderNameOfDeposit,
+  unpaidPaymentsAt,
+  unsupportedDepositsUntil,
+} from '../db/reportRows.js';
 import { SATS_PER_BTS } from '../domain/money.js';
 
 /** Amounts are satoshis as decimal strings: exact in JSON, bigint in code. */
@@ -45,9 +55,6 @@ export type BuildReportOptions = {
   months?: number;
 };
 
-/** A stakes row pending at @now: started by then, and still pending or settled after then (processed is chain time). */
-const PENDING_AT = `start <= @now AND (status = 'pending' OR (processed IS NOT NULL AND processed > @now))`;
-
 /** 'YYYY-MM' of a UTC time. */
 export function monthOf(ms: number): string {
   return new Date(ms).toISOString().slice(0, 7);
@@ -80,11 +87,7 @@ export function buildReport(db: Database, options: BuildReportOptions = {}): Aud
     };
     // As of `now`, from the rows and their processed times (chain time): a row of a contract started by then is
     // pending then if it is pending still, or was settled (paid, aborted, premature) after `now`.
-    const pending = db
-      .prepare(
-        `SELECT type, amount, due FROM stakes WHERE ${PENDING_AT} AND (type IN ('interest', 'principal') OR type LIKE 'contract\\_%' ESCAPE '\\')`,
-      )
-      .all({ now }) as { type: string; amount: number; due: number }[];
+    const pending = owedRowsAt(db, now);
     for (const r of pending) {
       const b = buckets.get(bucketOf(r.due))!;
       const sats = BigInt(r.amount) * SATS_PER_BTS;
@@ -93,16 +96,7 @@ export function buildReport(db: Database, options: BuildReportOptions = {}): Aud
       else b.other += sats;
       b.rows++;
     }
-    const unpaid = db
-      .prepare(
-        `SELECT p.amount_sats FROM payouts p JOIN processed_ops o
-           ON substr(p.source_key, instr(p.source_key, ':') + 1) = o.block_num || ':' || o.trx_in_block || ':' || o.op_in_trx
-         WHERE p.stake_id IS NULL AND p.purpose IN ('stop', 'refund') AND o.block_time <= @now
-           AND (p.state NOT IN ('paid', 'failed')
-                OR (p.state = 'paid' AND coalesce((SELECT min(t.block_time) FROM chain_transfers_out t WHERE t.payout_id = p.id), p.paid_at) > @now))`,
-      )
-      .safeIntegers(true)
-      .all({ now }) as { amount_sats: bigint }[];
+    const unpaid = unpaidPaymentsAt(db, now);
     const dueNow = buckets.get('now')!;
     for (const p of unpaid) {
       dueNow.other += p.amount_sats;
@@ -119,11 +113,7 @@ export function buildReport(db: Database, options: BuildReportOptions = {}): Aud
 
     // 2. interest paid per month (by the row's processed time: chain time)
     const paid = new Map<string, { rows: number; sats: bigint }>();
-    for (const r of db
-      .prepare(
-        `SELECT amount, coalesce(processed, due) AS t FROM stakes WHERE type = 'interest' AND status = 'paid' AND coalesce(processed, due) <= @now ORDER BY t`,
-      )
-      .all({ now }) as { amount: number; t: number }[]) {
+    for (const r of interestPaidRowsUntil(db, now)) {
       const m = monthOf(r.t);
       const e = paid.get(m) ?? { rows: 0, sats: 0n };
       e.rows++;
@@ -133,67 +123,30 @@ export function buildReport(db: Database, options: BuildReportOptions = {}): Aud
     const interestPaid = [...paid].map(([month, e]) => ({ month, rows: e.rows, sats: e.sats.toString() }));
 
     // 3. open contracts (principal pending) by term and size
-    const openContracts = (
-      db
-        .prepare(
-          `SELECT c.months, c.amount AS amountBts, count(*) AS contracts FROM contracts c
-           JOIN stakes p ON p.contract_id = c.id AND p.type = 'principal' AND ${PENDING_AT.replaceAll('start', 'p.start').replaceAll('status', 'p.status').replaceAll('processed', 'p.processed')}
-           GROUP BY c.months, c.amount ORDER BY c.months, c.amount`,
-        )
-        .all({ now }) as { months: number; amountBts: number; contracts: number }[]
-    ).map((r) => ({ ...r, totalSats: (BigInt(r.amountBts) * BigInt(r.contracts) * SATS_PER_BTS).toString() }));
+    const openContracts = openContractsAt(db, now).map((r) => ({
+      ...r,
+      totalSats: (BigInt(r.amountBts) * BigInt(r.contracts) * SATS_PER_BTS).toString(),
+    }));
 
     // 4. loans per manager
-    const loans = (
-      db
-        .prepare('SELECT manager, count(*) AS loans, sum(amount_sats) AS sats FROM loans GROUP BY manager ORDER BY manager')
-        .safeIntegers(true)
-        .all() as {
-        manager: string;
-        loans: bigint;
-        sats: bigint;
-      }[]
-    ).map((r) => ({ manager: r.manager, loans: Number(r.loans), sats: r.sats.toString() }));
+    const loans = loansPerManager(db).map((r) => ({ manager: r.manager, loans: Number(r.loans), sats: r.sats.toString() }));
 
     // 5. deposits of other assets (kept, listed for the manager) and refunds of invalid transfers
-    const unsupportedDeposits = (
-      db
-        .prepare(
-          `SELECT block_num, trx_in_block, op_in_trx, tx_id, from_id, amount_sats, asset_id, block_time FROM processed_ops
-           WHERE outcome = 'unsupported_asset' AND block_time <= ? ORDER BY block_num, trx_in_block, op_in_trx`,
-        )
-        .safeIntegers(true)
-        .all(now) as Array<Record<string, bigint | string | null>>
-    ).map((r) => {
+    const unsupportedDeposits = unsupportedDepositsUntil(db, now).map((r) => {
       const from = String(r.from_id);
-      const named = db
-        .prepare(
-          `SELECT json_extract(msg, '$.user') AS user FROM receipts WHERE json_extract(msg, '$.event') = 'unsupported_asset' AND json_extract(msg, '$.block') = ? AND json_extract(msg, '$.trx') = ? AND json_extract(msg, '$.op') = ?`,
-        )
-        .get(Number(r.block_num), Number(r.trx_in_block), Number(r.op_in_trx)) as { user: string | null } | undefined;
+      const named = { user: senderNameOfDeposit(db, Number(r.block_num), Number(r.trx_in_block), Number(r.op_in_trx)) };
       return {
         block: Number(r.block_num),
         trx: Number(r.trx_in_block),
         op: Number(r.op_in_trx),
         txId: (r.tx_id as string | null) ?? null,
-        from: named?.user ?? from,
+        from: named.user ?? from,
         amountSats: String(r.amount_sats),
         assetId: String(r.asset_id),
         time: Number(r.block_time),
       };
     });
-    const refunds = (
-      db
-        .prepare(
-          `SELECT state, count(*) AS refunds, sum(amount_sats) AS sats FROM payouts WHERE purpose = 'refund' GROUP BY state ORDER BY state`,
-        )
-        .safeIntegers(true)
-        .all() as {
-        state: string;
-        refunds: bigint;
-        sats: bigint;
-      }[]
-    ).map((r) => ({ state: r.state, refunds: Number(r.refunds), sats: r.sats.toString() }));
+    const refunds = refundsByState(db).map((r) => ({ state: r.state, refunds: Number(r.refunds), sats: r.sats.toString() }));
 
     return { now, nowSource, liabilities, interestPaid, openContracts, loans, unsupportedDeposits, refunds };
   })();

@@ -1,8 +1,8 @@
 import type { Database } from 'better-sqlite3';
 import { type StakeRow, stakesOfContract } from '../db/contracts.js';
-import type { AttemptRow } from '../db/payoutAttempts.js';
+import { type AttemptRow, attemptsOf } from '../db/payoutAttempts.js';
 import type { PayoutRow } from '../db/payouts.js';
-import type { ReceiptRow } from '../db/receipts.js';
+import { type ReceiptRow, receiptsOfNonce } from '../db/receipts.js';
 import { btsText } from './formatAmount.js';
 import { type ContractSummary, listContracts } from './listContracts.js';
 import { listPayouts } from './listPayouts.js';
@@ -32,11 +32,8 @@ export function contractStory(db: Database, contractId: number): ContractStory |
   const contract = listContracts(db, { id: contractId })[0];
   if (!contract) return null;
   const rows = stakesOfContract(db, contractId);
-  const attemptsOf = db.prepare('SELECT * FROM payout_attempts WHERE payout_id = ? ORDER BY attempt_no');
-  const payouts = listPayouts(db, { contract: contractId }).map((p) => ({ ...p, tries: attemptsOf.all(p.id) as AttemptRow[] }));
-  const receipts = db
-    .prepare('SELECT id, nonce, now, msg, prev_hash, hash FROM receipts WHERE nonce = ? ORDER BY id')
-    .all(contractId) as ReceiptRow[];
+  const payouts = listPayouts(db, { contract: contractId }).map((p) => ({ ...p, tries: attemptsOf(db, p.id) }));
+  const receipts = receiptsOfNonce(db, contractId);
 
   const timeline: StoryEvent[] = [];
   for (const r of receipts) {

@@ -3,22 +3,10 @@
  * transfers on chain and each Bittrex account's withdrawals. No I/O: the caller collects both sides.
  */
 
-/** A payment intent as the comparison needs it. */
-export type LedgerPayout = {
-  id: number;
-  purpose: string;
-  recipient: string;
-  recipientId: string | null;
-  amountSats: bigint;
-  state: string;
-  rail: string | null;
-  externalId: string | null;
-  /** When the database marked it paid (ms), if it did. */
-  paidAt?: number | null;
-};
+import type { LedgerAttempt, LedgerPayout } from '../db/reconcileLedger.js';
 
-/** One try on one rail; `idemKey` is the chain tx id (broker) or the clientWithdrawalId (Bittrex). */
-export type LedgerAttempt = { id: number; payoutId: number; rail: string; idemKey: string; state: string; externalId: string | null };
+// A payment intent and its tries, as the comparison needs them (read by db/reconcileLedger.ts).
+export type { LedgerAttempt, LedgerPayout };
 
 /** A transfer out of the broker seen on chain. */
 export type ChainTransferOut = {

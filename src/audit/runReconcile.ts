@@ -1,8 +1,8 @@
 import type { Database } from 'better-sqlite3';
+import { loadLedger } from '../db/reconcileLedger.js';
 import type { WithdrawalLister } from '../exchange/bittrex/findWithdrawalByClientId.js';
 import { type ChainReader, fetchBrokerTransfers } from './fetchBrokerTransfers.js';
 import { fetchWithdrawals } from './fetchWithdrawals.js';
-import { loadLedger } from './loadLedger.js';
 import { type ExchangeWithdrawal, type ReconcileResult, reconcilePayments } from './reconcilePayments.js';
 
 export type RunReconcileOptions = {

@@ -130,3 +130,8 @@ export function receiptNamesWithdrawal(db: Database, event: string, withdrawalId
       .get(event, withdrawalId) !== undefined
   );
 }
+
+/** Every receipt of one nonce (a contract's story), in order. */
+export function receiptsOfNonce(db: Database, nonce: number): ReceiptRow[] {
+  return db.prepare('SELECT id, nonce, now, msg, prev_hash, hash FROM receipts WHERE nonce = ? ORDER BY id').all(nonce) as ReceiptRow[];
+}

@@ -1,5 +1,21 @@
 import type { Database } from 'better-sqlite3';
-import type { LedgerAttempt, LedgerPayout } from './reconcilePayments.js';
+
+/** A payment as a reconciliation compares it with the rails' ledgers. */
+export type LedgerPayout = {
+  id: number;
+  purpose: string;
+  recipient: string;
+  recipientId: string | null;
+  amountSats: bigint;
+  state: string;
+  rail: string | null;
+  externalId: string | null;
+  /** When the database marked it paid (ms), if it did. */
+  paidAt?: number | null;
+};
+
+/** One try on one rail; `idemKey` is the chain tx id (broker) or the clientWithdrawalId (Bittrex). */
+export type LedgerAttempt = { id: number; payoutId: number; rail: string; idemKey: string; state: string; externalId: string | null };
 
 /** The database side of a reconciliation: every payout and every attempt (read-only). */
 export function loadLedger(db: Database): { payouts: LedgerPayout[]; attempts: LedgerAttempt[] } {
