@@ -231,7 +231,11 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
       const left = Math.max(1, o.kills - kills);
       const startCost = starts > 0 ? startMsTotal / starts : 900;
       const budget = Math.max(0, ((365 - block) * o.blockMs) / left - startCost);
-      await wait(50 + Math.floor(random() * budget * 2));
+      // Wait in slices: a backup or a restore falls due on its day, not at the end of a long wait.
+      const pause = 50 + Math.floor(random() * budget * 2);
+      const dueSoon = () =>
+        (pendingBackups.length > 0 && block >= pendingBackups[0]!) || (pendingRestores.length > 0 && block >= pendingRestores[0]![0]);
+      for (let waited = 0; waited < pause && !dueSoon(); waited += 50) await wait(Math.min(50, pause - waited));
       if (pendingBackups.length > 0 && block >= pendingBackups[0]!) {
         const taken = pendingBackups.shift()!;
         const copy = openDatabase(dbPath, { readonly: true });
