@@ -9,8 +9,9 @@ describe('stakebts.config.example.json', () => {
   it('parses with the real schema, on mainnet, broker-only, every remote node over wss', () => {
     const c = parseConfig(raw);
     expect(c.chainId).toBe('4018d7844c78f6a6c41c6a552b898022310fc5dec06da467ee7905a8dad512c8');
-    expect(c.payout.rails).toEqual(['broker']);
+    expect(c.rails).toEqual([{ kind: 'broker' }]);
     expect(c.bittrex.accounts).toEqual([]);
+    expect(c.payout.rails).toBeUndefined();
     expect(c.quorum).toBeGreaterThan(1);
     for (const url of c.nodes) expect(url.startsWith('wss://') || url.startsWith('ws://127.0.0.1')).toBe(true);
   });
