@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { btsText } from '../../src/audit/formatAmount.js';
-import { auditCommand } from '../../src/cli/commands/auditCommand.js';
+import { auditCommand } from '../../src/cli/commands/audit.js';
 import { appendReceipt } from '../../src/db/receipts.js';
 import { useTempDir } from '../helpers/tempDir.js';
 import { buildYear } from './buildLedger.js';

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { fetchBrokerTransfers } from '../../src/audit/fetchBrokerTransfers.js';
 import { runReconcile } from '../../src/audit/runReconcile.js';
 import { createNodeClient, type NodeClient } from '../../src/chain/nodeClient/index.js';
-import { auditCommand } from '../../src/cli/commands/auditCommand.js';
+import { auditCommand } from '../../src/cli/commands/audit.js';
 import { openDatabase } from '../../src/db/openDatabase.js';
 import { insertPayoutIntent } from '../../src/db/payouts.js';
 import { createBittrexClient } from '../../src/exchange/bittrex/index.js';

@@ -4,7 +4,7 @@ import { Command } from 'commander';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runReplay } from '../../src/audit/replay/runReplay.js';
 import { createNodeClient, type NodeClient } from '../../src/chain/nodeClient/index.js';
-import { auditCommand } from '../../src/cli/commands/auditCommand.js';
+import { auditCommand } from '../../src/cli/commands/audit.js';
 import { configSchema } from '../../src/config/index.js';
 import { writeCursor } from '../../src/db/cursor.js';
 import { openDatabase } from '../../src/db/openDatabase.js';

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { afterEach, describe, expect, it } from 'vitest';
-import { auditCommand } from '../../src/cli/commands/auditCommand.js';
+import { auditCommand } from '../../src/cli/commands/audit.js';
 import { openDatabase } from '../../src/db/openDatabase.js';
 import { BaseError } from '../../src/errors/BaseError.js';
 import { buildYear, DAY, MONTH, T0 } from '../audit/buildLedger.js';

@@ -3,7 +3,7 @@ import { contractStory } from '../../../audit/contractStory.js';
 import { groupedBts } from '../../../audit/formatAmount.js';
 import { formatRows } from '../../../audit/formatRows.js';
 import { BaseError } from '../../../errors/BaseError.js';
-import type { AuditCommandDeps } from '../auditCommand.js';
+import type { AuditCommandDeps } from '../audit.js';
 import { intArg, iso, withDb } from './auditArgs.js';
 import { formatPayouts } from './auditTables.js';
 

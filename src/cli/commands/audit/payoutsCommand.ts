@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { listPayouts, type PayoutFilter } from '../../../audit/listPayouts.js';
 import { railEntries } from '../../../payout/rails/registry.js';
-import type { AuditCommandDeps } from '../auditCommand.js';
+import type { AuditCommandDeps } from '../audit.js';
 import { configFor, outputFormat } from '../shared.js';
 import { type FormatOpts, intArg, oneOf, type TimeOpts, timeFilter, withDb } from './auditArgs.js';
 import { formatPayouts, PAYOUT_PURPOSES, PAYOUT_STATES, RAILS } from './auditTables.js';

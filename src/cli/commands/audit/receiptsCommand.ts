@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { listReceipts, type ReceiptFilter } from '../../../db/receipts.js';
-import type { AuditCommandDeps } from '../auditCommand.js';
+import type { AuditCommandDeps } from '../audit.js';
 import { outputFormat } from '../shared.js';
 import { type FormatOpts, intArg, oneOf, type TimeOpts, timeFilter, withDb } from './auditArgs.js';
 import { formatReceipts, RECEIPT_EVENTS } from './auditTables.js';

@@ -3,7 +3,7 @@ import { groupedBts } from '../../../audit/formatAmount.js';
 import { reconcileDeps } from '../../../audit/reconcileDeps.js';
 import { runReconcile } from '../../../audit/runReconcile.js';
 import { openDatabase } from '../../../db/openDatabase.js';
-import type { AuditCommandDeps } from '../auditCommand.js';
+import type { AuditCommandDeps } from '../audit.js';
 import { configFor } from '../shared.js';
 import { intArg, iso, timeFilter } from './auditArgs.js';
 

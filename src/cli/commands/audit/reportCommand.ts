@@ -8,7 +8,7 @@ import { renderHtmlReport } from '../../../audit/renderHtmlReport.js';
 import { renderReport } from '../../../audit/renderReport.js';
 import { openDatabase } from '../../../db/openDatabase.js';
 import { lastBrokerBalance, lastReceipt, paymentsByMonthAndRail } from '../../../db/reportExtras.js';
-import type { AuditCommandDeps } from '../auditCommand.js';
+import type { AuditCommandDeps } from '../audit.js';
 import { configFor } from '../shared.js';
 import { intArg, usage } from './auditArgs.js';
 import { replayWithConfig } from './replayCommand.js';

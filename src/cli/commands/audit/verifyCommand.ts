@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { auditVerify, formatVerifyResult } from '../../../audit/auditVerify.js';
-import type { AuditCommandDeps } from '../auditCommand.js';
+import type { AuditCommandDeps } from '../audit.js';
 import { configFor } from '../shared.js';
 import { withDb } from './auditArgs.js';
 
