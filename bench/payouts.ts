@@ -181,7 +181,7 @@ async function runRail(
     secrets: {
       brokerActiveWif: new Secret(sims.broker.activeWif),
       brokerMemoWif: new Secret(sims.broker.memoWif),
-      bittrex: sims.accounts.map((a, i) => ({ index: i + 1, apiKey: new Secret(a.apiKey), apiSecret: new Secret(a.apiSecret) })),
+      exchangeKeys: sims.accounts.map((a, i) => ({ account: i + 1, apiKey: new Secret(a.apiKey), apiSecret: new Secret(a.apiSecret) })),
     },
     brokerAccount: { id: sims.broker.id, name: sims.broker.name },
     nowProvider: async () => readCursor(db)?.blockTime ?? chainStart,

@@ -9,7 +9,7 @@ import { Secret } from '../wallet/Secret.js';
 export type PlainSecrets = {
   brokerActiveWif: string;
   brokerMemoWif: string;
-  bittrex: Array<{ index: 1 | 2 | 3; apiKey: string; apiSecret: string }>;
+  exchangeKeys: Array<{ account: number; apiKey: string; apiSecret: string }>;
 };
 
 /** Wraps secrets received in plain form (the forked daemon's start message), before anything else sees them. */
@@ -17,7 +17,7 @@ export function wrapPlainSecrets(plain: PlainSecrets): PayoutSecrets {
   return {
     brokerActiveWif: new Secret(plain.brokerActiveWif),
     brokerMemoWif: new Secret(plain.brokerMemoWif),
-    bittrex: plain.bittrex.map((b) => ({ index: b.index, apiKey: new Secret(b.apiKey), apiSecret: new Secret(b.apiSecret) })),
+    exchangeKeys: plain.exchangeKeys.map((k) => ({ account: k.account, apiKey: new Secret(k.apiKey), apiSecret: new Secret(k.apiSecret) })),
   };
 }
 
@@ -29,6 +29,6 @@ export function revealForHandOver(secrets: PayoutSecrets): PlainSecrets {
   return {
     brokerActiveWif: secrets.brokerActiveWif.reveal(),
     brokerMemoWif: secrets.brokerMemoWif.reveal(),
-    bittrex: secrets.bittrex.map((b) => ({ index: b.index as 1 | 2 | 3, apiKey: b.apiKey.reveal(), apiSecret: b.apiSecret.reveal() })),
+    exchangeKeys: secrets.exchangeKeys.map((k) => ({ account: k.account, apiKey: k.apiKey.reveal(), apiSecret: k.apiSecret.reveal() })),
   };
 }

@@ -7,14 +7,15 @@ import type { RailRegistry } from './rails/registry.js';
 import type { JobRunner } from './workerJobs.js';
 
 /**
- * Keys of the payout engine. They stay in the engine's process: it signs chain txs and Bittrex requests itself,
+ * Keys of the payout engine. They stay in the engine's process: it signs chain txs and exchange requests itself,
  * and its workers receive only signed txs / signed requests. Each stays a {@link Secret} (printing, logging or
  * JSON gives `[REDACTED]`) until the signing or HMAC call that uses it reveals it.
  */
 export type PayoutSecrets = {
   brokerActiveWif: Secret;
   brokerMemoWif: Secret;
-  bittrex: Array<{ index: number; apiKey: Secret; apiSecret: Secret }>;
+  /** API keys of the exchange accounts, by the account number their `rails` entry names. */
+  exchangeKeys: Array<{ account: number; apiKey: Secret; apiSecret: Secret }>;
 };
 
 /** What one rail try achieved, as the round over the rails needs it. */

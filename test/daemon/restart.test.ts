@@ -43,7 +43,7 @@ describe('daemon killed mid catch-up', () => {
       fundingAccounts: [],
       listener: { window: 64 },
     };
-    const secrets = { brokerActiveWif: broker.activeWif, brokerMemoWif: broker.memoWif, bittrex: [] };
+    const secrets = { brokerActiveWif: broker.activeWif, brokerMemoWif: broker.memoWif, exchangeKeys: [] };
 
     let kills = 0;
     const cursorsAtKill: number[] = [];

@@ -131,7 +131,7 @@ describe('disaster recovery: a month-2 backup restored at month 6', () => {
     const secrets = {
       brokerActiveWif: broker.activeWif,
       brokerMemoWif: broker.memoWif,
-      bittrex: accounts.map((a, i) => ({ index: (i + 1) as 1 | 2, apiKey: a.apiKey, apiSecret: a.apiSecret })),
+      exchangeKeys: accounts.map((a, i) => ({ account: i + 1, apiKey: a.apiKey, apiSecret: a.apiSecret })),
     };
     const untilBlock = async (n: number) => {
       for (let t = 0; t < 3_000 && chain.headBlockNumber < n; t++) await wait(50);

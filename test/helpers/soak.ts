@@ -195,7 +195,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
     const secrets = {
       brokerActiveWif: broker.activeWif,
       brokerMemoWif: broker.memoWif,
-      bittrex: accounts.map((a, i) => ({ index: (i + 1) as 1 | 2, apiKey: a.apiKey, apiSecret: a.apiSecret })),
+      exchangeKeys: accounts.map((a, i) => ({ account: i + 1, apiKey: a.apiKey, apiSecret: a.apiSecret })),
     };
 
     const backups = new Map<number, string>();

@@ -25,7 +25,7 @@ describe('secrets through the real logger (src/log.ts createLogger, file destina
     log.info({ secrets, payoutId: 7 }, 'secrets at the top');
     log.info({ ctx: { secrets } }, 'secrets one level down');
     log.warn({ job: { attempt: { rail: { secrets } } } }, 'secrets three levels down');
-    log.info({ list: [{ secrets }, secrets.bittrex] }, 'secrets in arrays');
+    log.info({ list: [{ secrets }, secrets.exchangeKeys] }, 'secrets in arrays');
     // 2. Plain strings under the field names the code uses, at every depth.
     log.info(
       { brokerActiveWif: activeWif, a: { brokerMemoWif: memoWif, b: { activeWif, c: { memoWif, d: { e: { apiSecret: secret1 } } } } } },
@@ -35,7 +35,7 @@ describe('secrets through the real logger (src/log.ts createLogger, file destina
     // 3. Bindings of a child logger.
     log.child({ mod: 'payout', secrets, creds: { apiKey: key1 } }).info('child with secret bindings');
     // 4. Values inside free text: a message, an error message, an error's request config (as HTTP clients attach it).
-    log.info(`revealed by mistake: ${secrets.brokerActiveWif.reveal()} and ${secrets.bittrex[0]?.apiSecret.reveal()}`);
+    log.info(`revealed by mistake: ${secrets.brokerActiveWif.reveal()} and ${secrets.exchangeKeys[0]?.apiSecret.reveal()}`);
     const err = Object.assign(new Error(`request failed, key ${key1}, secret ${secret1}`), {
       config: { headers: { 'Api-Key': key1, Authorization: `Bearer ${secret2}` } },
     });

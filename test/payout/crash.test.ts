@@ -157,7 +157,7 @@ describe('payout engine under SIGKILL (crash test)', () => {
     const secrets = {
       brokerActiveWif: broker.activeWif,
       brokerMemoWif: broker.memoWif,
-      bittrex: accounts.map((a, i) => ({ index: (i + 1) as 1 | 2 | 3, apiKey: a.apiKey, apiSecret: a.apiSecret })),
+      exchangeKeys: accounts.map((a, i) => ({ account: i + 1, apiKey: a.apiKey, apiSecret: a.apiSecret })),
     };
     const inFlight = sendingNow;
 

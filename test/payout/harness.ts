@@ -117,7 +117,7 @@ export async function startHarness(opts: HarnessOptions) {
   const secrets = {
     brokerActiveWif: new Secret(broker.activeWif),
     brokerMemoWif: new Secret(broker.memoWif),
-    bittrex: accounts.map((a, i) => ({ index: i + 1, apiKey: new Secret(a.apiKey), apiSecret: new Secret(a.apiSecret) })),
+    exchangeKeys: accounts.map((a, i) => ({ account: i + 1, apiKey: new Secret(a.apiKey), apiSecret: new Secret(a.apiSecret) })),
   };
   const engine: PayoutEngine = createPayoutEngine({
     db,

@@ -57,7 +57,7 @@ async function recordJob(rail: 'broker' | 'bittrex1'): Promise<{ x: Harness; rec
 
 /** Every secret the engine holds; none may appear in anything a worker receives. */
 function secretsOf(x: Harness): string[] {
-  return [x.secrets.brokerActiveWif, x.secrets.brokerMemoWif, ...x.secrets.bittrex.map((b) => b.apiSecret)].map((s) => s.reveal());
+  return [x.secrets.brokerActiveWif, x.secrets.brokerMemoWif, ...x.secrets.exchangeKeys.map((k) => k.apiSecret)].map((s) => s.reveal());
 }
 
 describe('what a payout worker receives', () => {
@@ -84,7 +84,7 @@ describe('what a payout worker receives', () => {
     expect(rec.attempts).toHaveLength(1);
     expect(rec.attempts[0]).toMatchObject({ payout_id: payoutId, rail: 'bittrex1', state: 'intent', request: rec.job.body });
     const headers = rec.job.headers as Record<string, string> & { 'Api-Timestamp': string };
-    const account = x.secrets.bittrex[0]!;
+    const account = x.secrets.exchangeKeys[0]!;
     const expected = signRequest({
       apiKey: account.apiKey.reveal(),
       apiSecret: account.apiSecret.reveal(),

@@ -56,13 +56,11 @@ export interface Rail {
   checkForeign?(o: { caughtUp: boolean; now?: number }): Promise<{ listed: boolean; halted: boolean; adopted: number; deferred: number }>;
 }
 
-export type ExchangeAccount = {
-  account: number;
-  /** The chain account the exchange credits deposits to. */
-  depositAccount: string;
-  /** The memo that credits a deposit to this exchange account. */
-  depositMemo: string;
-};
+/**
+ * An exchange account managers move funds between and the broker. Only its number: where its deposits go and with which
+ * memo is read from config alone (src/config/exchangeAccounts.ts), so rail and ledger never hold two readings.
+ */
+export type ExchangeAccount = { account: number };
 
 export type CycleInfo = {
   /** Last irreversible block time, ms: "now" for due payments and processed times. */

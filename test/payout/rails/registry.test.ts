@@ -34,8 +34,32 @@ describe('rails from config: a registry of kinds, instances by entry', () => {
     expect(entries.map((e) => e.name)).toEqual(['bittrex2', 'broker', 'bittrex1', 'bittrex3']);
     expect(new Set(entries.filter((e) => e.name !== 'broker').map((e) => e.kind))).toHaveProperty('size', 1);
     // the kind's defaults fill what an entry leaves out
-    expect(entries[0]!.entry).toMatchObject({ baseUrl: 'http://127.0.0.1:8091/v3', depositAccount: 'bittrex-deposit', timeoutMs: 10_000 });
+    expect(entries[0]!.entry).toMatchObject({ baseUrl: 'http://127.0.0.1:8091/v3', timeoutMs: 10_000 });
     expect(entries[2]!.entry).toMatchObject({ baseUrl: 'https://api.bittrex.com/v3' });
+  });
+
+  it("reads an exchange account's deposit facts once, from config: its own depositAccount, else the shared one", () => {
+    const config = parse({
+      bittrex: { depositAccount: 'desk-deposit' },
+      rails: [
+        { kind: 'broker' },
+        { kind: 'bittrex', account: 1, depositMemo: 'm1' },
+        { kind: 'bittrex', account: 2, depositMemo: 'm2', depositAccount: 'other-deposit' },
+      ],
+    });
+    expect(exchangeAccounts(config)).toEqual([
+      { account: 1, depositMemo: 'm1', depositAccount: 'desk-deposit' },
+      { account: 2, depositMemo: 'm2', depositAccount: 'other-deposit' },
+    ]);
+    // the rail holds only the number; it has no second reading of where deposits go
+    expect(railEntries(config).map((e) => (e.entry as { depositAccount?: string }).depositAccount)).toEqual([
+      undefined,
+      undefined,
+      'other-deposit',
+    ]);
+    expect(exchangeAccounts(parse({ rails: [{ kind: 'bittrex', account: 1, depositMemo: 'm' }] }))[0]!.depositAccount).toBe(
+      'bittrex-deposit',
+    );
   });
 
   it('reads the older shorthand (payout.rails + bittrex.accounts) as the same rails', () => {

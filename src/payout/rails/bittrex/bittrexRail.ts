@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { exchangeAccountFields } from '../../../config/exchangeAccounts.js';
 import {
   attemptEnded,
   attemptRetryLater,
@@ -25,16 +26,10 @@ export const bittrexRailName = (account: number) => `bittrex${account}`;
 const entrySchema = z
   .object({
     kind: z.literal('bittrex'),
-    /** The account's number: its API key in the keystore, and the number admin instructions name. */
-    account: z.number().int().min(1).max(3),
-    /** The memo that credits a deposit from the broker to this account (a move broker → exchange). */
-    depositMemo: z.string().min(1),
+    // account (1-3: the keystore's slots), depositMemo, depositAccount: read by the ledger from config alone.
+    ...exchangeAccountFields,
+    account: exchangeAccountFields.account.max(3),
     baseUrl: z.url().default('http://127.0.0.1:8091/v3'),
-    /** The chain account the exchange credits deposits to and withdraws from. */
-    depositAccount: z
-      .string()
-      .regex(/^[a-z][a-z0-9.-]{1,62}$/)
-      .default('bittrex-deposit'),
     timeoutMs: z.number().int().positive().default(10_000),
   })
   .strict();
@@ -52,7 +47,7 @@ export const bittrexRailKind: RailKind<BittrexEntry> = {
   labelOf: (entry) => `Bittrex account ${entry.account}`,
   create: (entry, deps) => createBittrexRail(entry, deps),
   async preflight(entry, secrets) {
-    const creds = secrets.bittrex.find((b) => b.index === entry.account);
+    const creds = secrets.exchangeKeys.find((k) => k.account === entry.account);
     if (!creds)
       throw new BaseError('AUTH_FAILED', `Bittrex account ${entry.account} is configured but the keystore has no API key for it.`);
     const client = createBittrexClient({
@@ -86,7 +81,7 @@ export function createBittrexRail(entry: BittrexEntry, deps: RailDeps): Rail {
   const { db, logger } = deps;
   const index = entry.account;
   const rail = bittrexRailName(index);
-  const secret = deps.secrets.bittrex.find((b) => b.index === index);
+  const secret = deps.secrets.exchangeKeys.find((k) => k.account === index);
   if (!secret) throw new BaseError('AUTH_FAILED', `Bittrex account ${index} is configured but the keystore has no API key for it.`);
   const client: BittrexClient = createBittrexClient({
     baseUrl: entry.baseUrl,
@@ -278,7 +273,7 @@ export function createBittrexRail(entry: BittrexEntry, deps: RailDeps): Rail {
     name: rail,
     kind: 'bittrex',
     label: bittrexRailKind.labelOf(entry),
-    exchange: { account: index, depositAccount: entry.depositAccount, depositMemo: entry.depositMemo },
+    exchange: { account: index },
     usable: () => !halted,
     beginCycle(c) {
       libNow = c.libNow;
