@@ -49,3 +49,11 @@ export function listPayouts(db: Database, filter: PayoutFilter = {}): ListedPayo
     ORDER BY p.id ${filter.limit !== undefined ? 'LIMIT @limit' : ''}`;
   return db.prepare(sql).all(params) as ListedPayout[];
 }
+
+/** Every rail name payment rows carry (a rail an earlier configuration had included), sorted. */
+export function railNamesInRows(db: Database): string[] {
+  const rows = db
+    .prepare(`SELECT rail FROM payouts WHERE rail IS NOT NULL UNION SELECT rail FROM payout_attempts ORDER BY rail`)
+    .all() as Array<{ rail: string }>;
+  return rows.map((r) => r.rail);
+}

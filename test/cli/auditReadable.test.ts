@@ -140,7 +140,8 @@ describe('audit output a person can read', () => {
     expect(await usage('payouts', '--state', 'done')).toContain(
       '--state must be one of pending, sending, unknown, submitted, paid, failed',
     );
-    expect(await usage('payouts', '--rail', 'bittrex9')).toContain('--rail must be one of broker, bittrex1, bittrex2, bittrex3');
+    // the rails the config names and the rows carry (this desk only ever had broker and bittrex1), not a fixed list
+    expect(await usage('payouts', '--rail', 'bittrex9')).toContain('--rail must be one of broker, bittrex1, not "bittrex9"');
     expect(await usage('receipts', '--event', 'transfer')).toMatch(/--event must be one of admin_expired, .*transfer_in.*, not "transfer"/);
   });
 

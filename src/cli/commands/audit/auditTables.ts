@@ -19,7 +19,6 @@ export const PAYOUT_PURPOSES = [
   'broker_to_bittrex',
 ] as const;
 export const PAYOUT_STATES = ['pending', 'sending', 'unknown', 'submitted', 'paid', 'failed'] as const;
-export const RAILS = ['broker', 'bittrex1', 'bittrex2', 'bittrex3'] as const;
 export const RECEIPT_EVENTS = [
   'admin_expired',
   'admin_queued',
