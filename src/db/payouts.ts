@@ -4,17 +4,21 @@ import { BaseError } from '../errors/BaseError.js';
 import { adoptChainPayment } from './adoptPayment.js';
 import { unclaimedTransfersWithRef } from './chainTransfersOut.js';
 
-export type PayoutPurpose =
-  | 'contract_receipt'
-  | 'interest'
-  | 'principal'
-  | 'stop'
-  | 'refund'
-  | 'support_notice'
-  | 'bittrex_to_broker'
-  | 'broker_to_bittrex';
+/** What a payment is for. The two treasury moves keep the original bot's memo names (RULES.md "Admin actions"). */
+export const PAYOUT_PURPOSES = [
+  'contract_receipt',
+  'interest',
+  'principal',
+  'stop',
+  'refund',
+  'support_notice',
+  'bittrex_to_broker',
+  'broker_to_bittrex',
+] as const;
+export type PayoutPurpose = (typeof PAYOUT_PURPOSES)[number];
 
-export type PayoutState = 'pending' | 'sending' | 'unknown' | 'submitted' | 'paid' | 'failed';
+export const PAYOUT_STATES = ['pending', 'sending', 'unknown', 'submitted', 'paid', 'failed'] as const;
+export type PayoutState = (typeof PAYOUT_STATES)[number];
 
 export type NewPayout = {
   /**
@@ -60,17 +64,8 @@ export type PayoutRow = {
   paid_at: number | null;
 };
 
-const PURPOSES: ReadonlySet<string> = new Set<PayoutPurpose>([
-  'contract_receipt',
-  'interest',
-  'principal',
-  'stop',
-  'refund',
-  'support_notice',
-  'bittrex_to_broker',
-  'broker_to_bittrex',
-]);
-const STATES: ReadonlySet<string> = new Set<PayoutState>(['pending', 'sending', 'unknown', 'submitted', 'paid', 'failed']);
+const PURPOSES: ReadonlySet<string> = new Set(PAYOUT_PURPOSES);
+const STATES: ReadonlySet<string> = new Set(PAYOUT_STATES);
 
 /**
  * A payouts row as SQLite returns it, read once here into a {@link PayoutRow}: a row the schema would not allow (an

@@ -8,17 +8,7 @@ import { formatBts } from '../../../domain/money.js';
 import { iso } from './auditArgs.js';
 
 /** Filter values: anything else is a usage error that lists these. */
-export const PAYOUT_PURPOSES = [
-  'contract_receipt',
-  'interest',
-  'principal',
-  'stop',
-  'refund',
-  'support_notice',
-  'bittrex_to_broker',
-  'broker_to_bittrex',
-] as const;
-export const PAYOUT_STATES = ['pending', 'sending', 'unknown', 'submitted', 'paid', 'failed'] as const;
+export { PAYOUT_PURPOSES, PAYOUT_STATES } from '../../../db/payouts.js';
 export const RECEIPT_EVENTS = [
   'admin_expired',
   'admin_queued',
