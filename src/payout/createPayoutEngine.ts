@@ -27,7 +27,7 @@ export type PayoutEngineOptions = {
   logger?: Logger;
   /** Worker script to fork. @default dist/payout/worker.bundle.cjs (built by `npm run build`) */
   workerPath?: string;
-  /** Interval of the foreign-withdrawal check on the Bittrex accounts; 0 = every cycle. @default 600_000 */
+  /** Interval of the foreign-withdrawal check on the exchange rails; 0 = every cycle. @default 600_000 */
   foreignCheckMs?: number;
   /** Chain tx expiration after chain time, seconds (1..86400). @default 120 */
   txExpiresInSec?: number;
@@ -40,7 +40,7 @@ export type PayoutEngineOptions = {
   readiness?: () => Readiness;
   /** Called once per cycle in which the gate is open (payments go): e.g. to receipt the end of a recovery. */
   onReady?: () => void;
-  /** The rail kinds `config.rails` may name. @default RAIL_KINDS (broker, bittrex) */
+  /** The rail kinds `config.rails` may name. @default RAIL_KINDS */
   railKinds?: ReadonlyMap<string, RailKind>;
 };
 

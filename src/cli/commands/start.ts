@@ -55,7 +55,7 @@ async function runStart(opts: StartOpts, cmd: Command): Promise<void> {
 
   // 3. Every check before the database is opened or created: a failure writes nothing.
   const logger = createLogger({ level: config.logLevel });
-  process.stderr.write('Checking the node, the broker keys and the Bittrex accounts…\n');
+  process.stderr.write('Checking the node, the broker keys and the exchange accounts…\n');
   await preflightChecks(config, secrets);
 
   // 4. Run. Signals are handled from here on, so one arriving while the daemon starts still stops it cleanly.
