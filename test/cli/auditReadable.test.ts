@@ -14,9 +14,11 @@ afterEach(() => {
 });
 
 /** The audit commands in-process over buildYear's database (read-only), output captured. */
-function auditor() {
+function auditor(more: (l: ReturnType<typeof buildYear>) => void = () => {}) {
   const dir = tempDir();
-  buildYear(dir).db.close();
+  const l = buildYear(dir);
+  more(l);
+  l.db.close();
   const db = join(dir, 'audit.sqlite');
   const cfg = join(dir, 'cfg.json');
   writeFileSync(cfg, JSON.stringify({ db, broker: 'broker', managers: ['boss'] }));
@@ -163,5 +165,21 @@ describe('audit output a person can read', () => {
     expect(then.interestPaid.reduce((s, m) => s + m.rows, 0)).toBe(3);
     const now = JSON.parse(await a.run('report', '--json')) as typeof then;
     expect(now.openContracts.map((c) => [c.months, c.amountBts])).toEqual([[6, 100_000]]);
+  });
+
+  it('report --at T shows the loans per manager as of T, each from its block time, though loans were made after T', async () => {
+    const a = auditor((l) => {
+      l.block(T0 + 4 * MONTH, [{ from: 'boss', bts: 2_000, memo: '{"type":"loan_to_broker"}' }]);
+    });
+    const loansAt = async (t: number) =>
+      (JSON.parse(await a.run('report', '--json', '--at', String(t))) as { loans: Array<{ manager: string; loans: number; sats: string }> })
+        .loans;
+    // buildYear's loan is in the block at T0 + 1 day; the second one at T0 + 4 months (both rows written long after).
+    expect(await loansAt(T0 + DAY / 2)).toEqual([]);
+    expect(await loansAt(T0 + 2 * DAY)).toEqual([{ manager: 'boss', loans: 1, sats: String(5_000n * 100_000n) }]);
+    expect(await loansAt(T0 + 5 * MONTH)).toEqual([{ manager: 'boss', loans: 2, sats: String(7_000n * 100_000n) }]);
+    // The text report says the same.
+    const text = await a.run('report', '--at', String(T0 + 2 * DAY));
+    expect(text).toMatch(/Loans per manager\n(.*\n){2}│ boss +│ 1 +│ 5,000 +│\n└/);
   });
 });
