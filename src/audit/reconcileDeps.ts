@@ -12,7 +12,14 @@ import type { RunReconcileOptions } from './runReconcile.js';
 /** The node calls `audit reconcile` makes. */
 export type ReconcileNode = Pick<
   NodeClient,
-  'getAccountHistory' | 'getBlock' | 'getAccountByName' | 'getAccounts' | 'getDynamicGlobalProperties' | 'hasHistoryApi' | 'close'
+  | 'getAccountHistory'
+  | 'getBlock'
+  | 'getAccountByName'
+  | 'getAccounts'
+  | 'getAssets'
+  | 'getDynamicGlobalProperties'
+  | 'hasHistoryApi'
+  | 'close'
 >;
 
 /** Factories for the outside systems; each defaults to the real one, tests inject simulator-backed ones. */
@@ -67,7 +74,7 @@ export async function reconcileDeps(deps: ReconcileDeps, config: Config, options
   try {
     let chain: ReconcileSides['chain'];
     if (options.chain) {
-      node = (deps.connectChain ?? defaultChain)(config);
+      node = connectAuditChain(deps, config);
       const broker = await node.getAccountByName(config.broker);
       if (!broker) throw new BaseError('USAGE', `The broker account ${config.broker} does not exist on the chain the node serves.`);
       let blocks: { from: number; to: number } | undefined;
@@ -123,6 +130,11 @@ export async function reconcileDeps(deps: ReconcileDeps, config: Config, options
     await close();
     throw err;
   }
+}
+
+/** The node the audit commands read, as the deps say (default: the config's nodes, chain id checked when set). */
+export function connectAuditChain(deps: ReconcileDeps, config: Config): ReconcileNode {
+  return deps.connectChain ? deps.connectChain(config) : defaultChain(config);
 }
 
 function defaultChain(config: Config): ReconcileNode {

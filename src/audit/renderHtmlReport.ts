@@ -1,6 +1,6 @@
 import type { AuditVerifyResult } from './auditVerify.js';
 import type { AuditReport } from './buildReport.js';
-import { btsText } from './formatAmount.js';
+import { type AssetInfo, assetText, btsText } from './formatAmount.js';
 import { liabilitiesChart } from './liabilitiesChart.js';
 import type { ReplayResult } from './replay/runReplay.js';
 
@@ -15,6 +15,8 @@ export type HtmlReportInput = {
   /** Funds available (broker, from the last balances receipt), satoshis. */
   funds: { sats: string; at: number; label: string } | null;
   generatedAt: number;
+  /** Symbol and precision of the unsupported deposits' assets (from the chain); absent or null: "(precision unknown)". */
+  assets?: ReadonlyMap<string, AssetInfo | null>;
 };
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -101,8 +103,13 @@ export function renderHtmlReport(i: HtmlReportInput): string {
     `<h2>Unsupported-asset deposits (kept, for the manager)</h2>`,
     table(
       'unsupported',
-      ['op', 'from', 'amount (raw units of the asset)', 'asset', 'time (UTC)'],
-      r.unsupportedDeposits.map((d) => [`${d.block}:${d.trx}:${d.op}`, d.from, d.amountSats, d.assetId, iso(d.time)]),
+      ['op', 'from', 'amount', 'time (UTC)'],
+      r.unsupportedDeposits.map((d) => [
+        `${d.block}:${d.trx}:${d.op}`,
+        d.from,
+        assetText(d.amountSats, d.assetId, i.assets?.get(d.assetId)),
+        iso(d.time),
+      ]),
     ),
     `<h2>Loans per manager</h2>`,
     table(

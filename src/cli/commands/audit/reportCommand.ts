@@ -2,10 +2,14 @@ import { writeFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { auditVerify } from '../../../audit/auditVerify.js';
 import { buildReport } from '../../../audit/buildReport.js';
+import type { AssetInfo } from '../../../audit/formatAmount.js';
 import { parseTimeArg } from '../../../audit/formatRows.js';
 import { liabilitiesSvg } from '../../../audit/liabilitiesSvg.js';
+import { connectAuditChain, type ReconcileNode } from '../../../audit/reconcileDeps.js';
 import { renderHtmlReport } from '../../../audit/renderHtmlReport.js';
 import { renderReport } from '../../../audit/renderReport.js';
+import { resolveAssets } from '../../../audit/resolveAssets.js';
+import type { Config } from '../../../config/index.js';
 import { openDatabase } from '../../../db/openDatabase.js';
 import { lastBrokerBalance, lastReceipt, paymentsByMonthAndRail } from '../../../db/reportExtras.js';
 import type { AuditCommandDeps } from '../audit.js';
@@ -44,7 +48,16 @@ export function reportCommand(deps: AuditCommandDeps, write: (text: string) => v
         const db = openDatabase(config.db, { readonly: true });
         try {
           const report = buildReport(db, { months: intArg(opts.months, '--months'), ...(at === undefined ? {} : { now: at }) });
-          write(opts.json ? `${JSON.stringify(report)}\n` : renderReport(report));
+          // Deposits of other assets are shown in their own units: symbol and precision from the chain, when it answers.
+          const assets =
+            opts.json && !opts.html
+              ? new Map()
+              : await assetsOf(
+                  deps,
+                  config,
+                  report.unsupportedDeposits.map((d) => d.assetId),
+                );
+          write(opts.json ? `${JSON.stringify(report)}\n` : renderReport(report, assets));
           if (opts.chart) {
             writeFileSync(opts.chart, liabilitiesSvg(report.liabilities));
             if (!opts.json) write(`chart written to ${opts.chart}\n`);
@@ -76,6 +89,7 @@ export function reportCommand(deps: AuditCommandDeps, write: (text: string) => v
                 lastReceipt: lastReceipt(db),
                 funds: balance ? { ...balance, label: 'broker, last balances receipt' } : null,
                 generatedAt: Date.now(),
+                assets,
               }),
             );
             if (!opts.json) write(`HTML report written to ${opts.html}\n`);
@@ -85,4 +99,20 @@ export function reportCommand(deps: AuditCommandDeps, write: (text: string) => v
         }
       },
     );
+}
+
+/** Symbol and precision of each asset id from the node; none (shown as "precision unknown") when it cannot be reached. */
+async function assetsOf(deps: AuditCommandDeps, config: Config, ids: string[]): Promise<Map<string, AssetInfo | null>> {
+  if (ids.length === 0) return new Map();
+  let node: ReconcileNode | null = null;
+  try {
+    node = connectAuditChain(deps, config);
+  } catch {
+    node = null;
+  }
+  try {
+    return await resolveAssets(node, ids, config.listener.callTimeoutMs);
+  } finally {
+    await node?.close().catch(() => undefined);
+  }
 }
