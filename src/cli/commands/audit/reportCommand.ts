@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { auditVerify } from '../../../audit/auditVerify.js';
 import { buildReport } from '../../../audit/buildReport.js';
+import { exchangeFunds } from '../../../audit/exchangeFunds.js';
 import type { AssetInfo } from '../../../audit/formatAmount.js';
 import { parseTimeArg } from '../../../audit/formatRows.js';
 import { liabilitiesSvg } from '../../../audit/liabilitiesSvg.js';
@@ -26,8 +27,9 @@ export function reportCommand(deps: AuditCommandDeps, write: (text: string) => v
     .option('--chart <file.svg>', 'also write an SVG chart of liabilities over time')
     .option('--html <file>', 'also write the report as one self-contained HTML file (inline CSS and SVG), with verify results')
     .option('--replay', 'with --html: run `audit replay` (reads the chain and, unless --skip-bittrex, Bittrex) and include its result')
-    .option('--skip-bittrex', 'with --replay: do not read Bittrex')
-    .option('--password-file <file>', 'with --replay: the keystore password file')
+    .option('--skip-bittrex', 'with --html: do not read the exchange accounts (their balances, and with --replay their withdrawals)')
+    .option('--keystore <file>', 'with --html: keystore holding the exchange API keys (default: config "keystore")')
+    .option('--password-file <file>', 'with --html: the keystore password file (else a masked prompt)')
     .option('--json', 'one JSON document')
     .action(
       async (
@@ -38,6 +40,7 @@ export function reportCommand(deps: AuditCommandDeps, write: (text: string) => v
           html?: string;
           replay?: boolean;
           skipBittrex?: boolean;
+          keystore?: string;
           passwordFile?: string;
           json?: boolean;
         },
@@ -71,6 +74,7 @@ export function reportCommand(deps: AuditCommandDeps, write: (text: string) => v
                     db,
                     {
                       ...(opts.skipBittrex ? { skipBittrex: true } : {}),
+                      ...(opts.keystore ? { keystore: opts.keystore } : {}),
                       ...(opts.passwordFile ? { passwordFile: opts.passwordFile } : {}),
                     },
                     report.now,
@@ -78,6 +82,16 @@ export function reportCommand(deps: AuditCommandDeps, write: (text: string) => v
                 ).result
               : null;
             const balance = lastBrokerBalance(db);
+            const exchanges = await exchangeFunds(deps, config, {
+              // An exchange tells only what it holds now: not shown as the funds of a past date.
+              ...(opts.skipBittrex
+                ? { skip: '--skip-bittrex' }
+                : at !== undefined
+                  ? { skip: 'balances are known only now, not at --at' }
+                  : {}),
+              keystore: opts.keystore ?? config.keystore,
+              ...(opts.passwordFile ? { passwordFile: opts.passwordFile } : {}),
+            });
             writeFileSync(
               opts.html,
               renderHtmlReport({
@@ -87,7 +101,8 @@ export function reportCommand(deps: AuditCommandDeps, write: (text: string) => v
                 ...(replay ? {} : { replayNote: 'run with --replay to include it' }),
                 payments: paymentsByMonthAndRail(db, at ?? Number.MAX_SAFE_INTEGER),
                 lastReceipt: lastReceipt(db),
-                funds: balance ? { ...balance, label: 'broker, last balances receipt' } : null,
+                funds: balance ? { ...balance, label: 'last balances receipt' } : null,
+                exchanges,
                 generatedAt: Date.now(),
                 assets,
               }),
