@@ -128,8 +128,8 @@ export function buildReport(db: Database, options: BuildReportOptions = {}): Aud
       totalSats: (BigInt(r.amountBts) * BigInt(r.contracts) * SATS_PER_BTS).toString(),
     }));
 
-    // 4. loans per manager
-    const loans = loansPerManager(db).map((r) => ({ manager: r.manager, loans: Number(r.loans), sats: r.sats.toString() }));
+    // 4. loans per manager, as of now (each from its block's time)
+    const loans = loansPerManager(db, now).map((r) => ({ manager: r.manager, loans: Number(r.loans), sats: r.sats.toString() }));
 
     // 5. deposits of other assets (kept, listed for the manager) and refunds of invalid transfers
     const unsupportedDeposits = unsupportedDepositsUntil(db, now).map((r) => {

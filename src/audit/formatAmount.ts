@@ -15,3 +15,21 @@ export function groupedBts(sats: bigint | string | number): string {
 
 /** {@link groupedBts} with the unit. */
 export const btsText = (sats: bigint | string | number): string => `${groupedBts(sats)} BTS`;
+
+/** An asset as the chain describes it (`get_assets`): what its integer amounts mean. */
+export type AssetInfo = { symbol: string; precision: number };
+
+/**
+ * An amount of any asset for people: its integer units shown with the asset's precision and symbol ("12.5 USD"),
+ * thousands grouped; exact (string arithmetic). Without the asset's facts, the raw units, the id and "(precision
+ * unknown)", so nothing is guessed.
+ */
+export function assetText(units: bigint | string, assetId: string, asset: AssetInfo | null | undefined): string {
+  const raw = BigInt(units);
+  if (!asset) return `${raw} of ${assetId} (precision unknown)`;
+  const neg = raw < 0n;
+  const digits = (neg ? -raw : raw).toString().padStart(asset.precision + 1, '0');
+  const whole = digits.slice(0, digits.length - asset.precision).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  const frac = digits.slice(digits.length - asset.precision).replace(/0+$/, '');
+  return `${neg ? '-' : ''}${whole}${frac ? `.${frac}` : ''} ${asset.symbol}`;
+}

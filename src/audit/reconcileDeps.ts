@@ -1,35 +1,49 @@
 import type { NodeClient } from '../chain/nodeClient/index.js';
 import { createNodeClient } from '../chain/nodeClient/index.js';
 import type { Config } from '../config/index.js';
-import { BaseError } from '../errors/BaseError.js';
-import type { WithdrawalLister } from '../exchange/bittrex/findWithdrawalByClientId.js';
-import { createBittrexClient } from '../exchange/bittrex/index.js';
-import { railEntries } from '../payout/rails/registry.js';
-import { openKeystore } from '../wallet/openKeystore.js';
-import { promptPassword } from '../wallet/promptPassword.js';
-import { readPasswordFile } from '../wallet/readPasswordFile.js';
+import { BaseError, isError } from '../errors/BaseError.js';
+import type { RailLedger } from '../payout/rails/Rail.js';
+import { createRailLedgers, railEntries } from '../payout/rails/registry.js';
+import type { Payload } from '../wallet/keystoreFormat.js';
+import type { Secret } from '../wallet/Secret.js';
+import { unlockKeystore } from '../wallet/unlockKeystore.js';
 import type { RunReconcileOptions } from './runReconcile.js';
 
 /** The node calls `audit reconcile` makes. */
 export type ReconcileNode = Pick<
   NodeClient,
-  'getAccountHistory' | 'getBlock' | 'getAccountByName' | 'getAccounts' | 'getDynamicGlobalProperties' | 'hasHistoryApi' | 'close'
+  | 'getAccountHistory'
+  | 'getBlock'
+  | 'getAccountByName'
+  | 'getAccounts'
+  | 'getAssets'
+  | 'getDynamicGlobalProperties'
+  | 'hasHistoryApi'
+  | 'close'
 >;
 
-/** Factories for the outside systems; each defaults to the real client, tests inject simulator-backed ones. */
+/** Factories for the outside systems; each defaults to the real one, tests inject simulator-backed ones. */
 export type ReconcileDeps = {
   /** @default createNodeClient over config.nodes (chain id checked when configured) */
   connectChain?: (config: Config) => ReconcileNode;
   /**
-   * Bittrex withdrawal listers by rail ('bittrex1'…).
-   * @default one v3 client per account in the keystore (password from the file, else a masked prompt)
+   * The keystore, unlocked: the exchange rails' API keys and the broker's memo key.
+   * @default unlockKeystore (password from the file, else a masked prompt; a password in argv or env is refused)
    */
-  openExchanges?: (config: Config, keystore: { path: string; passwordFile?: string }) => Promise<Map<string, WithdrawalLister>>;
+  unlockKeystore?: (keystore: { path: string; passwordFile?: string }) => Promise<Payload>;
 };
 
 export type ReconcileSidesOptions = {
   chain: boolean;
+  /** Read the exchange rails' withdrawals (through the rail registry). */
   bittrex: boolean;
+  /** Also hand back the broker's memo key (replay decrypts the memos of transfers the daemon never processed). */
+  memoKey?: boolean;
+  /**
+   * A keystore that is not there is said in `notes` and the sides that need it are not read, instead of an error
+   * (replay then names what it could not classify).
+   */
+  keystoreOptional?: boolean;
   fromBlock?: number;
   toBlock?: number;
   keystore: string;
@@ -38,7 +52,10 @@ export type ReconcileSidesOptions = {
 
 export type ReconcileSides = {
   chain?: NonNullable<RunReconcileOptions['chain']>;
-  exchanges: Map<string, WithdrawalLister>;
+  /** The exchange rails' ledgers by rail name, from the registry. */
+  exchanges: Map<string, RailLedger>;
+  /** The broker's memo key, when asked for and the keystore was opened. */
+  memoWif?: Secret;
   /** Rails not checked, with why. */
   notChecked: string[];
   /** How a side was read, when it is worth saying (a block scan for lack of a history api). */
@@ -57,7 +74,7 @@ export async function reconcileDeps(deps: ReconcileDeps, config: Config, options
   try {
     let chain: ReconcileSides['chain'];
     if (options.chain) {
-      node = (deps.connectChain ?? defaultChain)(config);
+      node = connectAuditChain(deps, config);
       const broker = await node.getAccountByName(config.broker);
       if (!broker) throw new BaseError('USAGE', `The broker account ${config.broker} does not exist on the chain the node serves.`);
       let blocks: { from: number; to: number } | undefined;
@@ -72,25 +89,52 @@ export async function reconcileDeps(deps: ReconcileDeps, config: Config, options
       }
       chain = { node, brokerId: broker.id, ...(blocks ? { blocks } : {}) };
     } else notChecked.push('broker (chain): --skip-chain');
-    let exchanges = new Map<string, WithdrawalLister>();
-    if (options.bittrex && config.bittrex.accounts.length === 0) notChecked.push('bittrex: no account configured');
-    else if (options.bittrex) {
+    const exchanges = new Map<string, RailLedger>();
+    let memoWif: Secret | undefined;
+    const withLedger = railEntries(config).filter((r) => r.kind.ledger !== undefined);
+    if (options.bittrex && withLedger.length === 0) notChecked.push('bittrex: no account configured');
+    else if (!options.bittrex) notChecked.push('bittrex: --skip-bittrex');
+    // The older shorthand may name an account it does not configure: no payment uses it, and it is not checked either.
+    for (const name of options.bittrex ? (config.payout.rails ?? []) : []) {
+      if (!railEntries(config).some((r) => r.name === name))
+        notChecked.push(`${name}: listed in payout.rails but not configured in bittrex.accounts`);
+    }
+    const wantRails = options.bittrex && withLedger.length > 0;
+    if (wantRails || options.memoKey) {
       const keystore = { path: options.keystore, ...(options.passwordFile ? { passwordFile: options.passwordFile } : {}) };
-      exchanges = await (deps.openExchanges ?? defaultExchanges)(config, keystore);
-      for (const { name, kind } of railEntries(config)) {
-        if (kind.kind !== 'broker' && !exchanges.has(name)) notChecked.push(`${name}: no API key in the keystore`);
+      let payload: Payload | undefined;
+      try {
+        payload = await (deps.unlockKeystore ?? defaultUnlock)(keystore);
+      } catch (err) {
+        if (!(options.keystoreOptional && isError(err, 'KEYSTORE_NOT_FOUND'))) throw err;
+        notes.push(`no keystore at ${options.keystore}: the exchange accounts and the memos on chain were not read`);
+        for (const { name } of wantRails ? withLedger : []) notChecked.push(`${name}: no keystore`);
       }
-      // The older shorthand may name an account it does not configure: no payment uses it, and it is not checked either.
-      for (const name of config.payout.rails ?? []) {
-        if (!railEntries(config).some((r) => r.name === name))
-          notChecked.push(`${name}: listed in payout.rails but not configured in bittrex.accounts`);
+      if (payload) {
+        if (options.memoKey) memoWif = payload.broker.memoWif;
+        if (wantRails) {
+          // Only the rails the keystore holds keys for: one without is said, not an error (the others are still read).
+          const secrets = {
+            brokerActiveWif: payload.broker.activeWif,
+            brokerMemoWif: payload.broker.memoWif,
+            bittrex: payload.bittrex.map((b) => ({ index: b.index, apiKey: b.apiKey, apiSecret: b.apiSecret })),
+          };
+          const built = createRailLedgers(config, secrets);
+          for (const l of built.ledgers) exchanges.set(l.name, l);
+          for (const r of built.refused) notChecked.push(`${r.name}: no API key in the keystore`);
+        }
       }
-    } else notChecked.push('bittrex: --skip-bittrex');
-    return { ...(chain ? { chain } : {}), exchanges, notChecked, notes, close };
+    }
+    return { ...(chain ? { chain } : {}), exchanges, ...(memoWif ? { memoWif } : {}), notChecked, notes, close };
   } catch (err) {
     await close();
     throw err;
   }
+}
+
+/** The node the audit commands read, as the deps say (default: the config's nodes, chain id checked when set). */
+export function connectAuditChain(deps: ReconcileDeps, config: Config): ReconcileNode {
+  return deps.connectChain ? deps.connectChain(config) : defaultChain(config);
 }
 
 function defaultChain(config: Config): ReconcileNode {
@@ -101,20 +145,6 @@ function defaultChain(config: Config): ReconcileNode {
   });
 }
 
-async function defaultExchanges(config: Config, keystore: { path: string; passwordFile?: string }): Promise<Map<string, WithdrawalLister>> {
-  const password = keystore.passwordFile
-    ? await readPasswordFile(keystore.passwordFile)
-    : await promptPassword({ message: 'Keystore password', context: { output: process.stderr } });
-  const payload = await openKeystore(keystore.path, password);
-  return new Map(
-    payload.bittrex.map((b) => [
-      `bittrex${b.index}`,
-      createBittrexClient({
-        baseUrl: config.bittrex.baseUrl,
-        apiKey: b.apiKey,
-        apiSecret: b.apiSecret,
-        timeoutMs: config.bittrex.timeoutMs,
-      }),
-    ]),
-  );
+function defaultUnlock(keystore: { path: string; passwordFile?: string }): Promise<Payload> {
+  return unlockKeystore({ keystorePath: keystore.path, passwordFile: keystore.passwordFile, nothingDone: 'nothing was read' });
 }

@@ -4,6 +4,7 @@
  */
 
 import type { LedgerAttempt, LedgerPayout } from '../db/reconcileLedger.js';
+import type { RailWithdrawal } from '../payout/rails/Rail.js';
 
 // A payment intent and its tries, as the comparison needs them (read by db/reconcileLedger.ts).
 export type { LedgerAttempt, LedgerPayout };
@@ -21,23 +22,8 @@ export type ChainTransferOut = {
   blockTime?: number;
 };
 
-/** A withdrawal in one Bittrex account's history. */
-export type ExchangeWithdrawal = {
-  /** 'bittrex1' … 'bittrex3'. */
-  rail: string;
-  id: string;
-  clientWithdrawalId: string | null;
-  /** Amount withdrawn from the account, fee included. */
-  quantitySats: bigint;
-  /** The exchange's fee; the recipient receives quantity − txCost (the payout engine requests amount + fee). */
-  txCostSats: bigint;
-  cryptoAddress: string;
-  status: string;
-  /** The chain transfer Bittrex made for it, once known (the engine records it as the payout's external id). */
-  txId?: string | null;
-  /** Completed (else created) time, ms, when known. */
-  time?: number;
-};
+/** A withdrawal as the exchange rail's ledger lists it (payout/rails/Rail.ts). */
+export type ExchangeWithdrawal = RailWithdrawal;
 
 export type ReconcileIssueKind =
   /** Money left on chain / the exchange and no payout or attempt explains it. */

@@ -1,6 +1,7 @@
 import type { AuditVerifyResult } from './auditVerify.js';
 import type { AuditReport } from './buildReport.js';
-import { btsText } from './formatAmount.js';
+import type { ExchangeFunds } from './exchangeFunds.js';
+import { type AssetInfo, assetText, btsText } from './formatAmount.js';
 import { liabilitiesChart } from './liabilitiesChart.js';
 import type { ReplayResult } from './replay/runReplay.js';
 
@@ -14,7 +15,11 @@ export type HtmlReportInput = {
   lastReceipt: { id: number; hash: string; now: number } | null;
   /** Funds available (broker, from the last balances receipt), satoshis. */
   funds: { sats: string; at: number; label: string } | null;
+  /** What each exchange account can pay out now (through the rail registry), or why it was not reached. */
+  exchanges?: readonly ExchangeFunds[];
   generatedAt: number;
+  /** Symbol and precision of the unsupported deposits' assets (from the chain); absent or null: "(precision unknown)". */
+  assets?: ReadonlyMap<string, AssetInfo | null>;
 };
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -37,6 +42,32 @@ td.num{text-align:right;font-variant-numeric:tabular-nums}.ok{color:#1a7f37;font
 .hash{font-family:monospace;word-break:break-all}.none{color:#777}dl{display:grid;grid-template-columns:max-content auto;gap:2px 12px}dt{font-weight:bold}`;
 
 /**
+ * The funds line: the broker's last balances receipt plus what each exchange account can pay out now; an account not
+ * reached is named and left out of the sum (the label says so), never counted as zero silently.
+ */
+function fundsLine(
+  broker: HtmlReportInput['funds'],
+  exchanges: readonly ExchangeFunds[],
+): { html: string; sats: bigint | null; label: string } {
+  const reached = exchanges.filter((e) => e.sats !== null);
+  const missed = exchanges.filter((e) => e.sats === null);
+  const parts = [
+    broker ? `broker ${btsText(broker.sats)} (${esc(broker.label)}, ${iso(broker.at)})` : 'broker not known (no balances receipt)',
+    ...exchanges.map((e) =>
+      e.sats !== null
+        ? `<span class="exchange" id="funds-${esc(e.rail)}">${esc(e.label)} ${btsText(e.sats)}</span>`
+        : `<span class="exchange bad" id="funds-${esc(e.rail)}">${esc(e.label)} ${esc(e.why ?? 'not reached')}</span>`,
+    ),
+  ];
+  if (!broker && reached.length === 0) return { html: parts.join('; '), sats: null, label: '' };
+  const sats = BigInt(broker?.sats ?? 0) + reached.reduce((s, e) => s + (e.sats ?? 0n), 0n);
+  const what = [broker ? 'broker' : null, ...reached.map((e) => e.rail)].filter((x) => x !== null).join(' + ');
+  const label = `funds available (${what}${missed.length ? `; ${missed.map((e) => e.rail).join(', ')} not reached` : ''})`;
+  const total = exchanges.length > 0 ? `<span id="funds-total">${btsText(sats)}</span> in all: ` : '';
+  return { html: `${total}${parts.join('; ')}`, sats, label };
+}
+
+/**
  * The archived audit report: one self-contained HTML file (inline CSS and SVG, no script, nothing fetched), with the
  * figures of `report --json` and the verify and replay results, tied to the receipt chain by the last receipt's hash.
  */
@@ -52,16 +83,17 @@ export function renderHtmlReport(i: HtmlReportInput): string {
       : i.replay.ok
         ? `<span class="ok" id="replay-status">replay: 0 differences</span>: ${i.replay.owed} payments owed by RULES.md, ${i.replay.matched} received`
         : `<span class="bad" id="replay-status">replay: ${i.replay.differences.length} client(s) with differences</span>`;
+  const funds = fundsLine(i.funds, i.exchanges ?? []);
   const body = [
     `<h1>stakebts audit report</h1>`,
     `<dl><dt>State as of</dt><dd id="report-at">${iso(r.now)} (${esc(r.nowSource)})</dd>`,
     `<dt>Generated</dt><dd>${iso(i.generatedAt)}</dd>`,
     `<dt>Total liabilities</dt><dd id="total-liabilities">${btsText(totalLiabilities)}</dd>`,
-    `<dt>Funds available</dt><dd id="funds">${i.funds ? `${btsText(i.funds.sats)} (${esc(i.funds.label)}, ${iso(i.funds.at)})` : 'not known (no balances receipt)'}</dd>`,
+    `<dt>Funds available</dt><dd id="funds">${funds.html}</dd>`,
     `<dt>Last receipt</dt><dd>#<span id="last-receipt-id">${i.lastReceipt?.id ?? '-'}</span> <span class="hash" id="last-receipt-hash">${esc(i.lastReceipt?.hash ?? 'none')}</span></dd></dl>`,
     `<h2>Checks</h2><p>${verifyText}</p><p>${replayText}</p>`,
     `<h2>Liabilities by month</h2>`,
-    liabilitiesChart(r.liabilities, i.funds ? { fundsSats: BigInt(i.funds.sats), fundsLabel: `funds available (${i.funds.label})` } : {}),
+    liabilitiesChart(r.liabilities, funds.sats === null ? {} : { fundsSats: funds.sats, fundsLabel: funds.label }),
     table(
       'liabilities',
       ['month', 'interest', 'principal', 'other', 'total', 'rows'],
@@ -101,8 +133,13 @@ export function renderHtmlReport(i: HtmlReportInput): string {
     `<h2>Unsupported-asset deposits (kept, for the manager)</h2>`,
     table(
       'unsupported',
-      ['op', 'from', 'amount (raw units of the asset)', 'asset', 'time (UTC)'],
-      r.unsupportedDeposits.map((d) => [`${d.block}:${d.trx}:${d.op}`, d.from, d.amountSats, d.assetId, iso(d.time)]),
+      ['op', 'from', 'amount', 'time (UTC)'],
+      r.unsupportedDeposits.map((d) => [
+        `${d.block}:${d.trx}:${d.op}`,
+        d.from,
+        assetText(d.amountSats, d.assetId, i.assets?.get(d.assetId)),
+        iso(d.time),
+      ]),
     ),
     `<h2>Loans per manager</h2>`,
     table(

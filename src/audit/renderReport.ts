@@ -1,6 +1,6 @@
 import Table from 'cli-table3';
 import type { AuditReport } from './buildReport.js';
-import { groupedBts } from './formatAmount.js';
+import { type AssetInfo, assetText, groupedBts } from './formatAmount.js';
 import { COMPACT } from './formatRows.js';
 
 const SOURCE = { cursor: 'last block time scanned', given: 'time given', clock: 'local clock: no block scanned yet' } as const;
@@ -13,8 +13,11 @@ function table(title: string, head: string[], rows: Array<Array<string | number>
   return `${title}\n${rows.length ? t.toString() : '(none)'}\n`;
 }
 
-/** The report as aligned tables for a terminal, amounts in BTS with grouped thousands. */
-export function renderReport(r: AuditReport): string {
+/**
+ * The report as aligned tables for a terminal, amounts in BTS with grouped thousands; deposits of other assets in
+ * their own units (`assets`: symbol and precision from the chain, else "(precision unknown)").
+ */
+export function renderReport(r: AuditReport, assets: ReadonlyMap<string, AssetInfo | null> = new Map()): string {
   return [
     `stakebts report at ${new Date(r.now).toISOString()} (${SOURCE[r.nowSource]})\n`,
     table(
@@ -39,8 +42,15 @@ export function renderReport(r: AuditReport): string {
     ),
     table(
       'Unsupported-asset deposits (kept, for the manager)',
-      ['block', 'trx', 'op', 'from', 'amount (raw units of the asset)', 'asset', 'time (UTC)'],
-      r.unsupportedDeposits.map((d) => [d.block, d.trx, d.op, d.from, d.amountSats, d.assetId, new Date(d.time).toISOString()]),
+      ['block', 'trx', 'op', 'from', 'amount', 'time (UTC)'],
+      r.unsupportedDeposits.map((d) => [
+        d.block,
+        d.trx,
+        d.op,
+        d.from,
+        assetText(d.amountSats, d.assetId, assets.get(d.assetId)),
+        new Date(d.time).toISOString(),
+      ]),
     ),
     table(
       'Refunds of invalid transfers',

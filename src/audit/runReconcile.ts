@@ -1,16 +1,15 @@
 import type { Database } from 'better-sqlite3';
 import { loadLedger } from '../db/reconcileLedger.js';
-import type { WithdrawalLister } from '../exchange/bittrex/findWithdrawalByClientId.js';
+import type { RailLedger } from '../payout/rails/Rail.js';
 import { type ChainReader, fetchBrokerTransfers } from './fetchBrokerTransfers.js';
-import { fetchWithdrawals } from './fetchWithdrawals.js';
 import { type ExchangeWithdrawal, type ReconcileResult, reconcilePayments } from './reconcilePayments.js';
 
 export type RunReconcileOptions = {
   db: Database;
   /** The chain side; omit to skip it. */
   chain?: { node: ChainReader; brokerId: string; blocks?: { from: number; to: number } };
-  /** Bittrex clients by rail name ('bittrex1'…); rails absent are not checked. */
-  exchanges?: ReadonlyMap<string, WithdrawalLister>;
+  /** The exchange rails' ledgers by rail name ('bittrex1'…), from the rail registry; rails absent are not checked. */
+  exchanges?: ReadonlyMap<string, Pick<RailLedger, 'listWithdrawals'>>;
   /**
    * Only this time window (ms, inclusive): Bittrex's closed withdrawals are read from `since` on (not the whole
    * history), transfers and withdrawals outside it are left out, and only payouts paid inside it are judged.
@@ -27,15 +26,15 @@ export type RunReconcileResult = ReconcileResult & {
   inFlight: InFlightPayment[];
 };
 
-/**
- * Collects both sides (node history, each Bittrex account's withdrawals, the payouts tables) and compares them
- * with {@link reconcilePayments}. Clients are injected, so tests point it at the simulators.
- */
 /** Bittrex statuses after which nothing more happens to a withdrawal. */
 const CLOSED = /^(COMPLETED|CANCELLED|ERROR)/;
 
+/**
+ * Collects both sides (node history, each exchange rail's withdrawals, the payouts tables) and compares them
+ * with {@link reconcilePayments}. Clients are injected, so tests point it at the simulators.
+ */
 export async function runReconcile(options: RunReconcileOptions): Promise<RunReconcileResult> {
-  const { db, chain, exchanges = new Map(), window = {} } = options;
+  const { db, chain, exchanges = new Map<string, Pick<RailLedger, 'listWithdrawals'>>(), window = {} } = options;
   const inWindow = (t: number | null | undefined) =>
     t === undefined ||
     t === null ||
@@ -47,8 +46,8 @@ export async function runReconcile(options: RunReconcileOptions): Promise<RunRec
     : null;
   const exchange = new Map<string, ExchangeWithdrawal[]>();
   const inFlight: InFlightPayment[] = [];
-  for (const [rail, client] of exchanges) {
-    const list = (await fetchWithdrawals(client, rail, window.since === undefined ? {} : { sinceMs: window.since })).filter(
+  for (const [rail, ledger] of exchanges) {
+    const list = (await ledger.listWithdrawals(window.since, window.until)).filter(
       (w) => !w.time || inWindow(w.time) || !CLOSED.test(w.status),
     );
     exchange.set(rail, list);

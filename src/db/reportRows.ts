@@ -48,11 +48,19 @@ export function openContractsAt(db: Database, now: number): { months: number; am
     .all({ now }) as { months: number; amountBts: number; contracts: number }[];
 }
 
-export function loansPerManager(db: Database): { manager: string; loans: bigint; sats: bigint }[] {
+/**
+ * Loans per manager as of `now` (chain time): a loan counts from its block's time, as processed_ops records it (the
+ * row's own `created_at` is the wall clock's, used only for a loan no block carries).
+ */
+export function loansPerManager(db: Database, now = Number.MAX_SAFE_INTEGER): { manager: string; loans: bigint; sats: bigint }[] {
   return db
-    .prepare('SELECT manager, count(*) AS loans, sum(amount_sats) AS sats FROM loans GROUP BY manager ORDER BY manager')
+    .prepare(
+      `SELECT manager, count(*) AS loans, sum(amount_sats) AS sats FROM loans l
+        WHERE coalesce((SELECT p.block_time FROM processed_ops p WHERE p.block_num = l.block LIMIT 1), l.created_at) <= ?
+        GROUP BY manager ORDER BY manager`,
+    )
     .safeIntegers(true)
-    .all() as {
+    .all(now) as {
     manager: string;
     loans: bigint;
     sats: bigint;

@@ -5,10 +5,12 @@ import { pathToFileURL } from 'node:url';
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { btsText } from '../../src/audit/formatAmount.js';
-import { auditCommand } from '../../src/cli/commands/audit.js';
+import { type AuditCommandDeps, auditCommand } from '../../src/cli/commands/audit.js';
 import { appendReceipt } from '../../src/db/receipts.js';
+import { generateSimAccounts, startBittrexSimulator } from '../../src/sim/bittrex/index.js';
+import { simPayload } from '../helpers/railLedgers.js';
 import { useTempDir } from '../helpers/tempDir.js';
-import { buildYear } from './buildLedger.js';
+import { buildYear, DAY, T0 } from './buildLedger.js';
 
 const tempDir = useTempDir();
 const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
@@ -27,10 +29,15 @@ const FLAGS = [
 ];
 
 async function cli(cfg: string, ...args: string[]): Promise<string> {
+  return cliWith({}, cfg, ...args);
+}
+
+async function cliWith(deps: AuditCommandDeps, cfg: string, ...args: string[]): Promise<string> {
   let out = '';
   const program = new Command('stakebts').option('--db <file>').option('-c, --config <file>').exitOverride();
   program.addCommand(
     auditCommand({
+      ...deps,
       write: (t) => {
         out += t;
       },
@@ -107,5 +114,65 @@ describe('audit report --html: one self-contained file, the figures of report --
     expect(s.status).toBe(0);
     expect(s.stderr).not.toMatch(/CONSOLE|Uncaught|Refused to/);
     expect(statSync(shot).size).toBeGreaterThan(10_000);
+  }, 120_000);
+
+  it('the funds line adds the exchange accounts’ balances (through the rail registry); an unreachable exchange is named, not fatal', async () => {
+    const dir = tempDir();
+    const year = buildYear(dir);
+    appendReceipt(year.db, 0, { event: 'balances', brokerBalanceSats: 123_456n * 100_000n });
+    year.db.close();
+    // Account 1 answers (30 000 BTS, the simulator's 5 BTS withdrawal fee off); account 2's exchange is down.
+    const accounts = generateSimAccounts(2, { balanceSats: 30_000n * 100_000n });
+    const bittrex = await startBittrexSimulator({ accounts: accounts.slice(0, 1), rateLimitPerMinute: 0 });
+    try {
+      const cfg = join(dir, 'cfg.json');
+      writeFileSync(
+        cfg,
+        JSON.stringify({
+          db: join(dir, 'audit.sqlite'),
+          broker: 'broker',
+          managers: ['boss'],
+          rails: [
+            { kind: 'broker' },
+            { kind: 'bittrex', account: 1, depositMemo: accounts[0]?.depositTag, baseUrl: bittrex.url, timeoutMs: 2_000 },
+            { kind: 'bittrex', account: 2, depositMemo: accounts[1]?.depositTag, baseUrl: 'http://127.0.0.1:9/v3', timeoutMs: 1_000 },
+          ],
+        }),
+      );
+      const html = join(dir, 'report.html');
+      const unlockKeystore = async () => simPayload({ name: 'broker', activeWif: 'x', memoWif: 'x' }, accounts);
+      const out = await cliWith({ unlockKeystore }, cfg, 'report', '--html', html);
+      expect(out).toContain(`HTML report written to ${html}`);
+      const page = readFileSync(html, 'utf8');
+      const funds = /<dd id="funds">(.*?)<\/dd>/.exec(page)?.[1] ?? '';
+      expect(funds).toContain('<span id="funds-total">153,451 BTS</span> in all: broker 123,456 BTS (last balances receipt');
+      expect(funds).toContain('<span class="exchange" id="funds-bittrex1">Bittrex account 1 29,995 BTS</span>');
+      expect(funds).toMatch(/<span class="exchange bad" id="funds-bittrex2">Bittrex account 2 not reached \(.+\)<\/span>/);
+      // The chart's line is the sum of what was reached, and its legend says what was not.
+      const svg = page.slice(page.indexOf('<svg'), page.indexOf('</svg>'));
+      expect(svg).toContain('funds available (broker + bittrex1; bittrex2 not reached)');
+      // Past dates: the exchanges are not read (they only know now), and the report says so.
+      const past = join(dir, 'past.html');
+      await cliWith({ unlockKeystore }, cfg, 'report', '--html', past, '--at', String(T0 + 2 * DAY));
+      expect(readFileSync(past, 'utf8')).toContain('Bittrex account 1 not read (balances are known only now, not at --at)');
+      if (!CHROMIUM) {
+        console.warn('Chromium not installed (apt-get install chromium): the in-browser half of this test is skipped');
+        return;
+      }
+      const dom = spawnSync(
+        CHROMIUM,
+        [...FLAGS, `--user-data-dir=${join(dir, 'chromium-profile')}`, '--dump-dom', pathToFileURL(html).href],
+        {
+          encoding: 'utf8',
+          timeout: 60_000,
+        },
+      );
+      expect(dom.status).toBe(0);
+      expect(dom.stderr).not.toMatch(/CONSOLE|Uncaught|Refused to/);
+      const text = dom.stdout.replace(/<[^>]+>/g, ' ');
+      for (const f of ['153,451 BTS', 'Bittrex account 1 29,995 BTS', 'Bittrex account 2 not reached']) expect(text).toContain(f);
+    } finally {
+      await bittrex.close();
+    }
   }, 120_000);
 });

@@ -12,6 +12,7 @@ import { createBittrexClient } from '../../src/exchange/bittrex/index.js';
 import { generateSimAccounts, startBittrexSimulator } from '../../src/sim/bittrex/index.js';
 import { startChainSimulator } from '../../src/sim/chain/index.js';
 import { Secret } from '../../src/wallet/Secret.js';
+import { simPayload, simRailLedgers } from '../helpers/railLedgers.js';
 import { useTempDir } from '../helpers/tempDir.js';
 import { Ledger, T0 } from './buildLedger.js';
 
@@ -92,7 +93,11 @@ async function world({ historyApi = true }: { historyApi?: boolean } = {}) {
   };
   const node = createNodeClient({ urls: [chain.url] });
   cleanup.push(() => node.close());
-  return { chain, bittrex, exchange, ledger, node, dir, payOnChain, payOnBittrex, brokerId: chain.account('broker')!.id };
+  // The exchange side as the audit commands read it: the Bittrex rail kind's ledger, over the simulator.
+  const ledgers = simRailLedgers(bittrex.url, [acct]);
+  const brokerAccount = chain.account('broker')!;
+  const payload = simPayload({ name: 'broker', activeWif: brokerAccount.activeWif, memoWif: brokerAccount.memoWif }, [acct]);
+  return { chain, bittrex, exchange, ledger, ledgers, payload, node, dir, payOnChain, payOnBittrex, brokerId: brokerAccount.id };
 }
 
 describe('audit reconcile against the chain and Bittrex simulators', () => {
@@ -105,7 +110,7 @@ describe('audit reconcile against the chain and Bittrex simulators', () => {
     const sides = () => ({
       db: w.ledger.db,
       chain: { node: w.node, brokerId: w.brokerId },
-      exchanges: new Map([['bittrex1', w.exchange]]),
+      exchanges: w.ledgers,
     });
     const clean = await runReconcile(sides());
     expect(clean.issues).toEqual([]);
@@ -154,7 +159,7 @@ describe('audit reconcile against the chain and Bittrex simulators', () => {
     const r = await runReconcile({
       db: w.ledger.db,
       chain: { node: w.node, brokerId: w.brokerId },
-      exchanges: new Map([['bittrex1', w.exchange]]),
+      exchanges: w.ledgers,
     });
     expect(r.issues.map((i) => `${i.kind} ${i.ref}`).sort()).toEqual(
       [`amount_mismatch payout ${a.id}`, `paid_twice payout ${b.id}`, `state_mismatch payout ${b.id}`].sort(),
@@ -175,7 +180,7 @@ describe('audit reconcile against the chain and Bittrex simulators', () => {
           out += t;
         },
         connectChain: () => createNodeClient({ urls: [w.chain.url] }) as NodeClient,
-        openExchanges: async () => new Map([['bittrex1', w.exchange]]),
+        unlockKeystore: async () => w.payload,
       }),
     );
     const cfgFile = `${w.dir}/cfg.json`;
@@ -184,7 +189,7 @@ describe('audit reconcile against the chain and Bittrex simulators', () => {
       JSON.stringify({
         db: path,
         broker: 'broker',
-        bittrex: { accounts: [{ index: 1, depositMemo: 'memo-1' }] },
+        bittrex: { baseUrl: w.bittrex.url, accounts: [{ index: 1, depositMemo: 'memo-1' }] },
         payout: { rails: ['broker', 'bittrex1', 'bittrex2'] },
       }),
     );
@@ -238,13 +243,17 @@ describe('audit reconcile against the chain and Bittrex simulators', () => {
           out += t;
         },
         connectChain: () => createNodeClient({ urls: [w.chain.url] }) as NodeClient,
-        openExchanges: async () => new Map([['bittrex1', w.exchange]]),
+        unlockKeystore: async () => w.payload,
       }),
     );
     const cfgFile = `${w.dir}/cfg.json`;
     writeFileSync(
       cfgFile,
-      JSON.stringify({ db: w.ledger.db.name, broker: 'broker', bittrex: { accounts: [{ index: 1, depositMemo: 'm' }] } }),
+      JSON.stringify({
+        db: w.ledger.db.name,
+        broker: 'broker',
+        bittrex: { baseUrl: w.bittrex.url, accounts: [{ index: 1, depositMemo: 'm' }] },
+      }),
     );
     await program.parseAsync(['node', 'stakebts', '--config', cfgFile, 'audit', 'reconcile', '--json']);
     const doc = JSON.parse(out) as { chainTransfers: number; notes: string[]; issues: Array<{ ref: string }> };
@@ -262,7 +271,11 @@ describe('audit reconcile against the chain and Bittrex simulators', () => {
     const cfgFile = `${w.dir}/cfg.json`;
     writeFileSync(
       cfgFile,
-      JSON.stringify({ db: w.ledger.db.name, broker: 'broker', bittrex: { accounts: [{ index: 1, depositMemo: 'm' }] } }),
+      JSON.stringify({
+        db: w.ledger.db.name,
+        broker: 'broker',
+        bittrex: { baseUrl: w.bittrex.url, accounts: [{ index: 1, depositMemo: 'm' }] },
+      }),
     );
     const run = async (...args: string[]) => {
       let out = '';
@@ -273,7 +286,7 @@ describe('audit reconcile against the chain and Bittrex simulators', () => {
             out += t;
           },
           connectChain: () => createNodeClient({ urls: [w.chain.url] }) as NodeClient,
-          openExchanges: async () => new Map([['bittrex1', w.exchange]]),
+          unlockKeystore: async () => w.payload,
         }),
       );
       process.exitCode = 0;

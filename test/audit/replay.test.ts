@@ -10,9 +10,9 @@ import { writeCursor } from '../../src/db/cursor.js';
 import { openDatabase } from '../../src/db/openDatabase.js';
 import { appendReceipt } from '../../src/db/receipts.js';
 import { BTS_MAX_SUPPLY_SATS, btsToSats } from '../../src/domain/money.js';
-import { createBittrexClient } from '../../src/exchange/bittrex/index.js';
 import { startChainSimulator } from '../../src/sim/chain/index.js';
 import { Secret } from '../../src/wallet/Secret.js';
+import { simPayload, simRailLedgers } from '../helpers/railLedgers.js';
 import { useTempDir } from '../helpers/tempDir.js';
 import { type Harness, startHarness } from '../payout/harness.js';
 
@@ -145,7 +145,7 @@ describe('audit replay: what every client is owed by RULES.md, against what the 
             out += t;
           },
           connectChain: () => createNodeClient({ urls: [w.chain.url] }) as NodeClient,
-          openExchanges: async () => new Map(),
+          unlockKeystore: async () => simPayload(w.broker, []),
         }),
       );
       process.exitCode = 0;
@@ -167,7 +167,7 @@ describe('audit replay: what every client is owed by RULES.md, against what the 
           out += t;
         },
         connectChain: () => createNodeClient({ urls: [w.chain.url] }) as NodeClient,
-        openExchanges: async () => new Map(),
+        unlockKeystore: async () => simPayload(w.broker, []),
       }),
     );
     await program.parseAsync(['node', 'stakebts', '--config', cfgFile, 'audit', 'report', '--html', html, '--replay', '--skip-bittrex']);
@@ -213,15 +213,66 @@ describe('audit replay: what every client is owed by RULES.md, against what the 
     };
     const fromOps = await runReplay({ ...base, source: { kind: 'processed_ops' } });
     expect(fromOps.incomingIssues.map((i) => `${i.kind} ${i.ref}`)).toEqual(['not_on_chain 3:5:0']);
-    const fromHistory = await runReplay({ ...base, source: { kind: 'history' } });
+    // Read from the chain with the broker's memo key, the unprocessed 500 BTS with an invalid memo is owed a refund of 450.
+    const fromHistory = await runReplay({ ...base, source: { kind: 'history' }, memoWif: new Secret(w.broker.memoWif) });
     const head = w.chain.lastIrreversibleBlockNumber;
     expect(fromHistory.incomingIssues.map((i) => `${i.kind} ${i.ref.split(':')[0]}`).sort()).toEqual(
       ['not_on_chain 3', `not_processed ${head}`].sort(),
     );
-    // Read from the chain, the unprocessed 500 BTS with an unreadable memo is owed a refund of 450.
     expect(fromHistory.differences.find((d) => d.client === 'carol')?.missing.map((e) => [e.kind, e.amountSats])).toEqual([
       ['refund', sats(450)],
     ]);
+  });
+
+  it('decrypts the memo of a transfer the daemon never processed with the keystore, and without one names it as unclassified (exit 1)', async () => {
+    const w = await oldBehaviourDesk();
+    // A contract the daemon never saw: only its memo (encrypted to the broker) says it is one.
+    await w.chain.clientTransfer({ from: 'carol', to: 'broker', amountSats: sats(50_000), memo: 'six_months' });
+    w.chain.produceBlocks(1);
+    const block = w.chain.lastIrreversibleBlockNumber;
+    const cfgFile = join(w.dir, 'cfg.json');
+    const keystore = join(w.dir, 'absent.keystore.json');
+    writeFileSync(cfgFile, JSON.stringify({ db: w.path, broker: 'broker', keystore, payout: { rails: ['broker'] } }));
+    const run = async (args: string[], unlock?: () => Promise<ReturnType<typeof simPayload>>) => {
+      let out = '';
+      const program = new Command('stakebts').option('--db <file>').option('-c, --config <file>').exitOverride();
+      program.addCommand(
+        auditCommand({
+          write: (t) => {
+            out += t;
+          },
+          connectChain: () => createNodeClient({ urls: [w.chain.url] }) as NodeClient,
+          ...(unlock ? { unlockKeystore: unlock } : {}),
+        }),
+      );
+      process.exitCode = 0;
+      await program.parseAsync(['node', 'stakebts', '--config', cfgFile, 'audit', 'replay', ...args]);
+      return { out, code: process.exitCode };
+    };
+    // With the keystore: the memo is read, the stake's receipt (1 BTS) is owed and missing, nothing is unclassified (the
+    // transfer is past the daemon's cursor: not yet processed is no issue).
+    const keyed = await run(['--history', '--until', String(w.chain.headTimeMs), '--json'], async () => simPayload(w.broker, []));
+    const doc = JSON.parse(keyed.out) as {
+      incomingIssues: Array<{ kind: string; ref: string }>;
+      differences: Array<{ client: string; missing: Array<{ kind: string; amountSats: string; source: string }> }>;
+    };
+    expect(doc.incomingIssues).toEqual([]);
+    expect(
+      doc.differences
+        .find((d) => d.client === 'carol')
+        ?.missing.filter((e) => e.source.startsWith(`${block}:`))
+        .map((e) => [e.kind, e.amountSats]),
+    ).toEqual([['contract_receipt', String(sats(1))]]);
+    // No keystore at the configured path: said plainly, the transfer is named as unclassified, exit 1.
+    const bare = await run(['--history', '--until', String(w.chain.headTimeMs)]);
+    expect(bare.code).toBe(1);
+    expect(bare.out).toContain(`note: no keystore at ${keystore}: the exchange accounts and the memos on chain were not read`);
+    expect(bare.out).toMatch(
+      new RegExp(`incoming \\[unclassified\\] ${block}:0:0: 50,000 BTS from carol in block ${block}: its memo needs the broker's memo key`),
+    );
+    expect(bare.out).toContain("1 transfer(s) could not be classified: their memos need the broker's memo key");
+    // Nothing is guessed for it: no refund of a contract, no receipt.
+    expect(bare.out).not.toMatch(/carol\n(.*\n)*.*(refund|receipt) .*50,000/);
   });
 
   it('reports 0 differences on a clean run of the daemon: downtime across a due date then a stop, a stop after maturity, Bittrex and broker rails', async () => {
@@ -260,12 +311,7 @@ describe('audit replay: what every client is owed by RULES.md, against what the 
     cleanup.push(() => {
       db.close();
     });
-    const exchanges = new Map(
-      h.accounts.map((a, i) => [
-        `bittrex${i + 1}`,
-        createBittrexClient({ baseUrl: h.bittrex.url, apiKey: new Secret(a.apiKey), apiSecret: new Secret(a.apiSecret) }),
-      ]),
-    );
+    const exchanges = simRailLedgers(h.bittrex.url, h.accounts);
     const r = await runReplay({
       db,
       node: h.node,

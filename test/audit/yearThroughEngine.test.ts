@@ -7,8 +7,7 @@ import { listPayouts } from '../../src/audit/listPayouts.js';
 import { runReconcile } from '../../src/audit/runReconcile.js';
 import { openDatabase } from '../../src/db/openDatabase.js';
 import { btsToSats } from '../../src/domain/money.js';
-import { createBittrexClient } from '../../src/exchange/bittrex/index.js';
-import { Secret } from '../../src/wallet/Secret.js';
+import { simRailLedgers } from '../helpers/railLedgers.js';
 import { useTempDir } from '../helpers/tempDir.js';
 import { type Harness, startHarness } from '../payout/harness.js';
 
@@ -93,12 +92,7 @@ describe('audit over a simulated year through the listener and the payout engine
       expect(viaBittrex).toHaveLength(paid.filter((p) => p.rail === 'bittrex1').length);
 
       // Reconcile against both simulators: nothing on one side only.
-      const exchanges = new Map(
-        H.accounts.map((a, i) => [
-          `bittrex${i + 1}`,
-          createBittrexClient({ baseUrl: H.bittrex.url, apiKey: new Secret(a.apiKey), apiSecret: new Secret(a.apiSecret) }),
-        ]),
-      );
+      const exchanges = simRailLedgers(H.bittrex.url, H.accounts);
       const rec = await runReconcile({ db, chain: { node: H.node, brokerId: H.broker.id }, exchanges });
       expect(rec.issues).toEqual([]);
       // The same from a block scan (a node without the history api).

@@ -1,10 +1,12 @@
 import { writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { afterEach, describe, expect, it } from 'vitest';
 import { auditCommand } from '../../src/cli/commands/audit.js';
 import { openDatabase } from '../../src/db/openDatabase.js';
 import { BaseError } from '../../src/errors/BaseError.js';
+import { startChainSimulator } from '../../src/sim/chain/index.js';
 import { buildYear, DAY, MONTH, T0 } from '../audit/buildLedger.js';
 import { useTempDir } from '../helpers/tempDir.js';
 
@@ -14,12 +16,14 @@ afterEach(() => {
 });
 
 /** The audit commands in-process over buildYear's database (read-only), output captured. */
-function auditor() {
+function auditor(more: (l: ReturnType<typeof buildYear>) => void = () => {}, config: Record<string, unknown> = {}) {
   const dir = tempDir();
-  buildYear(dir).db.close();
+  const l = buildYear(dir);
+  more(l);
+  l.db.close();
   const db = join(dir, 'audit.sqlite');
   const cfg = join(dir, 'cfg.json');
-  writeFileSync(cfg, JSON.stringify({ db, broker: 'broker', managers: ['boss'] }));
+  writeFileSync(cfg, JSON.stringify({ db, broker: 'broker', managers: ['boss'], ...config }));
   const run = async (...args: string[]) => {
     let out = '';
     const program = new Command('stakebts').option('--db <file>').option('-c, --config <file>').exitOverride();
@@ -165,4 +169,54 @@ describe('audit output a person can read', () => {
     const now = JSON.parse(await a.run('report', '--json')) as typeof then;
     expect(now.openContracts.map((c) => [c.months, c.amountBts])).toEqual([[6, 100_000]]);
   });
+
+  it('report --at T shows the loans per manager as of T, each from its block time, though loans were made after T', async () => {
+    const a = auditor((l) => {
+      l.block(T0 + 4 * MONTH, [{ from: 'boss', bts: 2_000, memo: '{"type":"loan_to_broker"}' }]);
+    });
+    const loansAt = async (t: number) =>
+      (JSON.parse(await a.run('report', '--json', '--at', String(t))) as { loans: Array<{ manager: string; loans: number; sats: string }> })
+        .loans;
+    // buildYear's loan is in the block at T0 + 1 day; the second one at T0 + 4 months (both rows written long after).
+    expect(await loansAt(T0 + DAY / 2)).toEqual([]);
+    expect(await loansAt(T0 + 2 * DAY)).toEqual([{ manager: 'boss', loans: 1, sats: String(5_000n * 100_000n) }]);
+    expect(await loansAt(T0 + 5 * MONTH)).toEqual([{ manager: 'boss', loans: 2, sats: String(7_000n * 100_000n) }]);
+    // The text report says the same.
+    const text = await a.run('report', '--at', String(T0 + 2 * DAY));
+    expect(text).toMatch(/Loans per manager\n(.*\n){2}│ boss +│ 1 +│ 5,000 +│\n└/);
+  });
+
+  it('report: an unsupported deposit in its own asset (symbol and precision from get_assets), the raw id only in --json', async () => {
+    // buildYear's alice sends 777 units of 1.3.121; on the chain simulator, as on mainnet, that is USD with precision 4.
+    const chain = await startChainSimulator({ blockIntervalMs: 0 });
+    try {
+      const a = auditor(() => {}, { nodes: [chain.url], chainId: chain.chainId, listener: { callTimeoutMs: 2_000 } });
+      const text = await a.run('report');
+      const row = tableRows(text.slice(text.indexOf('Unsupported-asset deposits'))).find((r) => r.includes('alice'));
+      expect(row?.[4]).toBe('0.0777 USD');
+      expect(text.slice(text.indexOf('Unsupported-asset deposits'))).not.toContain('1.3.121');
+      const json = JSON.parse(await a.run('report', '--json')) as { unsupportedDeposits: Array<{ amountSats: string; assetId: string }> };
+      expect(json.unsupportedDeposits.map((d) => [d.amountSats, d.assetId])).toEqual([['777', '1.3.121']]);
+    } finally {
+      await chain.close();
+    }
+    // No node answers: the raw units and the id, said to be of unknown precision; the report is still written.
+    const port = await freePort();
+    const b = auditor(() => {}, { nodes: [`ws://127.0.0.1:${port}`], listener: { callTimeoutMs: 500 } });
+    const offline = await b.run('report');
+    const row = tableRows(offline.slice(offline.indexOf('Unsupported-asset deposits'))).find((r) => r.includes('alice'));
+    expect(row?.[4]).toBe('777 of 1.3.121 (precision unknown)');
+    expect(offline).toContain('Refunds of invalid transfers');
+  });
 });
+
+/** A local port nothing listens on. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
+    });
+  });
+}

@@ -23,5 +23,12 @@ describe('soak: kills, downtime, manager memos and a restored backup over a simu
     expect(r.receiptChainOk).toBe(true);
     // Nothing of ours was taken for a stranger's (no exchange account halted, no transfer unexplained).
     expect(Object.keys(r.alarms)).toEqual(['database_replaced']);
+    // The auditor's own tool agrees: `stakebts audit replay` on the soak's database, from processed_ops and from a
+    // block scan (memos decrypted with the keystore's memo key), finds no difference and exits 0.
+    for (const run of [r.replay.processedOps, r.replay.blockScan]) {
+      expect(run.out).toContain('no differences: every client received what RULES.md says is owed');
+      expect(run.out).not.toContain('incoming [');
+      expect(run.code).toBe(0);
+    }
   }, 420_000);
 });

@@ -12,6 +12,7 @@ import { startChainSimulator } from '../../src/sim/chain/index.js';
 import { prng } from '../../src/utils/prng.js';
 import { wait } from '../../src/utils/promise/index.js';
 import { type DaemonChild, forkDaemon } from './daemonChild.js';
+import { runAuditReplay } from './soakReplay.js';
 
 export type SoakOptions = {
   dir: string;
@@ -42,6 +43,11 @@ export type SoakResult = {
   viaBittrex: number;
   /** Per client, when counts differ: owed and received amounts. */
   detail: Record<string, { owed: string[]; received: string[] }>;
+  /**
+   * `stakebts audit replay` run at the end on the soak's database, config, keystore and simulators: from
+   * processed_ops (the default) and from a block scan (memos decrypted with the keystore's memo key).
+   */
+  replay: Record<'processedOps' | 'blockScan', { code: number; out: string; ms: number }>;
 };
 
 const DAY = 86_400_000;
@@ -343,6 +349,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
     clearInterval(producer);
 
     const { owed, paid, missing, extra, detail } = compare();
+    const replay = await runAuditReplay({ dir, config: configInput, broker, accounts });
     const db = openDatabase(dbPath, { readonly: true });
     try {
       const events = (db.prepare('SELECT msg FROM receipts').all() as { msg: string }[]).map(
@@ -363,6 +370,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
         adopted: events.filter((e) => (e.event === 'payout_paid' && e.adopted) || e.event === 'payout_attempt_adopted').length,
         alarms,
         detail,
+        replay,
         viaBittrex: [...clients()].reduce((s, n) => s + chain.transfersTo(n).filter((t) => t.fromName === 'bittrex-deposit').length, 0),
       };
     } finally {

@@ -23,6 +23,11 @@ export function renderReplay(r: ReplayResult, notes: readonly string[] = []): st
   if (r.notEntitlements > 0) lines.push(`left out: ${r.notEntitlements} support notice(s) / treasury move(s)`);
   for (const f of r.inFlight) lines.push(`in flight: ${f.client}: ${what(f.owed)} ${btsText(f.owed.amountSats)} due ${iso(f.owed.due)}`);
   for (const i of r.incomingIssues) lines.push(`incoming [${i.kind}] ${i.ref}: ${i.message}`);
+  const unclassified = r.incomingIssues.filter((i) => i.kind === 'unclassified').length;
+  if (unclassified > 0)
+    lines.push(
+      `${unclassified} transfer(s) could not be classified: their memos need the broker's memo key; run again with the keystore (--keystore, --password-file)`,
+    );
   if (r.differences.length === 0 && r.incomingIssues.length === 0)
     lines.push('no differences: every client received what RULES.md says is owed');
   else if (r.differences.length > 0) {

@@ -167,6 +167,10 @@ export function createNodeClient(options: NodeClientOptions) {
     lookupAssetSymbols: (symbols: readonly string[]): Promise<(ChainAsset | null)[]> =>
       db('lookup_asset_symbols', [symbols], z.array(assetSchema.nullable())),
 
+    /** Assets by id ("1.3.x") or symbol (`get_assets`), null for unknown ones, in input order (never subscribes). */
+    getAssets: (idsOrSymbols: readonly string[]): Promise<(ChainAsset | null)[]> =>
+      db('get_assets', [idsOrSymbols, false], z.array(assetSchema.nullable())),
+
     /** Balances in satoshis, keyed by asset id; assets the node omits read as 0n. */
     getAccountBalances: async (account: string, assetIds: readonly string[]): Promise<Record<string, bigint>> => {
       const list = await db('get_account_balances', [account, assetIds], z.array(assetAmountSchema));

@@ -111,4 +111,40 @@ export type RailKind<E extends { kind: string } = { kind: string }> = {
    * AUTH_FAILED with one sentence) and what it holds; `transient` when it did not answer this time (the caller retries).
    */
   preflight?(entry: E, secrets: PayoutSecrets): Promise<{ availableSats: bigint } | { transient: string }>;
+  /**
+   * The read side of one configured instance, for audits (no database, no node, nothing sent): what the account paid
+   * out and what it holds. Absent for a kind whose payments the chain itself shows (the broker).
+   */
+  ledger?(entry: E, secrets: PayoutSecrets): RailLedger;
+};
+
+/** What an audit reads from a rail (`audit reconcile`, `audit replay`, `audit report`). */
+export type RailLedger = {
+  readonly name: string;
+  readonly label: string;
+  /**
+   * Every withdrawal of the account, still open or closed, optionally only those completed in [sinceMs, untilMs]
+   * (open ones are always listed: they are in flight). @throws when the account cannot be read
+   */
+  listWithdrawals(sinceMs?: number, untilMs?: number): Promise<RailWithdrawal[]>;
+  /** What the account can pay out now, satoshis (after its own withdrawal fee), as {@link Rail.balance}. */
+  balance(): Promise<bigint>;
+};
+
+/** One withdrawal as an exchange's ledger shows it; amounts in satoshis. */
+export type RailWithdrawal = {
+  /** The rail's name ('bittrex1' …). */
+  rail: string;
+  id: string;
+  clientWithdrawalId: string | null;
+  /** Amount withdrawn from the account, fee included. */
+  quantitySats: bigint;
+  /** The exchange's fee; the recipient receives quantity − txCost (the payout engine requests amount + fee). */
+  txCostSats: bigint;
+  cryptoAddress: string;
+  status: string;
+  /** The chain transfer the exchange made for it, once known (the engine records it as the payout's external id). */
+  txId?: string | null;
+  /** Completed (else created) time, ms, when known. */
+  time?: number;
 };

@@ -1,8 +1,9 @@
 import type { Config } from '../../config/index.js';
-import { BaseError } from '../../errors/BaseError.js';
+import { BaseError, isError } from '../../errors/BaseError.js';
+import type { PayoutSecrets } from '../types.js';
 import { bittrexRailKind } from './bittrex/bittrexRail.js';
 import { brokerRailKind } from './broker/brokerRail.js';
-import type { Rail, RailDeps, RailKind } from './Rail.js';
+import type { Rail, RailDeps, RailKind, RailLedger } from './Rail.js';
 
 /** Every rail kind the daemon knows. Adding one is one folder beside these and one line here (docs/adding-a-rail.md). */
 export const RAIL_KINDS: ReadonlyMap<string, RailKind> = new Map<string, RailKind>([
@@ -55,4 +56,29 @@ export function createRailRegistry(config: Config, deps: RailDeps, kinds: Readon
     get: (name) => byName.get(name),
     exchange: (account) => all.find((r) => r.exchange?.account === account),
   };
+}
+
+/**
+ * The read side of every configured rail whose kind has one (the exchange accounts), for audits: built from the
+ * config and the keystore's keys, without a database or a node. A rail whose key the keystore lacks is in `refused`
+ * with the sentence why; the others are still built.
+ * @throws BaseError('CONFIG_INVALID')
+ */
+export function createRailLedgers(
+  config: Config,
+  secrets: PayoutSecrets,
+  kinds: ReadonlyMap<string, RailKind> = RAIL_KINDS,
+): { ledgers: RailLedger[]; refused: Array<{ name: string; reason: string }> } {
+  const ledgers: RailLedger[] = [];
+  const refused: Array<{ name: string; reason: string }> = [];
+  for (const { name, kind, entry } of railEntries(config, kinds)) {
+    if (!kind.ledger) continue;
+    try {
+      ledgers.push(kind.ledger(entry, secrets));
+    } catch (err) {
+      if (!isError(err, 'AUTH_FAILED')) throw err;
+      refused.push({ name, reason: err.message });
+    }
+  }
+  return { ledgers, refused };
 }

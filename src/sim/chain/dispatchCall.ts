@@ -38,6 +38,7 @@ const DATABASE_METHODS = [
   'get_accounts',
   'get_full_accounts',
   'lookup_asset_symbols',
+  'get_assets',
   'get_account_balances',
   'get_required_fees',
   'get_recent_transaction_by_id',
@@ -251,6 +252,9 @@ export function dispatchCall(ctx: CallContext, apiId: number, method: string, pa
         }
         return out;
       }
+      // bitshares-core `get_assets(asset_symbols_or_ids, subscribe)`: each by symbol or id ("1.3.x"), null when unknown,
+      // the same (extended) asset object as `lookup_asset_symbols`; the optional subscribe flag changes no answer.
+      case 'get_assets':
       case 'lookup_asset_symbols':
         if (!Array.isArray(p(0))) throw FcError.assert('symbols.is_array()', AT_ARGS);
         return (p(0) as unknown[]).map((s) => {

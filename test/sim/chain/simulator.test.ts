@@ -115,6 +115,10 @@ describe('chain simulator: node JSON shapes', () => {
     ]);
     const assets = await db(rpc, 'lookup_asset_symbols', [['BTS', 'USD', 'NOPE']]);
     expect(assets.map((a: any) => a && [a.id, a.symbol, a.precision])).toEqual([['1.3.0', 'BTS', 5], ['1.3.121', 'USD', 4], null]);
+    // get_assets takes ids or symbols (and an optional subscribe flag), null for an unknown one, the same objects.
+    const byId = await db(rpc, 'get_assets', [['1.3.121', 'BTS', '1.3.99999'], false]);
+    expect(byId.map((a: any) => a && [a.id, a.symbol, a.precision])).toEqual([['1.3.121', 'USD', 4], ['1.3.0', 'BTS', 5], null]);
+    expect(byId[0]).toEqual(assets[1]);
     expect((await db(rpc, 'get_global_properties')).parameters.maximum_transaction_size).toBe(2048);
 
     const noMemo = [

@@ -40,7 +40,10 @@ export function replayCommand(deps: ReconcileDeps & { write?: (text: string) => 
     .option('--to-block <n>', 'last block of the scan (default: last irreversible)')
     .option('--until <time>', 'entitlements due up to this time (default: the last block the daemon applied)')
     .option('--skip-bittrex', 'do not read the Bittrex withdrawals (their payments then show as missing)')
-    .option('--keystore <file>', 'keystore holding the Bittrex API keys (default: config "keystore")')
+    .option(
+      '--keystore <file>',
+      'keystore holding the Bittrex API keys and, with --history/--from-block, the memo key (default: config "keystore")',
+    )
     .option('--password-file <file>', 'read the keystore password from a file (mode 0600) instead of the prompt')
     .option('--json', 'one JSON document')
     .action(async (opts: ReplayOpts, cmd: Command) => {
@@ -67,9 +70,13 @@ export async function replayWithConfig(
   opts: Pick<ReplayOpts, 'history' | 'fromBlock' | 'toBlock' | 'skipBittrex' | 'keystore' | 'passwordFile'>,
   until?: number,
 ): Promise<{ result: ReplayResult; notes: string[] }> {
+  const fromChain = opts.history === true || opts.fromBlock !== undefined || opts.toBlock !== undefined;
   const sides = await reconcileDeps(deps, config, {
     chain: true,
     bittrex: opts.skipBittrex !== true,
+    // Transfers the daemon never processed have no receipt: their memos are read with the broker's memo key.
+    memoKey: fromChain,
+    keystoreOptional: true,
     ...(opts.fromBlock ? { fromBlock: intArg(opts.fromBlock, '--from-block') } : {}),
     ...(opts.toBlock ? { toBlock: intArg(opts.toBlock, '--to-block') } : {}),
     keystore: opts.keystore ?? config.keystore,
@@ -96,6 +103,7 @@ export async function replayWithConfig(
       maxSupplySats: BTS_MAX_SUPPLY_SATS,
       source,
       ...(until === undefined ? {} : { until }),
+      ...(sides.memoWif ? { memoWif: sides.memoWif } : {}),
       ownAccounts: [config.broker, config.bittrex.depositAccount],
     });
     return { result, notes: [...sides.notes, ...sides.notChecked.map((n) => `not read: ${n}`)] };

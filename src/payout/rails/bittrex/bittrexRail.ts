@@ -16,9 +16,10 @@ import { BaseError, isError } from '../../../errors/BaseError.js';
 import { type BittrexClient, buildWithdrawalBody, createBittrexClient, signRequest } from '../../../exchange/bittrex/index.js';
 import type { RailResult } from '../../types.js';
 import type { WorkerJob, WorkerReport } from '../../workerJobs.js';
-import type { Prepared, Rail, RailDeps, RailKind, SendJob } from '../Rail.js';
+import type { Prepared, Rail, RailDeps, RailKind, RailLedger, SendJob } from '../Rail.js';
 import { checkForeignWithdrawals } from './checkForeignWithdrawals.js';
 import { classifyWithdrawalResponse } from './classifyWithdrawalResponse.js';
+import { listBittrexWithdrawals } from './listBittrexWithdrawals.js';
 
 /** The rail name of Bittrex account `n` (as stored in payout rows and attempts since the first version). */
 export const bittrexRailName = (account: number) => `bittrex${account}`;
@@ -46,6 +47,32 @@ export const bittrexRailKind: RailKind<BittrexEntry> = {
   nameOf: (entry) => bittrexRailName(entry.account),
   labelOf: (entry) => `Bittrex account ${entry.account}`,
   create: (entry, deps) => createBittrexRail(entry, deps),
+  ledger(entry, secrets): RailLedger {
+    const creds = secrets.bittrex.find((b) => b.index === entry.account);
+    if (!creds)
+      throw new BaseError('AUTH_FAILED', `Bittrex account ${entry.account} is configured but the keystore has no API key for it.`);
+    const client = createBittrexClient({
+      baseUrl: entry.baseUrl,
+      apiKey: creds.apiKey,
+      apiSecret: creds.apiSecret,
+      timeoutMs: entry.timeoutMs,
+    });
+    const name = bittrexRailName(entry.account);
+    return {
+      name,
+      label: bittrexRailKind.labelOf(entry),
+      listWithdrawals: (sinceMs, untilMs) =>
+        listBittrexWithdrawals(client, name, {
+          ...(sinceMs === undefined ? {} : { sinceMs }),
+          ...(untilMs === undefined ? {} : { untilMs }),
+        }),
+      balance: () =>
+        payableBalance(
+          client,
+          client.getCurrency('BTS').then((c) => c.txFee),
+        ),
+    };
+  },
   async preflight(entry, secrets) {
     const creds = secrets.exchangeKeys.find((k) => k.account === entry.account);
     if (!creds)
@@ -71,6 +98,12 @@ export const bittrexRailKind: RailKind<BittrexEntry> = {
     }
   },
 };
+
+/** What the account can send now: a withdrawal asks for amount + txFee. */
+async function payableBalance(client: Pick<BittrexClient, 'getBalance'>, fee: Promise<bigint>): Promise<bigint> {
+  const [b, f] = await Promise.all([client.getBalance('BTS'), fee]);
+  return b.available > f ? b.available - f : 0n;
+}
 
 /** No answer, a 5xx, throttling or an unreadable body: the exchange may answer next time. */
 function isTransientExchangeError(err: unknown): boolean {
@@ -282,11 +315,7 @@ export function createBittrexRail(entry: BittrexEntry, deps: RailDeps): Rail {
     prepare,
     interpret,
     reconcile,
-    // What it can send now: a withdrawal asks for amount + txFee.
-    balance: async () => {
-      const [b, f] = await Promise.all([client.getBalance('BTS'), feeOf()]);
-      return b.available > f ? b.available - f : 0n;
-    },
+    balance: () => payableBalance(client, feeOf()),
     async syncClock() {
       await client.syncClock().catch(() => 0);
     },

@@ -1,23 +1,28 @@
-import type { WithdrawalLister } from '../exchange/bittrex/findWithdrawalByClientId.js';
-import type { ExchangeWithdrawal } from './reconcilePayments.js';
+import type { WithdrawalLister } from '../../../exchange/bittrex/findWithdrawalByClientId.js';
+import type { RailWithdrawal } from '../Rail.js';
 
-export type FetchWithdrawalsOptions = {
+export type ListBittrexWithdrawalsOptions = {
   /** Closed withdrawals completed at or after this time (ms). @default 0 */
   sinceMs?: number;
+  /** Closed withdrawals completed at or before this time (ms). @default no limit */
+  untilMs?: number;
   /** @default 200 */
   pageSize?: number;
   /** Safety stop. @default 1_000 */
   maxPages?: number;
 };
 
-/** One Bittrex account's whole withdrawal history (open list, then every closed page). */
-export async function fetchWithdrawals(
+/**
+ * One Bittrex account's withdrawal history (open list, then every closed page from `sinceMs`), the read side of the
+ * rail for audits. The open list is always read whole: those withdrawals are in flight whatever the window.
+ */
+export async function listBittrexWithdrawals(
   client: WithdrawalLister,
   rail: string,
-  options: FetchWithdrawalsOptions = {},
-): Promise<ExchangeWithdrawal[]> {
-  const { sinceMs = 0, pageSize = 200, maxPages = 1_000 } = options;
-  const seen = new Map<string, ExchangeWithdrawal>();
+  options: ListBittrexWithdrawalsOptions = {},
+): Promise<RailWithdrawal[]> {
+  const { sinceMs = 0, untilMs, pageSize = 200, maxPages = 1_000 } = options;
+  const seen = new Map<string, RailWithdrawal>();
   const keep = (w: Awaited<ReturnType<WithdrawalLister['listOpenWithdrawals']>>[number]) =>
     seen.set(w.id, {
       rail,
@@ -41,8 +46,14 @@ export async function fetchWithdrawals(
     // A withdrawal that closed during the scan appears in both lists: the closed status wins.
     for (const w of items) keep(w);
     const last = items.at(-1);
-    if (items.length < pageSize || last === undefined) return [...seen.values()];
+    if (items.length < pageSize || last === undefined) return [...seen.values()].filter(closedBy(untilMs));
     token = last.id;
   }
   throw new Error(`${rail}: more than ${maxPages} pages of withdrawals; raise maxPages`);
 }
+
+/** Keeps open withdrawals, and closed ones completed by `untilMs`. */
+const closedBy =
+  (untilMs: number | undefined) =>
+  (w: RailWithdrawal): boolean =>
+    untilMs === undefined || !/^(COMPLETED|CANCELLED|ERROR)/.test(w.status) || (w.time ?? 0) <= untilMs;
