@@ -117,7 +117,7 @@ export async function reconcileDeps(deps: ReconcileDeps, config: Config, options
           const secrets = {
             brokerActiveWif: payload.broker.activeWif,
             brokerMemoWif: payload.broker.memoWif,
-            bittrex: payload.bittrex.map((b) => ({ index: b.index, apiKey: b.apiKey, apiSecret: b.apiSecret })),
+            exchangeKeys: payload.bittrex.map((b) => ({ account: b.index, apiKey: b.apiKey, apiSecret: b.apiSecret })),
           };
           const built = createRailLedgers(config, secrets);
           for (const l of built.ledgers) exchanges.set(l.name, l);

@@ -12,7 +12,7 @@ export function simRailLedgers(baseUrl: string, accounts: readonly BittrexSimAcc
   const secrets = {
     brokerActiveWif: new Secret('unused'),
     brokerMemoWif: new Secret('unused'),
-    bittrex: accounts.map((a, i) => ({ index: i + 1, apiKey: new Secret(a.apiKey), apiSecret: new Secret(a.apiSecret) })),
+    exchangeKeys: accounts.map((a, i) => ({ account: i + 1, apiKey: new Secret(a.apiKey), apiSecret: new Secret(a.apiSecret) })),
   };
   const ledger = bittrexRailKind.ledger;
   if (!ledger) throw new Error('the bittrex rail kind has no ledger');

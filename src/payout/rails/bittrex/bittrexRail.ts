@@ -14,6 +14,7 @@ import { getPayout, type PayoutRow } from '../../../db/payouts.js';
 import { withdrawalIdOf } from '../../../domain/paymentKeys.js';
 import { BaseError, isError } from '../../../errors/BaseError.js';
 import { type BittrexClient, buildWithdrawalBody, createBittrexClient, signRequest } from '../../../exchange/bittrex/index.js';
+import type { Secret } from '../../../wallet/Secret.js';
 import type { RailResult } from '../../types.js';
 import type { WorkerJob, WorkerReport } from '../../workerJobs.js';
 import type { Prepared, Rail, RailDeps, RailKind, RailLedger, SendJob } from '../Rail.js';
@@ -48,15 +49,7 @@ export const bittrexRailKind: RailKind<BittrexEntry> = {
   labelOf: (entry) => `Bittrex account ${entry.account}`,
   create: (entry, deps) => createBittrexRail(entry, deps),
   ledger(entry, secrets): RailLedger {
-    const creds = secrets.bittrex.find((b) => b.index === entry.account);
-    if (!creds)
-      throw new BaseError('AUTH_FAILED', `Bittrex account ${entry.account} is configured but the keystore has no API key for it.`);
-    const client = createBittrexClient({
-      baseUrl: entry.baseUrl,
-      apiKey: creds.apiKey,
-      apiSecret: creds.apiSecret,
-      timeoutMs: entry.timeoutMs,
-    });
+    const client = clientFor(entry, secrets);
     const name = bittrexRailName(entry.account);
     return {
       name,
@@ -74,15 +67,7 @@ export const bittrexRailKind: RailKind<BittrexEntry> = {
     };
   },
   async preflight(entry, secrets) {
-    const creds = secrets.exchangeKeys.find((k) => k.account === entry.account);
-    if (!creds)
-      throw new BaseError('AUTH_FAILED', `Bittrex account ${entry.account} is configured but the keystore has no API key for it.`);
-    const client = createBittrexClient({
-      baseUrl: entry.baseUrl,
-      apiKey: creds.apiKey,
-      apiSecret: creds.apiSecret,
-      timeoutMs: entry.timeoutMs,
-    });
+    const client = clientFor(entry, secrets);
     try {
       return { availableSats: (await client.getBalance('BTS')).available };
     } catch (err) {
@@ -99,6 +84,26 @@ export const bittrexRailKind: RailKind<BittrexEntry> = {
   },
 };
 
+/**
+ * The account's client, signed with its API key from the keystore.
+ * @throws BaseError('AUTH_FAILED') when the keystore has no key for the account
+ */
+function clientFor(entry: BittrexEntry, secrets: Pick<RailDeps['secrets'], 'exchangeKeys'>, logger?: RailDeps['logger']): BittrexClient {
+  return createBittrexClient({
+    ...credsOf(entry, secrets),
+    baseUrl: entry.baseUrl,
+    timeoutMs: entry.timeoutMs,
+    ...(logger ? { logger } : {}),
+  });
+}
+
+/** @throws BaseError('AUTH_FAILED') when the keystore has no key for the account */
+function credsOf(entry: BittrexEntry, secrets: Pick<RailDeps['secrets'], 'exchangeKeys'>): { apiKey: Secret; apiSecret: Secret } {
+  const creds = secrets.exchangeKeys.find((k) => k.account === entry.account);
+  if (!creds) throw new BaseError('AUTH_FAILED', `Bittrex account ${entry.account} is configured but the keystore has no API key for it.`);
+  return { apiKey: creds.apiKey, apiSecret: creds.apiSecret };
+}
+
 /** What the account can send now: a withdrawal asks for amount + txFee. */
 async function payableBalance(client: Pick<BittrexClient, 'getBalance'>, fee: Promise<bigint>): Promise<bigint> {
   const [b, f] = await Promise.all([client.getBalance('BTS'), fee]);
@@ -114,15 +119,8 @@ export function createBittrexRail(entry: BittrexEntry, deps: RailDeps): Rail {
   const { db, logger } = deps;
   const index = entry.account;
   const rail = bittrexRailName(index);
-  const secret = deps.secrets.exchangeKeys.find((k) => k.account === index);
-  if (!secret) throw new BaseError('AUTH_FAILED', `Bittrex account ${index} is configured but the keystore has no API key for it.`);
-  const client: BittrexClient = createBittrexClient({
-    baseUrl: entry.baseUrl,
-    apiKey: secret.apiKey,
-    apiSecret: secret.apiSecret,
-    timeoutMs: entry.timeoutMs,
-    logger,
-  });
+  const secret = credsOf(entry, deps.secrets);
+  const client: BittrexClient = clientFor(entry, deps.secrets, logger);
   // new URL(...).href is the form that goes on the wire: signing it avoids any re-encoding mismatch.
   const withdrawalsUrl = new URL(`${entry.baseUrl.replace(/\/+$/, '')}/withdrawals`).href;
   let halted = false;
@@ -150,8 +148,8 @@ export function createBittrexRail(entry: BittrexEntry, deps: RailDeps): Rail {
         Accept: 'application/json',
         'Content-Type': 'application/json',
         ...signRequest({
-          apiKey: secret!.apiKey.reveal(),
-          apiSecret: secret!.apiSecret.reveal(),
+          apiKey: secret.apiKey.reveal(),
+          apiSecret: secret.apiSecret.reveal(),
           timestampMs: Math.floor(Date.now() + client.clockOffsetMs()),
           url: withdrawalsUrl,
           method: 'POST',
