@@ -188,8 +188,8 @@ describe('docs/operating.md: the by-hand journey, exactly as documented', () => 
       const paid: bigint[] = [];
       for (let n = 1; n <= head; n++) {
         for (const tx of (await node.getBlock(n))?.transactions ?? []) {
-          for (const [type, op] of (tx as { operations: Array<[number, Record<string, any>]> }).operations) {
-            if (type === 0 && op.from === broker?.id && op.to === alice?.id) paid.push(BigInt(op.amount.amount));
+          for (const [type, op] of (tx as { operations: Array<[number, { from?: string; to?: string; amount?: { amount: string | number } }]> }).operations) {
+            if (type === 0 && op.from === broker?.id && op.to === alice?.id) paid.push(BigInt(op.amount?.amount ?? 0));
           }
         }
       }
