@@ -33,6 +33,8 @@ function journeyCommands(markdown: string): string[] {
     .filter((l) => l !== '' && !l.startsWith('#'));
 }
 
+/** The fields of a transfer operation this test reads. */
+type TransferFields = { from?: string; to?: string; amount?: { amount: string | number } };
 type Run = { code: number | null; stdout: string; stderr: string };
 const background: ChildProcess[] = [];
 const cwd = mkdtempSync(join(tmpdir(), 'stakebts-journey-'));
@@ -188,7 +190,7 @@ describe('docs/operating.md: the by-hand journey, exactly as documented', () => 
       const paid: bigint[] = [];
       for (let n = 1; n <= head; n++) {
         for (const tx of (await node.getBlock(n))?.transactions ?? []) {
-          for (const [type, op] of (tx as { operations: Array<[number, { from?: string; to?: string; amount?: { amount: string | number } }]> }).operations) {
+          for (const [type, op] of (tx as { operations: Array<[number, TransferFields]> }).operations) {
             if (type === 0 && op.from === broker?.id && op.to === alice?.id) paid.push(BigInt(op.amount?.amount ?? 0));
           }
         }
