@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { decryptMemo, publicKeyFromWif } from '../../../src/chain/bitshares/index.js';
@@ -28,6 +29,13 @@ const up = async (dir: string) => {
   const desk = await startSimDesk({ dir, chainPort: 0, bittrexPort: 0, blockIntervalMs: 200, completeAfterMs: 100 });
   open.push(desk);
   return desk;
+};
+const freePort = async (): Promise<number> => {
+  const srv = createServer();
+  await new Promise<void>((ok) => srv.listen(0, '127.0.0.1', ok));
+  const { port } = srv.address() as AddressInfo;
+  await new Promise((ok) => srv.close(ok));
+  return port;
 };
 const mode = (path: string) => statSync(path).mode & 0o777;
 async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, ms = 30_000): Promise<T> {
@@ -91,13 +99,28 @@ describe('sim up: a desk on the linked simulators', () => {
     const path = join(dir, 'sim-keys.json');
     const text = readFileSync(path, 'utf8');
     writeFileSync(path, text, { mode: 0o644 });
-    const { chmodSync } = await import('node:fs');
     chmodSync(path, 0o644);
     await expect(startSimDesk({ dir, chainPort: 0, bittrexPort: 0 })).rejects.toThrow(/accessible to other users/);
     chmodSync(path, 0o600);
     writeFileSync(path, '{"v":1}');
     await expect(startSimDesk({ dir, chainPort: 0, bittrexPort: 0 })).rejects.toThrow(/not a simulator keys file/);
     expect(readFileSync(path, 'utf8')).toBe('{"v":1}');
+  });
+
+  it('a port already taken is one sentence naming the option to change, and nothing is left listening', async () => {
+    const first = await up(tempDir());
+    const dir = tempDir();
+    await expect(startSimDesk({ dir, chainPort: first.chain.port, bittrexPort: 0 })).rejects.toMatchObject({
+      code: 'USAGE',
+      message: expect.stringMatching(/cannot listen on port \d+ \(EADDRINUSE\); choose another with --chain-port/),
+    });
+    const bittrexPort = Number(new URL(first.bittrex.url).port);
+    const chainPort = await freePort();
+    await expect(startSimDesk({ dir, chainPort, bittrexPort })).rejects.toThrow(/choose another with --bittrex-port/);
+    // The chain simulator it had started is closed again: its port is free.
+    const again = createServer();
+    await new Promise<void>((ok, fail) => again.once('error', fail).listen(chainPort, '127.0.0.1', ok));
+    await new Promise((ok) => again.close(ok));
   });
 
   it('a completed Bittrex withdrawal arrives on the chain as a transfer from the exchange account, its memo the address tag', async () => {
