@@ -60,6 +60,20 @@ function run(line: string): Promise<Run> {
   });
 }
 
+/** Waits until a background line printed `text`; fails at once, with its output, if it exits first. */
+function ready(p: { output: () => string; child: ChildProcess }, text: string, what: string): Promise<true> {
+  return until(
+    what,
+    () => {
+      if (p.output().includes(text)) return true;
+      if (p.child.exitCode !== null || p.child.signalCode !== null)
+        throw new Error(`${what}: it exited (${p.child.exitCode ?? p.child.signalCode})\n${p.output().slice(-3000)}`);
+      return undefined;
+    },
+    p.output,
+  );
+}
+
 /** Starts a background line; `output()` is what it printed so far. */
 function start(line: string): { output: () => string; child: ChildProcess } {
   const child = shell(line, true);
@@ -141,11 +155,11 @@ describe('docs/operating.md: the by-hand journey, exactly as documented', () => 
           const dir = /--dir\s+(\S+)/.exec(bare)?.[1] ?? 'stakebts-sim';
           deskDir = join(cwd, dir);
           const p = start(`${bare} --chain-port 0 --bittrex-port 0`);
-          await until('sim up to be ready', () => (p.output().includes('simulators ready') ? true : undefined), p.output);
+          await ready(p, 'simulators ready', 'sim up to be ready');
           expect(p.output()).toMatch(/password \(throwaway, also in .*password\): \S{12,}/);
         } else if (/^stakebts start /.test(bare)) {
           const p = start(bare);
-          await until('the daemon to start', () => (p.output().includes('"msg":"stakebts started"') ? true : undefined), p.output);
+          await ready(p, '"msg":"stakebts started"', 'the daemon to start');
         } else {
           start(bare);
         }
