@@ -15,6 +15,7 @@ import { type BittrexSimulator, startBittrexSimulator } from '../bittrex/index.j
 import { type ChainSimulator, startChainSimulator } from '../chain/index.js';
 import {
   loadOrCreateSimKeys,
+  readSimRun,
   SIM_ACCOUNTS,
   SIM_BROKER,
   SIM_CLIENTS,
@@ -91,6 +92,7 @@ export async function startSimDesk(options: SimDeskOptions): Promise<SimDesk> {
     db: '',
   };
 
+  refuseFolderInUse(dir);
   // 1. Keys, credentials, password: once.
   const { keys, created: keysCreated } = await loadOrCreateSimKeys(dir);
   writePrivateOnce(files.password, `${randomBytes(18).toString('base64url')}\n`);
@@ -217,6 +219,23 @@ export async function startSimDesk(options: SimDeskOptions): Promise<SimDesk> {
     await close();
     throw err;
   }
+}
+
+/** A second `sim up` on a folder would rewrite the config and run file under a first one that still runs. */
+function refuseFolderInUse(dir: string): void {
+  let pid: number;
+  try {
+    pid = readSimRun(dir).pid;
+  } catch {
+    return; // no run file (first run) or an unreadable one, which this run replaces
+  }
+  if (pid === process.pid) return;
+  try {
+    process.kill(pid, 0);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ESRCH') return; // that run has ended
+  }
+  throw new BaseError('USAGE', `${dir} is in use by a running \`stakebts sim up\` (pid ${pid}); stop it first, or use another --dir.`);
 }
 
 function keyOf(keys: SimKeys, name: string) {

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { type AddressInfo, createServer } from 'node:net';
@@ -121,6 +122,20 @@ describe('sim up: a desk on the linked simulators', () => {
     const again = createServer();
     await new Promise<void>((ok, fail) => again.once('error', fail).listen(chainPort, '127.0.0.1', ok));
     await new Promise((ok) => again.close(ok));
+  });
+
+  it('refuses a folder a running sim up of another process holds, and takes it over once that process has ended', async () => {
+    const dir = tempDir();
+    const desk = await up(dir);
+    await desk.close();
+    const run = JSON.parse(readFileSync(join(dir, 'sim-run.json'), 'utf8'));
+    writeFileSync(join(dir, 'sim-run.json'), JSON.stringify({ ...run, pid: process.ppid }), { mode: 0o600 });
+    await expect(startSimDesk({ dir, chainPort: 0, bittrexPort: 0 })).rejects.toThrow(
+      /is in use by a running `stakebts sim up` \(pid \d+\)/,
+    );
+    const ended = spawnSync(process.execPath, ['-e', 'process.exit(0)']).pid!;
+    writeFileSync(join(dir, 'sim-run.json'), JSON.stringify({ ...run, pid: ended }), { mode: 0o600 });
+    await up(dir);
   });
 
   it('a completed Bittrex withdrawal arrives on the chain as a transfer from the exchange account, its memo the address tag', async () => {
