@@ -111,18 +111,29 @@ async function runUntil(line: string, what: string, ok: (r: Run) => boolean): Pr
   );
 }
 
-afterAll(async () => {
-  // The daemon first (it finishes its block and payments), then the simulators: each by its own process group.
-  for (const child of background.reverse()) {
-    if (child.exitCode !== null || child.pid === undefined) continue;
-    const exited = new Promise((r) => child.once('exit', r));
-    process.kill(-child.pid, 'SIGTERM');
-    const timer = setTimeout(() => child.pid && process.kill(-child.pid, 'SIGKILL'), 15_000);
-    await exited;
-    clearTimeout(timer);
+/** Whether any process of the group led by `pid` still runs (the shell and the stakebts it started). */
+function groupAlive(pid: number): boolean {
+  try {
+    process.kill(-pid, 0);
+    return true;
+  } catch {
+    return false;
   }
-  rmSync(cwd, { recursive: true, force: true });
-});
+}
+
+afterAll(async () => {
+  // The daemon first (it finishes its block and payments), then the simulators: each by its own process group, and
+  // waited for until no process of the group is left (the shell exits at once; its stakebts after a clean stop).
+  for (const child of background.reverse()) {
+    const pid = child.pid;
+    if (pid === undefined || !groupAlive(pid)) continue;
+    process.kill(-pid, 'SIGTERM');
+    const giveUp = Date.now() + 20_000;
+    while (groupAlive(pid) && Date.now() < giveUp) await wait(100);
+    if (groupAlive(pid)) process.kill(-pid, 'SIGKILL');
+  }
+  rmSync(cwd, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+}, 60_000);
 
 describe('docs/operating.md: the by-hand journey, exactly as documented', () => {
   const commands = journeyCommands(readFileSync(DOC, 'utf8'));
