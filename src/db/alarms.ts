@@ -1,16 +1,23 @@
 import type { Database } from 'better-sqlite3';
 import { appendReceipt } from './receipts.js';
 
-/** What an alarm is about; each kind is explained for the operator in docs/operating.md. */
-export type AlarmKind =
-  | 'payment_refused'
-  | 'foreign_withdrawal'
-  | 'node_disagreement'
-  | 'node_fault'
-  | 'database_replaced'
-  | 'outgoing_unmatched'
-  | 'backup_failed'
-  | 'history_missed_op';
+/**
+ * Every kind of alarm the daemon can raise: the one list, so that each is explained for the operator in
+ * docs/mainnet.md (meaning and action) and test/docs/alarmKinds.test.ts fails when one is added without its entry.
+ */
+export const ALARM_KINDS = [
+  'payment_refused',
+  'foreign_withdrawal',
+  'node_disagreement',
+  'node_fault',
+  'database_replaced',
+  'outgoing_unmatched',
+  'backup_failed',
+  'history_missed_op',
+] as const;
+
+/** What an alarm is about (one of {@link ALARM_KINDS}). */
+export type AlarmKind = (typeof ALARM_KINDS)[number];
 
 /**
  * Raises an alarm: a receipt `{event: 'alarm', kind, …facts}` in the caller's transaction (or its own), which

@@ -4,14 +4,19 @@ import { BaseError } from '../../errors/BaseError.js';
 import { createLogger } from '../../log.js';
 import { generateSimAccounts, startBittrexSimulator } from '../../sim/bittrex/index.js';
 import { runChainSim } from '../../sim/chain/index.js';
+import { simSendCommand } from './sim/sendCommand.js';
+import { simUpCommand } from './sim/upCommand.js';
 
 /**
- * `stakebts sim chain …` and `stakebts sim bittrex …`: the simulators as long-running processes for manual
- * testing. They print their URL and the test credentials they made (simulator-only keys, worthless elsewhere).
- * @example stakebts sim chain --port 8090 --block-interval-ms 3000 --accounts stakebts-broker,alice --fund 100000
+ * `stakebts sim up | send | chain | bittrex`: the simulators for manual testing. `up` runs both linked together with a
+ * ready desk, `send` makes a client's transfer on it; `chain` and `bittrex` run one alone and print the test
+ * credentials they made (simulator-only keys, worthless elsewhere).
+ * @example stakebts sim up --dir sim-desk --block-interval-ms 1000
  */
 export function simCommand(): Command {
-  const sim = new Command('sim').description('run a simulator (chain, bittrex) for manual testing');
+  const sim = new Command('sim').description('run the simulators for manual testing (up, send; chain, bittrex alone)');
+  sim.addCommand(simUpCommand());
+  sim.addCommand(simSendCommand());
   sim
     .command('chain')
     .description(
