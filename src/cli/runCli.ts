@@ -1,5 +1,4 @@
 import { Command, CommanderError } from 'commander';
-import { asDatabaseError } from '../db/openDatabase.js';
 import { BaseError } from '../errors/BaseError.js';
 import { VERSION } from '../version.js';
 import { assertNoPasswordInArgvOrEnv } from '../wallet/assertNoPasswordInArgvOrEnv.js';
@@ -15,6 +14,22 @@ import { statusCommand } from './commands/status.js';
 import { addExamples } from './examples.js';
 import { exitCodeFor, exitCodeForCommander } from './exitCodes.js';
 
+/**
+ * Every top-level command, in the order `--help` lists them. Each module only defines its command (options, help);
+ * the action's module is imported when the command runs (lazyAction.ts), so building this tree stays cheap.
+ */
+const COMMANDS: ReadonlyArray<() => Command> = [
+  startCommand,
+  statusCommand,
+  adminCommand,
+  keysCommand,
+  demoCommand,
+  simCommand,
+  importCommand,
+  () => auditCommand(),
+  backupCommand,
+];
+
 /** Builds the `stakebts` command tree. */
 export function buildProgram(): Command {
   const program = new Command('stakebts')
@@ -23,15 +38,7 @@ export function buildProgram(): Command {
     .option('--db <file>', 'SQLite database file (overrides the config)')
     .version(VERSION, '-V, --version', 'print the stakebts version')
     .showHelpAfterError();
-  program.addCommand(startCommand());
-  program.addCommand(statusCommand());
-  program.addCommand(adminCommand());
-  program.addCommand(keysCommand());
-  program.addCommand(demoCommand());
-  program.addCommand(simCommand());
-  program.addCommand(importCommand());
-  program.addCommand(auditCommand());
-  program.addCommand(backupCommand());
+  for (const command of COMMANDS) program.addCommand(command());
   addExamples(program);
   return program;
 }
@@ -58,7 +65,8 @@ export async function runCli(argv: string[]): Promise<void> {
       process.exitCode = exitCodeForCommander(err.code, err.exitCode);
       return;
     }
-    const known = err instanceof BaseError ? err : asDatabaseError(err);
+    // A raw driver error can only come from a command that already loaded the database module: no cost to --help.
+    const known = err instanceof BaseError ? err : (await import('../db/openDatabase.js')).asDatabaseError(err);
     if (known) {
       process.stderr.write(`stakebts: ${known.message}\n`);
       process.exitCode = exitCodeFor(known.code);

@@ -5,6 +5,9 @@ import { z } from 'zod';
 import { generateKeyPair } from '../../chain/bitshares/index.js';
 import { BaseError } from '../../errors/BaseError.js';
 import { readPrivateFile } from '../../wallet/readPrivateFile.js';
+import { SIM_ACCOUNTS } from './simAccounts.js';
+
+export { SIM_ACCOUNTS, SIM_BROKER, SIM_CLIENTS, SIM_EXCHANGE_ACCOUNT, SIM_MANAGER } from './simAccounts.js';
 
 /**
  * The files `stakebts sim up --dir D` keeps in D. Keys and credentials are made once and reused by every later run, so
@@ -21,15 +24,6 @@ export const SIM_FILES = {
   keystore: 'stakebts.keystore.json',
   config: 'stakebts.config.json',
 } as const;
-
-/** The broker of the simulated desk. */
-export const SIM_BROKER = 'stakebts-broker';
-/** The exchange's BitShares account: deposits go to it, its hot wallet sends the withdrawals. */
-export const SIM_EXCHANGE_ACCOUNT = 'bittrex-deposit';
-/** A manager whose admin memos the desk obeys. */
-export const SIM_MANAGER = 'desk-manager';
-/** Clients, each funded with BTS and USD on the chain simulator. */
-export const SIM_CLIENTS = ['alice', 'bob', 'carol'] as const;
 
 const wif = z.string().regex(/^5[1-9A-HJ-NP-Za-km-z]{50}$/, 'must be a WIF private key');
 const accountKeysSchema = z.object({ ownerWif: wif, activeWif: wif, memoWif: wif }).strict();
@@ -66,9 +60,6 @@ const simRunSchema = z
   })
   .strict();
 export type SimRun = z.infer<typeof simRunSchema>;
-
-/** Every account `sim up` creates on the chain simulator, in creation order (so their ids are the same every run). */
-export const SIM_ACCOUNTS: readonly string[] = [SIM_BROKER, SIM_EXCHANGE_ACCOUNT, SIM_MANAGER, ...SIM_CLIENTS];
 
 /** Fresh random keys for every account and fresh Bittrex credentials: distinct owner, active and memo keys each. */
 export function newSimKeys(): SimKeys {

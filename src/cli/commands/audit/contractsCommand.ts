@@ -1,9 +1,6 @@
 import { Command } from 'commander';
-import { type ContractFilter, listContracts } from '../../../audit/listContracts.js';
+import { lazyAction } from '../../lazyAction.js';
 import type { AuditCommandDeps } from '../audit.js';
-import { outputFormat } from '../shared.js';
-import { type FormatOpts, intArg, oneOf, type TimeOpts, timeFilter, withDb } from './auditArgs.js';
-import { formatContracts } from './auditTables.js';
 
 /** `stakebts audit contracts`. */
 export function contractsCommand(_deps: AuditCommandDeps, write: (text: string) => void): Command {
@@ -19,19 +16,5 @@ export function contractsCommand(_deps: AuditCommandDeps, write: (text: string) 
     .option('--limit <n>', 'at most n contracts')
     .option('--json', 'JSON lines')
     .option('--csv', 'CSV')
-    .action(
-      (
-        opts: FormatOpts & TimeOpts & { user?: string; contract?: string; status?: string; months?: string; origin?: string },
-        cmd: Command,
-      ) => {
-        const format = outputFormat(opts);
-        const filter: ContractFilter = { ...timeFilter(opts) };
-        if (opts.user) filter.user = opts.user;
-        if (opts.contract) filter.id = intArg(opts.contract, '--contract');
-        if (opts.status) filter.state = oneOf(opts.status, ['open', 'matured', 'stopped'] as const, '--status');
-        if (opts.months) filter.months = intArg(opts.months, '--months');
-        if (opts.origin) filter.origin = oneOf(opts.origin, ['chain', 'import'] as const, '--origin');
-        withDb(cmd, (db) => write(formatContracts(listContracts(db, filter), format)));
-      },
-    );
+    .action(lazyAction(() => import('./contractsAction.js').then((m) => m.contractsAction(write))));
 }

@@ -1,11 +1,6 @@
 import { Command } from 'commander';
-import { listPayouts, type PayoutFilter } from '../../../audit/listPayouts.js';
-import { railNamesInRows } from '../../../db/payoutListing.js';
-import { railEntries } from '../../../payout/rails/registry.js';
+import { lazyAction } from '../../lazyAction.js';
 import type { AuditCommandDeps } from '../audit.js';
-import { configFor, outputFormat } from '../shared.js';
-import { type FormatOpts, intArg, oneOf, type TimeOpts, timeFilter, withDb } from './auditArgs.js';
-import { formatPayouts, PAYOUT_PURPOSES, PAYOUT_STATES } from './auditTables.js';
 
 /** `stakebts audit payouts`. */
 export function payoutsCommand(_deps: AuditCommandDeps, write: (text: string) => void): Command {
@@ -24,28 +19,5 @@ export function payoutsCommand(_deps: AuditCommandDeps, write: (text: string) =>
     .option('--limit <n>', 'at most n payments')
     .option('--json', 'JSON lines')
     .option('--csv', 'CSV')
-    .action(
-      (
-        opts: FormatOpts & TimeOpts & { user?: string; contract?: string; purpose?: string; state?: string; rail?: string },
-        cmd: Command,
-      ) => {
-        const format = outputFormat(opts);
-        const filter: PayoutFilter = { ...timeFilter(opts) };
-        if (opts.user) filter.user = opts.user;
-        if (opts.contract) filter.contract = intArg(opts.contract, '--contract');
-        if (opts.purpose) filter.purpose = oneOf(opts.purpose, PAYOUT_PURPOSES, '--purpose');
-        if (opts.state) filter.state = oneOf(opts.state, PAYOUT_STATES, '--state');
-        const config = configFor(cmd);
-        withDb(
-          cmd,
-          (db) => {
-            // The configured rails, and every rail a row carries from an earlier configuration.
-            if (opts.rail)
-              filter.rail = oneOf(opts.rail, [...new Set([...railEntries(config).map((r) => r.name), ...railNamesInRows(db)])], '--rail');
-            write(formatPayouts(listPayouts(db, filter), format));
-          },
-          config,
-        );
-      },
-    );
+    .action(lazyAction(() => import('./payoutsAction.js').then((m) => m.payoutsAction(write))));
 }

@@ -1,9 +1,6 @@
 import { Command } from 'commander';
-import { listReceipts, type ReceiptFilter } from '../../../db/receipts.js';
+import { lazyAction } from '../../lazyAction.js';
 import type { AuditCommandDeps } from '../audit.js';
-import { outputFormat } from '../shared.js';
-import { type FormatOpts, intArg, oneOf, type TimeOpts, timeFilter, withDb } from './auditArgs.js';
-import { formatReceipts, RECEIPT_EVENTS } from './auditTables.js';
 
 /** `stakebts audit receipts`. */
 export function receiptsCommand(_deps: AuditCommandDeps, write: (text: string) => void): Command {
@@ -18,12 +15,5 @@ export function receiptsCommand(_deps: AuditCommandDeps, write: (text: string) =
     .option('--full', 'the full JSON message of each receipt instead of a one-line summary')
     .option('--json', 'JSON lines')
     .option('--csv', 'CSV')
-    .action((opts: FormatOpts & TimeOpts & { user?: string; contract?: string; event?: string; full?: boolean }, cmd: Command) => {
-      const format = outputFormat(opts);
-      const filter: ReceiptFilter = { ...timeFilter(opts) };
-      if (opts.user) filter.user = opts.user;
-      if (opts.contract) filter.nonce = intArg(opts.contract, '--contract');
-      if (opts.event) filter.event = oneOf(opts.event, RECEIPT_EVENTS, '--event');
-      withDb(cmd, (db) => write(formatReceipts(listReceipts(db, filter), format, opts.full === true)));
-    });
+    .action(lazyAction(() => import('./receiptsAction.js').then((m) => m.receiptsAction(write))));
 }
