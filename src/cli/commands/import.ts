@@ -18,7 +18,10 @@ export function importCommand(): Command {
     .action(async (opts: { file: string; dryRun?: boolean }, cmd: Command) => {
       const config = configFor(cmd);
       const stakes = loadStakesFile(opts.file);
-      const db = openDatabase(config.db);
+      const db = openDatabase(config.db, {
+        onSchemaMigrated: (m) =>
+          process.stderr.write(`The database schema was migrated from v${m.from} to v${m.to}; the copy from before is ${m.backup.file}.\n`),
+      });
       try {
         const result = importLegacyContracts(db, stakes.text, config.terms, { dryRun: opts.dryRun === true, firstLine: stakes.firstLine });
         const table = new Table({
