@@ -27,6 +27,7 @@ export function secretsFromPayload(payload: Payload, config: Config): PayoutSecr
   return {
     brokerActiveWif: payload.broker.activeWif,
     brokerMemoWif: payload.broker.memoWif,
+    brokerRetiredMemoWifs: payload.broker.retiredMemoWifs,
     bittrex: payload.bittrex.map((b) => ({ index: b.index, apiKey: b.apiKey, apiSecret: b.apiSecret })),
   };
 }

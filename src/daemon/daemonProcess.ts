@@ -19,6 +19,7 @@ const startMessage = z.object({
   secrets: z.object({
     brokerActiveWif: z.string(),
     brokerMemoWif: z.string(),
+    brokerRetiredMemoWifs: z.array(z.string()).optional(),
     bittrex: z.array(z.object({ index: z.union([z.literal(1), z.literal(2), z.literal(3)]), apiKey: z.string(), apiSecret: z.string() })),
   }),
   logFile: z.string().optional(),

@@ -9,6 +9,7 @@ import { Secret } from '../wallet/Secret.js';
 export type PlainSecrets = {
   brokerActiveWif: string;
   brokerMemoWif: string;
+  brokerRetiredMemoWifs?: string[] | undefined;
   bittrex: Array<{ index: 1 | 2 | 3; apiKey: string; apiSecret: string }>;
 };
 
@@ -17,6 +18,7 @@ export function wrapPlainSecrets(plain: PlainSecrets): PayoutSecrets {
   return {
     brokerActiveWif: new Secret(plain.brokerActiveWif),
     brokerMemoWif: new Secret(plain.brokerMemoWif),
+    brokerRetiredMemoWifs: (plain.brokerRetiredMemoWifs ?? []).map((w) => new Secret(w)),
     bittrex: plain.bittrex.map((b) => ({ index: b.index, apiKey: new Secret(b.apiKey), apiSecret: new Secret(b.apiSecret) })),
   };
 }
@@ -29,6 +31,7 @@ export function revealForHandOver(secrets: PayoutSecrets): PlainSecrets {
   return {
     brokerActiveWif: secrets.brokerActiveWif.reveal(),
     brokerMemoWif: secrets.brokerMemoWif.reveal(),
+    brokerRetiredMemoWifs: (secrets.brokerRetiredMemoWifs ?? []).map((w) => w.reveal()),
     bittrex: secrets.bittrex.map((b) => ({ index: b.index as 1 | 2 | 3, apiKey: b.apiKey.reveal(), apiSecret: b.apiSecret.reveal() })),
   };
 }

@@ -171,7 +171,11 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
       node,
       config,
       // The listener decrypts every memo with it and takes it plain (src/listener is left as it is): revealed here.
-      broker: { id: auth.broker.id, memoWif: secrets.brokerMemoWif.reveal() },
+      broker: {
+        id: auth.broker.id,
+        memoWif: secrets.brokerMemoWif.reveal(),
+        retiredMemoWifs: (secrets.brokerRetiredMemoWifs ?? []).map((w) => w.reveal()),
+      },
       managerIds: auth.managerIds,
       fundingIds: auth.fundingIds,
       logger,

@@ -14,6 +14,8 @@ import type { JobRunner } from './workerJobs.js';
 export type PayoutSecrets = {
   brokerActiveWif: Secret;
   brokerMemoWif: Secret;
+  /** Memo keys replaced by `keys rotate-memo`: memos to them are still read (incoming stakes, our own old payments). */
+  brokerRetiredMemoWifs?: Secret[];
   bittrex: Array<{ index: number; apiKey: Secret; apiSecret: Secret }>;
 };
 
