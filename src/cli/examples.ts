@@ -17,6 +17,8 @@ export const EXAMPLES: Readonly<Record<string, string>> = {
   'keys add': 'stakebts keys add --keystore /var/lib/stakebts/stakebts.keystore.json',
   'keys list': 'stakebts keys list --keystore /var/lib/stakebts/stakebts.keystore.json --json',
   'keys change-password': 'stakebts keys change-password --keystore /var/lib/stakebts/stakebts.keystore.json',
+  'keys rotate-memo': 'stakebts keys rotate-memo --keystore /var/lib/stakebts/stakebts.keystore.json --wif-file /root/new-memo.wif',
+  'keys rotate-active': 'stakebts keys rotate-active --keystore /var/lib/stakebts/stakebts.keystore.json',
   demo: 'stakebts demo',
   sim: 'stakebts sim up --dir sim-desk',
   'sim up': 'stakebts sim up --dir sim-desk --block-interval-ms 1000',

@@ -14,7 +14,7 @@ import { type AdaptiveWindow, classifyCallError, NodeWindows } from './adaptiveW
 import { checkBlock } from './checkBlock.js';
 import { confirmByQuorum } from './confirmByQuorum.js';
 import { listBrokerHistory } from './listBrokerHistory.js';
-import { type PreparedBlock, prepareBlock } from './prepareBlock.js';
+import { type PrepareContext, type PreparedBlock, prepareBlock } from './prepareBlock.js';
 
 export type ScanProgress = {
   from: number;
@@ -34,7 +34,8 @@ export type BlockScannerOptions = {
   db: Database;
   node: NodeClient;
   config: Config;
-  broker: { id: string; memoWif: string };
+  /** `retiredMemoWifs`: memo keys the broker used before (keystore `retiredMemoWifs`), tried when the current one is not the memo's. */
+  broker: { id: string; memoWif: string; retiredMemoWifs?: readonly string[] };
   managerIds: ReadonlySet<string>;
   fundingIds: ReadonlySet<string>;
   /** A fixed number of concurrent get_block calls (benchmarks). @default adaptive, config.listener.windowStart … window */
@@ -459,6 +460,11 @@ export class BlockScanner {
    * Block n, prepared, from a node that serves it consistently: a null for an irreversible block, a block that is not
    * block n, or an amount no asset can hold is a node fault: that node is failed over (and alarmed), the next is asked.
    */
+  private prepareContext(): PrepareContext {
+    const { id, memoWif, retiredMemoWifs = [] } = this.opts.broker;
+    return { brokerId: id, brokerMemoWif: memoWif, brokerRetiredMemoWifs: retiredMemoWifs };
+  }
+
   private async fetch(n: number, maxSupplySats: bigint): Promise<PreparedBlock> {
     const block = await this.opts.node.getBlock(n, {
       required: true,
@@ -469,7 +475,7 @@ export class BlockScanner {
       },
     });
     if (!block) throw new BaseError('RPC_ERROR', `No node returns block ${n} although it is irreversible.`);
-    return prepareBlock(block, { brokerId: this.opts.broker.id, brokerMemoWif: this.opts.broker.memoWif });
+    return prepareBlock(block, this.prepareContext());
   }
 
   /**
@@ -483,7 +489,7 @@ export class BlockScanner {
       node,
       prepared,
       quorum: config.quorum,
-      prepare: (b) => prepareBlock(b, { brokerId: this.opts.broker.id, brokerMemoWif: this.opts.broker.memoWif }),
+      prepare: (b) => prepareBlock(b, this.prepareContext()),
     });
     if (verdict.ok) return;
     const n = prepared.blockNum;
