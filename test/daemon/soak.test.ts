@@ -25,7 +25,13 @@ describe('soak: kills, downtime, manager memos and a restored backup over a simu
     expect(r.restores).toBe(1);
     expect(r.entitlements).toBeGreaterThan(60);
     expect(r.paid).toBe(r.entitlements);
-    expect(r.adopted).toBeGreaterThan(0);
+    // The payments the restore made the database forget were recognised on the chain or the exchange (not paid again:
+    // `extra` is empty), and only a restore makes any: a kill never loses an attempt, which is written before the send.
+    // How many the restore forgets depends on how far the daemon had got by then, which a loaded machine changes.
+    expect({ adopted: r.adopted > 0, forgotten: r.lostToRestore > 0 }).toEqual({
+      adopted: r.lostToRestore > 0,
+      forgotten: r.lostToRestore > 0,
+    });
     expect(r.viaBittrex).toBeGreaterThan(0);
     expect(r.receiptChainOk).toBe(true);
     // Nothing of ours was taken for a stranger's (no exchange account halted, no transfer unexplained).
