@@ -11,6 +11,7 @@ export type ReconnectorOptions = {
   safeUrl: string;
   handshakeTimeoutMs: number;
   expectedChainId?: string | undefined;
+  askBlockApi?: boolean | undefined;
   /** Background reconnect attempts after a drop before waiting for the next call. */
   reconnectAttempts: number;
   /** Base of the exponential reconnect backoff. */
@@ -90,6 +91,7 @@ export function createReconnector(options: ReconnectorOptions): Reconnector {
       safeUrl,
       handshakeTimeoutMs: options.handshakeTimeoutMs,
       expectedChainId: options.expectedChainId,
+      askBlockApi: options.askBlockApi,
       calls,
       log,
       onMessage: (data) => {

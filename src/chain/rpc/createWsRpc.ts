@@ -12,7 +12,7 @@ import { transportErrorAt } from './transportError.js';
 export type { SessionInfo } from './openSession.js';
 
 /** APIs a call can target; ids are looked up per connection during the handshake. */
-export type ApiName = 'login' | 'database' | 'network_broadcast' | 'history';
+export type ApiName = 'login' | 'database' | 'network_broadcast' | 'history' | 'block';
 
 export type RpcRequest = {
   api: ApiName;
@@ -39,6 +39,11 @@ export type WsRpcOptions = {
   maxReconnectDelayMs?: number;
   /** Refuse the node (CHAIN_ID_MISMATCH) when its chain id differs. */
   expectedChainId?: string;
+  /**
+   * Ask for the block api (`login_api::block()`, for `get_blocks`) in the handshake; `connect()` then tells
+   * `blockAvailable`. Most public nodes refuse it. @default false
+   */
+  blockApi?: boolean;
   /** Receives `notice` callbacks (e.g. broadcast_transaction_with_callback). */
   onNotice?: (callbackId: unknown, args: unknown) => void;
   /** @default silentLogger */
@@ -77,6 +82,7 @@ export function createWsRpc(url: string, options: WsRpcOptions = {}): WsRpc {
     reconnectDelayMs = 500,
     maxReconnectDelayMs = 30_000,
     expectedChainId,
+    blockApi = false,
     onNotice,
     logger = silentLogger,
   } = options;
@@ -97,6 +103,7 @@ export function createWsRpc(url: string, options: WsRpcOptions = {}): WsRpc {
     safeUrl,
     handshakeTimeoutMs,
     expectedChainId,
+    askBlockApi: blockApi,
     reconnectAttempts,
     reconnectDelayMs,
     maxReconnectDelayMs,

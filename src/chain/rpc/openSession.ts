@@ -5,7 +5,12 @@ import type { CallTable } from './createCallTable.js';
 import { chainIdMismatch, RpcNodeError } from './errors.js';
 
 /** What the handshake learned about the node. */
-export type SessionInfo = { chainId: string; historyAvailable: boolean };
+export type SessionInfo = {
+  chainId: string;
+  historyAvailable: boolean;
+  /** Whether the node granted the block api (`get_blocks`); present only when the handshake asked for it. */
+  blockAvailable?: boolean;
+};
 
 /** One open connection and the api ids its handshake obtained (ids belong to the connection). */
 export type Session = {
@@ -15,6 +20,7 @@ export type Session = {
     database: number;
     network_broadcast: number;
     history: number | null;
+    block: number | null;
   };
   info: SessionInfo;
   /** True once the handshake succeeded, false again when the socket closes. */
@@ -30,6 +36,8 @@ export type OpenSessionOptions = {
   handshakeTimeoutMs: number;
   /** Refuse the node (CHAIN_ID_MISMATCH) when its chain id differs. */
   expectedChainId?: string | undefined;
+  /** Ask for the block api too (one more handshake call; most public nodes refuse it). */
+  askBlockApi?: boolean | undefined;
   calls: CallTable;
   log: Logger;
   /** Every frame received on the socket (the keep-alive's clock, then the call table). */
@@ -41,22 +49,23 @@ export type OpenSessionOptions = {
 /**
  * Opens a socket to the node and runs the handshake, as bitshares-core expects it on every connection:
  * 1. `login("", "")` on api 1 (the login api), which must answer true;
- * 2. `database`, `network_broadcast` and `history` from the login api, each answering this connection's api id; a
- *    node that does not grant the history api refuses it (a node error), which is fine for scanning;
+ * 2. `database`, `network_broadcast` and `history` (and `block` when asked) from the login api, each answering this
+ *    connection's api id; a node that does not grant the history or the block api refuses it (a node error), which
+ *    is fine for scanning;
  * 3. `get_chain_id` on the database api, checked against `expectedChainId`.
  * The session is open only when every step succeeded; on any failure the socket is terminated and the error thrown.
  *
  * @param options - see {@link OpenSessionOptions}
  */
 export async function openSession(options: OpenSessionOptions): Promise<Session> {
-  const { url, safeUrl, handshakeTimeoutMs, expectedChainId, calls, log, onMessage, onClose } = options;
+  const { url, safeUrl, handshakeTimeoutMs, expectedChainId, askBlockApi, calls, log, onMessage, onClose } = options;
   const ws = new WebSocket(url, {
     handshakeTimeout: handshakeTimeoutMs,
     perMessageDeflate: false,
   });
   const s: Session = {
     ws,
-    apis: { login: 1, database: 0, network_broadcast: 0, history: null },
+    apis: { login: 1, database: 0, network_broadcast: 0, history: null, block: null },
     info: { chainId: '', historyAvailable: false },
     open: false,
   };
@@ -79,23 +88,34 @@ export async function openSession(options: OpenSessionOptions): Promise<Session>
     if (ok !== true) throw new Error('login refused');
     s.apis.database = toApiId(await call(1, 'database'), 'database');
     s.apis.network_broadcast = toApiId(await call(1, 'network_broadcast'), 'network_broadcast');
-    try {
-      s.apis.history = toApiId(await call(1, 'history'), 'history');
-    } catch (err) {
-      // A node without the history plugin is fine for scanning; a transport failure is not.
-      if (!(err instanceof RpcNodeError)) throw err;
-      log.info('history api not available on this node');
-    }
+    // A node without the history plugin (or that grants no block api) is fine for scanning; a transport failure is not.
+    s.apis.history = await optionalApi(call, 'history', log);
+    if (askBlockApi) s.apis.block = await optionalApi(call, 'block', log);
     const chainId = await call(s.apis.database, 'get_chain_id');
     if (typeof chainId !== 'string' || !/^[0-9a-f]{64}$/.test(chainId)) throw new Error('invalid chain id');
     if (expectedChainId && chainId !== expectedChainId) throw chainIdMismatch(safeUrl, expectedChainId, chainId);
-    s.info = { chainId, historyAvailable: s.apis.history !== null };
+    s.info = {
+      chainId,
+      historyAvailable: s.apis.history !== null,
+      ...(askBlockApi ? { blockAvailable: s.apis.block !== null } : {}),
+    };
     if (ws.readyState !== WebSocket.OPEN) throw new Error('closed during handshake');
     s.open = true;
     return s;
   } catch (err) {
     ws.terminate();
     throw err;
+  }
+}
+
+/** An api the node may refuse: its id, or null when the node answers with an error. */
+async function optionalApi(call: (apiId: number, method: string) => Promise<unknown>, api: string, log: Logger): Promise<number | null> {
+  try {
+    return toApiId(await call(1, api), api);
+  } catch (err) {
+    if (!(err instanceof RpcNodeError)) throw err;
+    log.info(`${api} api not available on this node`);
+    return null;
   }
 }
 
