@@ -4,6 +4,7 @@ import { BaseError } from '../../errors/BaseError.js';
 import { silentLogger } from '../../log.js';
 import { type BlockHeaderJson, computeBlockId } from '../bitshares/blockId.js';
 import { createFallbackRpc, type FallbackRpc, type FallbackRpcOptions, type RpcResponseInfo } from '../rpc/index.js';
+import { readBlock } from './readBlock.js';
 import {
   type AccountStatistics,
   type AssetAmount,
@@ -11,7 +12,6 @@ import {
   accountStatisticsSchema,
   assetAmountSchema,
   assetSchema,
-  blockSchema,
   type ChainAccount,
   type ChainAsset,
   type DynamicGlobalProperties,
@@ -53,7 +53,7 @@ export type GetBlockOptions = {
 
 /** A node's `get_block` answer, validated, with the id it hashes to; see {@link GetBlockOptions}. */
 function toRawBlock(raw: unknown, blockNum: number, url: string, options: GetBlockOptions = {}): RawBlock | null {
-  const b = blockSchema.nullable().parse(raw);
+  const b = readBlock(raw);
   if (b === null) {
     if (options.required) throw new BaseError('NODE_FAULT', `Node ${url} has no block ${blockNum} although it is irreversible`);
     return null;

@@ -117,9 +117,15 @@ export function createWsRpc(url: string, options: WsRpcOptions = {}): WsRpc {
   async function request<T>(req: RpcRequest): Promise<T> {
     const ms = req.timeoutMs ?? timeoutMs;
     const started = Date.now();
-    const s = await withTimeout(connection.ensure(), ms, {
-      errorFn: () => fail('NODE_TIMEOUT', req.method, false, `No connection to ${safeUrl} within ${ms} ms`),
-    });
+    // The connected case (nearly every call) needs no race against the deadline: a timer and an AbortController per
+    // call were a good part of what a block scan allocates.
+    const open = connection.current;
+    const s =
+      open?.open === true
+        ? open
+        : await withTimeout(connection.ensure(), ms, {
+            errorFn: () => fail('NODE_TIMEOUT', req.method, false, `No connection to ${safeUrl} within ${ms} ms`),
+          });
     const apiId = s.apis[req.api];
     if (apiId === null) {
       throw fail('NODE_UNAVAILABLE', req.method, false, `Node ${safeUrl} does not offer the ${req.api} api`);
