@@ -56,6 +56,8 @@ export type ReconcileSides = {
   exchanges: Map<string, RailLedger>;
   /** The broker's memo key, when asked for and the keystore was opened. */
   memoWif?: Secret;
+  /** The keystore's retired memo keys (memos encrypted to the broker's memo key before a rotation), with `memoWif`. */
+  retiredMemoWifs?: Secret[];
   /** Rails not checked, with why. */
   notChecked: string[];
   /** How a side was read, when it is worth saying (a block scan for lack of a history api). */
@@ -91,6 +93,7 @@ export async function reconcileDeps(deps: ReconcileDeps, config: Config, options
     } else notChecked.push('broker (chain): --skip-chain');
     const exchanges = new Map<string, RailLedger>();
     let memoWif: Secret | undefined;
+    let retiredMemoWifs: Secret[] = [];
     const withLedger = railEntries(config).filter((r) => r.kind.ledger !== undefined);
     if (options.bittrex && withLedger.length === 0) notChecked.push('bittrex: no account configured');
     else if (!options.bittrex) notChecked.push('bittrex: --skip-bittrex');
@@ -111,7 +114,10 @@ export async function reconcileDeps(deps: ReconcileDeps, config: Config, options
         for (const { name } of wantRails ? withLedger : []) notChecked.push(`${name}: no keystore`);
       }
       if (payload) {
-        if (options.memoKey) memoWif = payload.broker.memoWif;
+        if (options.memoKey) {
+          memoWif = payload.broker.memoWif;
+          retiredMemoWifs = payload.broker.retiredMemoWifs;
+        }
         if (wantRails) {
           // Only the rails the keystore holds keys for: one without is said, not an error (the others are still read).
           const secrets = {
@@ -125,7 +131,7 @@ export async function reconcileDeps(deps: ReconcileDeps, config: Config, options
         }
       }
     }
-    return { ...(chain ? { chain } : {}), exchanges, ...(memoWif ? { memoWif } : {}), notChecked, notes, close };
+    return { ...(chain ? { chain } : {}), exchanges, ...(memoWif ? { memoWif, retiredMemoWifs } : {}), notChecked, notes, close };
   } catch (err) {
     await close();
     throw err;

@@ -1,4 +1,4 @@
-import { decryptMemo, transactionId } from '../chain/bitshares/index.js';
+import { decryptMemoWithKeys, transactionId } from '../chain/bitshares/index.js';
 import type { RawBlock } from '../chain/nodeClient/index.js';
 import { parseSats } from '../domain/money.js';
 import { type ParsedMemo, parseMemo } from '../domain/parseMemo.js';
@@ -95,11 +95,7 @@ function readMemo(raw: unknown, ctx: PrepareContext): { memo: ParsedMemo | { kin
     return { memo: { kind: 'undecryptable' }, memoText: null };
   }
   const memo = { from: m.from, to: m.to, nonce: m.nonce, message: m.message };
-  let result = decryptMemo(memo, ctx.brokerMemoWif);
-  for (const wif of ctx.brokerRetiredMemoWifs ?? []) {
-    if (result.ok || result.reason !== 'not_for_us') break;
-    result = decryptMemo(memo, wif);
-  }
+  const result = decryptMemoWithKeys(memo, ctx.brokerMemoWif, ctx.brokerRetiredMemoWifs);
   if (!result.ok) return { memo: { kind: 'undecryptable' }, memoText: null };
   const text = result.bytes.toString('utf8');
   return { memo: parseMemo(result.bytes), memoText: text.length > MAX_RECEIPT_MEMO ? `${text.slice(0, MAX_RECEIPT_MEMO)}…` : text };

@@ -103,7 +103,7 @@ export async function replayWithConfig(
       maxSupplySats: BTS_MAX_SUPPLY_SATS,
       source,
       ...(until === undefined ? {} : { until }),
-      ...(sides.memoWif ? { memoWif: sides.memoWif } : {}),
+      ...(sides.memoWif ? { memoWif: sides.memoWif, retiredMemoWifs: sides.retiredMemoWifs ?? [] } : {}),
       ownAccounts: [config.broker, config.bittrex.depositAccount],
     });
     return { result, notes: [...sides.notes, ...sides.notChecked.map((n) => `not read: ${n}`)] };
