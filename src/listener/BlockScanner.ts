@@ -1,6 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import type { Logger } from 'pino';
-import type { NodeClient, RawBlock } from '../chain/nodeClient/index.js';
+import type { GetBlockOptions, NodeClient, RawBlock } from '../chain/nodeClient/index.js';
+import { isApiMissing } from '../chain/rpc/index.js';
 import type { Config } from '../config/index.js';
 import { appendAlarm } from '../db/alarms.js';
 import { type CatchUpMode, readHistoryCursor, unrecordedOps, writeCatchUpProgress, writeHistoryCursor } from '../db/catchup.js';
@@ -142,7 +143,9 @@ export class BlockScanner {
     const historyBlock = readHistoryCursor(db).blockNum;
     const mode: CatchUpMode = historyBlock > cursor ? 'history' : 'scan';
 
-    const ranged = await this.blockApiGranted();
+    await this.blockApiGranted();
+    // Read live: a range that found no node granting the block api any more turns the rest of the round to get_block.
+    const ranged = () => this.blockApi.granted;
     const inflight = new Map<number, Promise<PreparedBlock>>();
     // The last block of the call each block was asked in: a failed get_blocks is asked again as the same range.
     const rangeEnd = new Map<number, number>();
@@ -161,7 +164,7 @@ export class BlockScanner {
       // Calls still open (not those settled and waiting to be applied) count against the window; every block fetched
       // and not yet applied counts against MAX_AHEAD.
       // A range is asked only when it fits whole (ranges cut short would only mean more calls).
-      const room = ranged ? BLOCKS_PER_CALL : 1;
+      const room = ranged() ? BLOCKS_PER_CALL : 1;
       while (next <= to && this.open < this.window().size && inflight.size + room <= MAX_AHEAD) {
         const n = next;
         if (n === lib) {
@@ -170,7 +173,7 @@ export class BlockScanner {
           continue;
         }
         // get_blocks where a node grants it (one call for up to BLOCKS_PER_CALL blocks), else one get_block a block.
-        const end = ranged ? Math.min(to, lib - 1, n + BLOCKS_PER_CALL - 1) : n;
+        const end = ranged() ? Math.min(to, lib - 1, n + BLOCKS_PER_CALL - 1) : n;
         next = end + 1;
         issue(n, end);
       }
@@ -554,12 +557,31 @@ export class BlockScanner {
         return fault;
       },
     };
-    const blocks = from === to ? [await node.getBlock(from, options)] : await node.getBlocks(from, to, options);
+    const blocks = from === to ? [await node.getBlock(from, options)] : await this.getRange(from, to, options);
     return blocks.map((block, i) => {
       if (!block) throw new BaseError('RPC_ERROR', `No node returns block ${from + i} although it is irreversible.`);
       // Only the broker's operations are kept: the raw block is garbage once this returns.
       return prepareBlock(block, this.prepareContext());
     });
+  }
+
+  /**
+   * Blocks from..to in one get_blocks where a node grants the block api. Where none that grants it answers (the only
+   * one went away; the others never granted it, which is no fault of theirs), the range is read with get_block, one
+   * call a block, from the nodes there are, and the scan keeps to get_block until the block api is asked about again.
+   */
+  private async getRange(from: number, to: number, options: GetBlockOptions): Promise<(RawBlock | null)[]> {
+    const { node } = this.opts;
+    try {
+      return await node.getBlocks(from, to, options);
+    } catch (err) {
+      if (!isApiMissing(err)) throw err;
+      this.blockApi = { granted: false, at: Date.now() };
+      this.log.info({ from, to }, 'no node granting the block api answered: reading blocks with get_block');
+      const blocks: (RawBlock | null)[] = [];
+      for (let n = from; n <= to; n++) blocks.push(await node.getBlock(n, options));
+      return blocks;
+    }
   }
 
   private prepareContext(): PrepareContext {

@@ -5,7 +5,7 @@ import { parseConfig } from '../../src/config/index.js';
 import { readCursor } from '../../src/db/cursor.js';
 import { openDatabase } from '../../src/db/openDatabase.js';
 import { BlockScanner } from '../../src/listener/BlockScanner.js';
-import { type ChainSimOptions, startChainSimulator } from '../../src/sim/chain/index.js';
+import { type ChainSimOptions, type ChainSimulator, startChainSimulator } from '../../src/sim/chain/index.js';
 import { BTS, client, type ListenerFixture, startListenerFixture } from '../helpers/listenerFixture.js';
 import { type LyingNode, startLyingNode } from '../helpers/lyingNode.js';
 import { useTempDir } from '../helpers/tempDir.js';
@@ -129,5 +129,92 @@ describe('a node lying in its get_blocks answer', () => {
       (r) => JSON.parse(r.msg) as Record<string, unknown>,
     );
     expect(alarms).toContainEqual(expect.objectContaining({ kind: 'node_fault', block: target }));
+  });
+});
+
+describe('nodes of which only some grant the block api', () => {
+  /** Two nodes of one chain, block for block: the first (and so current) without the block api, the second with it. */
+  async function mixedNodes() {
+    const history = { blocks: 600, broker: 'stakebts-broker', seed: 5, opsPerBlock: 2, transfersToBroker: transfers.slice(0, 8) };
+    const sims = await Promise.all(
+      [false, true].map((blockApi) =>
+        startChainSimulator({
+          blockIntervalMs: 0,
+          irreversibleLag: 0,
+          genesisTimeMs: 1_700_000_000_000,
+          syntheticHistory: history,
+          blockApi,
+        }),
+      ),
+    );
+    const [bare, granting] = sims as [ChainSimulator, ChainSimulator];
+    closers.push(() => bare.close());
+    closers.push(() => granting.close());
+    expect(granting.chainId).toBe(bare.chainId);
+    const dbPath = join(tempDir(), 'db.sqlite');
+    const db = openDatabase(dbPath);
+    closers.push(() => {
+      db.close();
+    });
+    const failed: { url: string; method: string }[] = [];
+    const urls = [bare.url, granting.url];
+    const config = parseConfig({ db: dbPath, nodes: urls, chainId: bare.chainId, broker: 'stakebts-broker', startBlock: 1 });
+    const node = createNodeClient({
+      urls,
+      expectedChainId: bare.chainId,
+      callTimeoutMs: 5_000,
+      rpc: { reconnectAttempts: 0 },
+      onResponse: (info) => {
+        if (!info.ok) failed.push({ url: info.url, method: info.method });
+      },
+    });
+    closers.push(() => node.close());
+    const broker = bare.account('stakebts-broker')!;
+    const scanner = new BlockScanner({
+      db,
+      node,
+      config,
+      broker: { id: broker.id, memoWif: broker.memoWif },
+      managerIds: new Set(),
+      fundingIds: new Set(),
+      window: 8,
+    });
+    const ops = () => db.prepare('SELECT block_num, trx_in_block, op_in_trx FROM processed_ops ORDER BY 1, 2, 3').all();
+    const alarms = () =>
+      (db.prepare(`SELECT msg FROM receipts WHERE json_extract(msg, '$.event') = 'alarm'`).all() as { msg: string }[]).map(
+        (r) => JSON.parse(r.msg) as Record<string, unknown>,
+      );
+    const bareState = () => node.rpc.nodeStates().find((s) => s.url === bare.url)!;
+    return { bare, granting, db, node, scanner, failed, ops, alarms, bareState };
+  }
+
+  it('a get_blocks call never cools down or fails the node without the api: it is served by the node that grants it', async () => {
+    const m = await mixedNodes();
+    const round = await m.scanner.scanOnce();
+    expect(round.to).toBe(600);
+    expect(readCursor(m.db)?.blockNum).toBe(600);
+    expect(m.ops()).toHaveLength(8);
+    expect(new Set(m.ops().map((o) => JSON.stringify(o))).size).toBe(8);
+    expect(m.scanner.calls.blocks).toBeLessThanOrEqual(Math.ceil(599 / 50) + 1 + 2); // ranges: the granting node served them
+    expect(m.failed.filter((f) => f.url === m.bare.url)).toEqual([]);
+    expect(m.bareState()).toMatchObject({ failures: 0, downUntil: 0 });
+    expect(m.alarms().filter((a) => a.kind === 'node_fault')).toEqual([]);
+  });
+
+  it('when the node that grants it goes away, the range is read with get_block from the node without it, each op applied once', async () => {
+    const m = await mixedNodes();
+    const first = await m.scanner.scanOnce(undefined, { maxBlocks: 200 });
+    expect(first.to).toBe(200);
+    const before = m.ops().length;
+    await m.granting.close(); // the scanner still believes a node grants the block api (learned once a minute)
+    const second = await m.scanner.scanOnce();
+    expect(second.to).toBe(600);
+    expect(readCursor(m.db)?.blockNum).toBe(600);
+    expect(before).toBeGreaterThan(0);
+    expect(m.ops()).toHaveLength(8);
+    expect(new Set(m.ops().map((o) => JSON.stringify(o))).size).toBe(8);
+    expect(m.failed.filter((f) => f.url === m.bare.url)).toEqual([]);
+    expect(m.bareState()).toMatchObject({ failures: 0, downUntil: 0 });
+    expect(m.alarms().filter((a) => a.kind === 'node_fault')).toEqual([]);
   });
 });

@@ -5,6 +5,7 @@ import { withTimeout } from '../../utils/promise/withTimeout.js';
 import { createCallTable } from './createCallTable.js';
 import { createKeepAlive } from './createKeepAlive.js';
 import { createReconnector } from './createReconnector.js';
+import { RpcApiMissingError } from './errors.js';
 import type { SessionInfo } from './openSession.js';
 import { sanitizeUrl } from './sanitizeUrl.js';
 import { transportErrorAt } from './transportError.js';
@@ -128,7 +129,12 @@ export function createWsRpc(url: string, options: WsRpcOptions = {}): WsRpc {
           });
     const apiId = s.apis[req.api];
     if (apiId === null) {
-      throw fail('NODE_UNAVAILABLE', req.method, false, `Node ${safeUrl} does not offer the ${req.api} api`);
+      throw new RpcApiMissingError({
+        url: safeUrl,
+        method: req.method,
+        api: req.api,
+        message: `Node ${safeUrl} does not offer the ${req.api} api`,
+      });
     }
     const left = Math.max(1, ms - (Date.now() - started));
     return (await calls.send(s.ws, apiId, req.method, req.params ?? [], left)) as T;
