@@ -29,7 +29,7 @@ export async function exchangeFunds(
   try {
     sides = await reconcileDeps(deps, config, {
       chain: false,
-      bittrex: true,
+      exchanges: true,
       keystoreOptional: true,
       keystore: o.keystore,
       ...(o.passwordFile ? { passwordFile: o.passwordFile } : {}),

@@ -36,7 +36,8 @@ export type ReconcileDeps = {
 export type ReconcileSidesOptions = {
   chain: boolean;
   /** Read the exchange rails' withdrawals (through the rail registry). */
-  bittrex: boolean;
+  /** Read the exchange rails' ledgers (withdrawals, balances). */
+  exchanges: boolean;
   /** Also hand back the broker's memo key (replay decrypts the memos of transfers the daemon never processed). */
   memoKey?: boolean;
   /**
@@ -95,14 +96,14 @@ export async function reconcileDeps(deps: ReconcileDeps, config: Config, options
     let memoWif: Secret | undefined;
     let retiredMemoWifs: Secret[] = [];
     const withLedger = railEntries(config).filter((r) => r.kind.ledger !== undefined);
-    if (options.bittrex && withLedger.length === 0) notChecked.push('bittrex: no account configured');
-    else if (!options.bittrex) notChecked.push('bittrex: --skip-bittrex');
+    if (options.exchanges && withLedger.length === 0) notChecked.push('exchanges: no account configured');
+    else if (!options.exchanges) notChecked.push('exchanges: --skip-exchanges');
     // The older shorthand may name an account it does not configure: no payment uses it, and it is not checked either.
-    for (const name of options.bittrex ? (config.payout.rails ?? []) : []) {
+    for (const name of options.exchanges ? (config.payout.rails ?? []) : []) {
       if (!railEntries(config).some((r) => r.name === name))
         notChecked.push(`${name}: listed in payout.rails but not configured in bittrex.accounts`);
     }
-    const wantRails = options.bittrex && withLedger.length > 0;
+    const wantRails = options.exchanges && withLedger.length > 0;
     if (wantRails || options.memoKey) {
       const keystore = { path: options.keystore, ...(options.passwordFile ? { passwordFile: options.passwordFile } : {}) };
       let payload: Payload | undefined;

@@ -32,8 +32,8 @@ export const EXAMPLES: Readonly<Record<string, string>> = {
   'audit payouts': 'stakebts audit payouts --user alice --state paid --csv',
   'audit contract': 'stakebts audit contract 42',
   'audit verify': 'stakebts audit verify --json',
-  'audit reconcile': 'stakebts audit reconcile --skip-bittrex --from-block 80000000',
-  'audit replay': 'stakebts audit replay --until 2027-06-30 --skip-bittrex',
+  'audit reconcile': 'stakebts audit reconcile --skip-exchanges --from-block 80000000',
+  'audit replay': 'stakebts audit replay --until 2027-06-30 --skip-exchanges',
   'audit report': 'stakebts audit report --months 12 --html report.html',
   backup: 'stakebts backup /var/backups/stakebts/2027-01-15.sqlite',
 };

@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { parseTimeArg } from '../../../audit/formatRows.js';
 import type { Config } from '../../../config/index.js';
 import { openDatabase } from '../../../db/openDatabase.js';
@@ -50,3 +50,11 @@ export function oneOf<T extends string>(text: string, values: readonly T[], name
 }
 
 export const iso = (ms: number) => new Date(ms).toISOString();
+
+/** The older name of `--skip-exchanges` (when Bittrex was the only exchange): still accepted, no longer shown. */
+export const skipBittrexOption = (): Option => new Option('--skip-bittrex').hideHelp();
+
+/** `--skip-exchanges`, or its older name. */
+export function skipsExchanges(opts: { skipExchanges?: boolean; skipBittrex?: boolean }): boolean {
+  return opts.skipExchanges === true || opts.skipBittrex === true;
+}

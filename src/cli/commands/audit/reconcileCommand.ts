@@ -5,27 +5,29 @@ import { runReconcile } from '../../../audit/runReconcile.js';
 import { openDatabase } from '../../../db/openDatabase.js';
 import type { AuditCommandDeps } from '../audit.js';
 import { configFor } from '../shared.js';
-import { intArg, iso, timeFilter } from './auditArgs.js';
+import { intArg, iso, skipBittrexOption, skipsExchanges, timeFilter } from './auditArgs.js';
 
 /** `stakebts audit reconcile`. */
 export function reconcileCommand(deps: AuditCommandDeps, write: (text: string) => void): Command {
   return new Command('reconcile')
     .description(
-      "compare the broker's transfers on chain and each Bittrex account's withdrawals with the payouts; non-zero exit on any difference",
+      "compare the broker's transfers on chain and each exchange account's withdrawals with the payouts; non-zero exit on any difference",
     )
     .option('--skip-chain', 'do not read the chain')
-    .option('--skip-bittrex', 'do not read Bittrex')
+    .option('--skip-exchanges', 'do not read the exchange accounts')
+    .addOption(skipBittrexOption())
     .option('--from-block <n>', 'scan blocks from n (instead of the account history)')
     .option('--to-block <n>', 'last block of the scan (default: last irreversible)')
-    .option('--since <time>', 'only payments from this time (ms or ISO date, UTC): Bittrex history is read from then on')
+    .option('--since <time>', 'only payments from this time (ms or ISO date, UTC): exchange history is read from then on')
     .option('--until <time>', 'only payments up to this time (ms or ISO date, UTC)')
-    .option('--keystore <file>', 'keystore holding the Bittrex API keys (default: config "keystore")')
+    .option('--keystore <file>', 'keystore holding the exchange API keys (default: config "keystore")')
     .option('--password-file <file>', 'read the keystore password from a file (mode 0600) instead of the prompt')
     .option('--json', 'one JSON document')
     .action(
       async (
         opts: {
           skipChain?: boolean;
+          skipExchanges?: boolean;
           skipBittrex?: boolean;
           fromBlock?: string;
           toBlock?: string;
@@ -42,7 +44,7 @@ export function reconcileCommand(deps: AuditCommandDeps, write: (text: string) =
         const db = openDatabase(config.db, { readonly: true });
         const sides = await reconcileDeps(deps, config, {
           chain: opts.skipChain !== true,
-          bittrex: opts.skipBittrex !== true,
+          exchanges: !skipsExchanges(opts),
           ...(opts.fromBlock ? { fromBlock: intArg(opts.fromBlock, '--from-block') } : {}),
           ...(opts.toBlock ? { toBlock: intArg(opts.toBlock, '--to-block') } : {}),
           keystore: opts.keystore ?? config.keystore,

@@ -4,18 +4,19 @@ import { parseTimeArg } from '../../../audit/formatRows.js';
 import { type ReconcileDeps, reconcileDeps } from '../../../audit/reconcileDeps.js';
 import { renderReplay, replayJson } from '../../../audit/replay/renderReplay.js';
 import { type ReplayResult, type ReplaySource, runReplay } from '../../../audit/replay/runReplay.js';
-import type { Config } from '../../../config/index.js';
+import { type Config, exchangeAccounts } from '../../../config/index.js';
 import { openDatabase } from '../../../db/openDatabase.js';
 import { BTS_MAX_SUPPLY_SATS } from '../../../domain/money.js';
 import { BaseError } from '../../../errors/BaseError.js';
 import { configFor } from '../shared.js';
-import { intArg, usage } from './auditArgs.js';
+import { intArg, skipBittrexOption, skipsExchanges, usage } from './auditArgs.js';
 
 type ReplayOpts = {
   history?: boolean;
   fromBlock?: string;
   toBlock?: string;
   until?: string;
+  skipExchanges?: boolean;
   skipBittrex?: boolean;
   keystore?: string;
   passwordFile?: string;
@@ -39,10 +40,11 @@ export function replayCommand(deps: ReconcileDeps & { write?: (text: string) => 
     .option('--from-block <n>', 'read the transfers to the broker from a block scan starting at n')
     .option('--to-block <n>', 'last block of the scan (default: last irreversible)')
     .option('--until <time>', 'entitlements due up to this time (default: the last block the daemon applied)')
-    .option('--skip-bittrex', 'do not read the Bittrex withdrawals (their payments then show as missing)')
+    .option('--skip-exchanges', "do not read the exchange accounts' withdrawals (their payments then show as missing)")
+    .addOption(skipBittrexOption())
     .option(
       '--keystore <file>',
-      'keystore holding the Bittrex API keys and, with --history/--from-block, the memo key (default: config "keystore")',
+      'keystore holding the exchange API keys and, with --history/--from-block, the memo key (default: config "keystore")',
     )
     .option('--password-file <file>', 'read the keystore password from a file (mode 0600) instead of the prompt')
     .option('--json', 'one JSON document')
@@ -67,13 +69,13 @@ export async function replayWithConfig(
   deps: ReconcileDeps,
   config: Config,
   db: Database,
-  opts: Pick<ReplayOpts, 'history' | 'fromBlock' | 'toBlock' | 'skipBittrex' | 'keystore' | 'passwordFile'>,
+  opts: Pick<ReplayOpts, 'history' | 'fromBlock' | 'toBlock' | 'skipExchanges' | 'skipBittrex' | 'keystore' | 'passwordFile'>,
   until?: number,
 ): Promise<{ result: ReplayResult; notes: string[] }> {
   const fromChain = opts.history === true || opts.fromBlock !== undefined || opts.toBlock !== undefined;
   const sides = await reconcileDeps(deps, config, {
     chain: true,
-    bittrex: opts.skipBittrex !== true,
+    exchanges: !skipsExchanges(opts),
     // Transfers the daemon never processed have no receipt: their memos are read with the broker's memo key.
     memoKey: fromChain,
     keystoreOptional: true,
@@ -104,7 +106,8 @@ export async function replayWithConfig(
       source,
       ...(until === undefined ? {} : { until }),
       ...(sides.memoWif ? { memoWif: sides.memoWif, retiredMemoWifs: sides.retiredMemoWifs ?? [] } : {}),
-      ownAccounts: [config.broker, config.bittrex.depositAccount],
+      // Transfers between the desk's own accounts are no client's: the broker and every exchange deposit account.
+      ownAccounts: [config.broker, ...new Set([config.bittrex.depositAccount, ...exchangeAccounts(config).map((x) => x.depositAccount)])],
     });
     return { result, notes: [...sides.notes, ...sides.notChecked.map((n) => `not read: ${n}`)] };
   } finally {

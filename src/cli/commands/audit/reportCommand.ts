@@ -15,7 +15,7 @@ import { openDatabase } from '../../../db/openDatabase.js';
 import { lastBrokerBalance, lastReceipt, paymentsByMonthAndRail } from '../../../db/reportExtras.js';
 import type { AuditCommandDeps } from '../audit.js';
 import { configFor } from '../shared.js';
-import { intArg, usage } from './auditArgs.js';
+import { intArg, skipBittrexOption, skipsExchanges, usage } from './auditArgs.js';
 import { replayWithConfig } from './replayCommand.js';
 
 /** `stakebts audit report`. */
@@ -26,8 +26,12 @@ export function reportCommand(deps: AuditCommandDeps, write: (text: string) => v
     .option('--months <n>', 'months of liabilities to show', '12')
     .option('--chart <file.svg>', 'also write an SVG chart of liabilities over time')
     .option('--html <file>', 'also write the report as one self-contained HTML file (inline CSS and SVG), with verify results')
-    .option('--replay', 'with --html: run `audit replay` (reads the chain and, unless --skip-bittrex, Bittrex) and include its result')
-    .option('--skip-bittrex', 'with --html: do not read the exchange accounts (their balances, and with --replay their withdrawals)')
+    .option(
+      '--replay',
+      'with --html: run `audit replay` (reads the chain and, unless --skip-exchanges, the exchange accounts) and include its result',
+    )
+    .option('--skip-exchanges', 'with --html: do not read the exchange accounts (their balances, and with --replay their withdrawals)')
+    .addOption(skipBittrexOption())
     .option('--keystore <file>', 'with --html: keystore holding the exchange API keys (default: config "keystore")')
     .option('--password-file <file>', 'with --html: the keystore password file (else a masked prompt)')
     .option('--json', 'one JSON document')
@@ -39,6 +43,7 @@ export function reportCommand(deps: AuditCommandDeps, write: (text: string) => v
           chart?: string;
           html?: string;
           replay?: boolean;
+          skipExchanges?: boolean;
           skipBittrex?: boolean;
           keystore?: string;
           passwordFile?: string;
@@ -73,7 +78,7 @@ export function reportCommand(deps: AuditCommandDeps, write: (text: string) => v
                     config,
                     db,
                     {
-                      ...(opts.skipBittrex ? { skipBittrex: true } : {}),
+                      ...(skipsExchanges(opts) ? { skipExchanges: true } : {}),
                       ...(opts.keystore ? { keystore: opts.keystore } : {}),
                       ...(opts.passwordFile ? { passwordFile: opts.passwordFile } : {}),
                     },
@@ -84,8 +89,8 @@ export function reportCommand(deps: AuditCommandDeps, write: (text: string) => v
             const balance = lastBrokerBalance(db);
             const exchanges = await exchangeFunds(deps, config, {
               // An exchange tells only what it holds now: not shown as the funds of a past date.
-              ...(opts.skipBittrex
-                ? { skip: '--skip-bittrex' }
+              ...(skipsExchanges(opts)
+                ? { skip: '--skip-exchanges' }
                 : at !== undefined
                   ? { skip: 'balances are known only now, not at --at' }
                   : {}),
