@@ -43,6 +43,7 @@ try {
   row('double or unowed', r.extra.length);
   row('paid via exchange', r.viaBittrex);
   row('recognised after restore', r.adopted);
+  row('sent payments the restores forgot', r.lostToRestore);
   row('alarms', r.alarms);
   row('receipt chain', r.receiptChainOk ? 'ok' : 'BROKEN');
   // The auditor's command on the same desk: exit code, its verdict line, and what it cost.

@@ -27,6 +27,7 @@ export function secretsFromPayload(payload: Payload, config: Config): PayoutSecr
   return {
     brokerActiveWif: payload.broker.activeWif,
     brokerMemoWif: payload.broker.memoWif,
+    brokerRetiredMemoWifs: payload.broker.retiredMemoWifs,
     exchangeKeys: payload.bittrex.map((b) => ({ account: b.index, apiKey: b.apiKey, apiSecret: b.apiSecret })),
   };
 }

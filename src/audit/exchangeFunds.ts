@@ -6,11 +6,10 @@ import { type ReconcileDeps, reconcileDeps } from './reconcileDeps.js';
 export type ExchangeFunds = { rail: string; label: string; sats: bigint | null; why?: string };
 
 /**
- * `skip`: why the accounts are not read at all (said in the report).
- *
  * The payable balance of every configured exchange rail, read through the rail registry's ledgers (`balance()`:
  * available minus the withdrawal fee). Never fails the report: a rail that does not answer within `timeoutMs`, has
  * no key, or whose keystore cannot be opened is listed as not reached, with why.
+ * @param o.skip - why the accounts are not read at all (said in the report instead of a balance)
  */
 export async function exchangeFunds(
   deps: ReconcileDeps,
@@ -30,7 +29,7 @@ export async function exchangeFunds(
   try {
     sides = await reconcileDeps(deps, config, {
       chain: false,
-      bittrex: true,
+      exchanges: true,
       keystoreOptional: true,
       keystore: o.keystore,
       ...(o.passwordFile ? { passwordFile: o.passwordFile } : {}),

@@ -36,7 +36,8 @@ export type ReconcileDeps = {
 export type ReconcileSidesOptions = {
   chain: boolean;
   /** Read the exchange rails' withdrawals (through the rail registry). */
-  bittrex: boolean;
+  /** Read the exchange rails' ledgers (withdrawals, balances). */
+  exchanges: boolean;
   /** Also hand back the broker's memo key (replay decrypts the memos of transfers the daemon never processed). */
   memoKey?: boolean;
   /**
@@ -56,6 +57,8 @@ export type ReconcileSides = {
   exchanges: Map<string, RailLedger>;
   /** The broker's memo key, when asked for and the keystore was opened. */
   memoWif?: Secret;
+  /** The keystore's retired memo keys (memos encrypted to the broker's memo key before a rotation), with `memoWif`. */
+  retiredMemoWifs?: Secret[];
   /** Rails not checked, with why. */
   notChecked: string[];
   /** How a side was read, when it is worth saying (a block scan for lack of a history api). */
@@ -91,15 +94,16 @@ export async function reconcileDeps(deps: ReconcileDeps, config: Config, options
     } else notChecked.push('broker (chain): --skip-chain');
     const exchanges = new Map<string, RailLedger>();
     let memoWif: Secret | undefined;
+    let retiredMemoWifs: Secret[] = [];
     const withLedger = railEntries(config).filter((r) => r.kind.ledger !== undefined);
-    if (options.bittrex && withLedger.length === 0) notChecked.push('bittrex: no account configured');
-    else if (!options.bittrex) notChecked.push('bittrex: --skip-bittrex');
+    if (options.exchanges && withLedger.length === 0) notChecked.push('exchanges: no account configured');
+    else if (!options.exchanges) notChecked.push('exchanges: --skip-exchanges');
     // The older shorthand may name an account it does not configure: no payment uses it, and it is not checked either.
-    for (const name of options.bittrex ? (config.payout.rails ?? []) : []) {
+    for (const name of options.exchanges ? (config.payout.rails ?? []) : []) {
       if (!railEntries(config).some((r) => r.name === name))
         notChecked.push(`${name}: listed in payout.rails but not configured in bittrex.accounts`);
     }
-    const wantRails = options.bittrex && withLedger.length > 0;
+    const wantRails = options.exchanges && withLedger.length > 0;
     if (wantRails || options.memoKey) {
       const keystore = { path: options.keystore, ...(options.passwordFile ? { passwordFile: options.passwordFile } : {}) };
       let payload: Payload | undefined;
@@ -111,7 +115,10 @@ export async function reconcileDeps(deps: ReconcileDeps, config: Config, options
         for (const { name } of wantRails ? withLedger : []) notChecked.push(`${name}: no keystore`);
       }
       if (payload) {
-        if (options.memoKey) memoWif = payload.broker.memoWif;
+        if (options.memoKey) {
+          memoWif = payload.broker.memoWif;
+          retiredMemoWifs = payload.broker.retiredMemoWifs;
+        }
         if (wantRails) {
           // Only the rails the keystore holds keys for: one without is said, not an error (the others are still read).
           const secrets = {
@@ -125,7 +132,7 @@ export async function reconcileDeps(deps: ReconcileDeps, config: Config, options
         }
       }
     }
-    return { ...(chain ? { chain } : {}), exchanges, ...(memoWif ? { memoWif } : {}), notChecked, notes, close };
+    return { ...(chain ? { chain } : {}), exchanges, ...(memoWif ? { memoWif, retiredMemoWifs } : {}), notChecked, notes, close };
   } catch (err) {
     await close();
     throw err;

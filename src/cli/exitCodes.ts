@@ -15,6 +15,7 @@ const CANNOT_RUN: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'DB_LOCKED',
   'DB_CORRUPT',
   'DB_REPLACED',
+  'DB_SCHEMA_NEWER',
   'NODE_TIMEOUT',
   'NODE_CLOSED',
   'NODE_UNAVAILABLE',

@@ -19,6 +19,7 @@ const startMessage = z.object({
   secrets: z.object({
     brokerActiveWif: z.string(),
     brokerMemoWif: z.string(),
+    brokerRetiredMemoWifs: z.array(z.string()).optional(),
     exchangeKeys: z.array(z.object({ account: z.number().int().positive(), apiKey: z.string(), apiSecret: z.string() })),
   }),
   logFile: z.string().optional(),

@@ -9,6 +9,7 @@ import { Secret } from '../wallet/Secret.js';
 export type PlainSecrets = {
   brokerActiveWif: string;
   brokerMemoWif: string;
+  brokerRetiredMemoWifs?: string[] | undefined;
   exchangeKeys: Array<{ account: number; apiKey: string; apiSecret: string }>;
 };
 
@@ -17,6 +18,7 @@ export function wrapPlainSecrets(plain: PlainSecrets): PayoutSecrets {
   return {
     brokerActiveWif: new Secret(plain.brokerActiveWif),
     brokerMemoWif: new Secret(plain.brokerMemoWif),
+    brokerRetiredMemoWifs: (plain.brokerRetiredMemoWifs ?? []).map((w) => new Secret(w)),
     exchangeKeys: plain.exchangeKeys.map((k) => ({ account: k.account, apiKey: new Secret(k.apiKey), apiSecret: new Secret(k.apiSecret) })),
   };
 }
@@ -29,6 +31,7 @@ export function revealForHandOver(secrets: PayoutSecrets): PlainSecrets {
   return {
     brokerActiveWif: secrets.brokerActiveWif.reveal(),
     brokerMemoWif: secrets.brokerMemoWif.reveal(),
+    brokerRetiredMemoWifs: (secrets.brokerRetiredMemoWifs ?? []).map((w) => w.reveal()),
     exchangeKeys: secrets.exchangeKeys.map((k) => ({ account: k.account, apiKey: k.apiKey.reveal(), apiSecret: k.apiSecret.reveal() })),
   };
 }

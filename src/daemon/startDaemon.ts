@@ -84,7 +84,13 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
   };
   try {
     // The real path, as the lock resolved it: every name of this file shares one WAL and one lock.
-    const db = openDatabase(lock.realPath);
+    const db = openDatabase(lock.realPath, {
+      onSchemaMigrated: (m) =>
+        log.info(
+          { from: m.from, to: m.to, backup: m.backup.file },
+          `database schema migrated from v${m.from} to v${m.to}; the copy from before is ${m.backup.file}`,
+        ),
+    });
     cleanups.push(() => db.close());
     checkIntegrity(db, { full: options.integrityCheck ?? false });
     const mark = readGenerationMark(lock.realPath);
@@ -165,7 +171,11 @@ export async function startDaemon(options: StartDaemonOptions): Promise<Daemon> 
       node,
       config,
       // The listener decrypts every memo with it and takes it plain (src/listener is left as it is): revealed here.
-      broker: { id: auth.broker.id, memoWif: secrets.brokerMemoWif.reveal() },
+      broker: {
+        id: auth.broker.id,
+        memoWif: secrets.brokerMemoWif.reveal(),
+        retiredMemoWifs: (secrets.brokerRetiredMemoWifs ?? []).map((w) => w.reveal()),
+      },
       managerIds: auth.managerIds,
       fundingIds: auth.fundingIds,
       logger,

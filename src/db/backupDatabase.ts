@@ -35,6 +35,30 @@ export async function backupDatabase(db: Database, dest: string): Promise<Backup
     const reason = (err instanceof Error ? err.message : String(err)).split('\n')[0];
     throw new BaseError('DB_OPEN_FAILED', `The backup to ${dest} could not be written (${reason}).`, { cause: err });
   }
+  return keepCheckedCopy(tmp, dest);
+}
+
+/**
+ * The same checked copy, made synchronously with `VACUUM INTO` (a consistent snapshot in one statement, compacted):
+ * for the one caller that cannot wait, the backup taken inside `openDatabase` before an older schema is migrated.
+ * @throws as backupDatabase
+ */
+export function backupDatabaseNow(db: Database, dest: string): BackupResult {
+  if (existsSync(dest)) throw new BaseError('USAGE', `The backup file ${dest} exists already; choose a new name.`);
+  const tmp = `${dest}.partial`;
+  rmSync(tmp, { force: true });
+  try {
+    db.prepare('VACUUM INTO ?').run(tmp);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    const reason = (err instanceof Error ? err.message : String(err)).split('\n')[0];
+    throw new BaseError('DB_OPEN_FAILED', `The backup to ${dest} could not be written (${reason}).`, { cause: err });
+  }
+  return keepCheckedCopy(tmp, dest);
+}
+
+/** Makes the copy at `tmp` private, checks it (quick_check, receipt chain) and renames it to `dest`, or removes it. */
+function keepCheckedCopy(tmp: string, dest: string): BackupResult {
   chmodSync(tmp, 0o600);
   let result: BackupResult;
   const copy = openDatabase(tmp, { readonly: true });

@@ -2,7 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { BaseError } from '../errors/BaseError.js';
-import { migrate } from './migrate.js';
+import { migrateWithBackup, refuseNewerSchema, type SchemaMigration } from './migrateWithBackup.js';
 
 export type OpenDatabaseOptions = {
   /** Open without writing anything (audit commands). The file must exist. @default false */
@@ -11,11 +11,16 @@ export type OpenDatabaseOptions = {
   migrate?: boolean;
   /** How long a write waits for another connection's lock. @default 5_000 */
   busyTimeoutMs?: number;
+  /** Told when an older schema was migrated forward (after its automatic backup), to log or print it. */
+  onSchemaMigrated?: (migration: SchemaMigration) => void;
 };
 
 /**
  * Opens the stakebts SQLite file: WAL, synchronous=FULL (money), foreign keys, busy timeout, migrations.
  * Failures become one clear sentence (missing directory, not a database, locked) instead of a driver stack trace.
+ * Schema guard: a database of a newer schema than this build knows is refused before anything is written to it
+ * (readonly or not); an older one is migrated only after a checked backup beside it, with a `schema_migrated`
+ * receipt (see migrateWithBackup).
  */
 export function openDatabase(path: string, options: OpenDatabaseOptions = {}): Database.Database {
   const { readonly = false, busyTimeoutMs = 5_000 } = options;
@@ -33,14 +38,22 @@ export function openDatabase(path: string, options: OpenDatabaseOptions = {}): D
   let db: Database.Database;
   try {
     db = new Database(path === ':memory:' ? path : file, { readonly, fileMustExist: readonly, timeout: busyTimeoutMs });
+  } catch (err) {
+    throw toOpenError(err, file);
+  }
+  try {
+    refuseNewerSchema(db, file);
     if (!readonly) {
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = FULL');
     }
     db.pragma('foreign_keys = ON');
-    if (shouldMigrate) migrate(db);
-    else db.prepare('SELECT count(*) FROM sqlite_master').get();
+    if (shouldMigrate) {
+      const migration = migrateWithBackup(db, path === ':memory:' ? path : file);
+      if (migration) options.onSchemaMigrated?.(migration);
+    } else db.prepare('SELECT count(*) FROM sqlite_master').get();
   } catch (err) {
+    db.close();
     throw toOpenError(err, file);
   }
   return db;

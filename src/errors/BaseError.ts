@@ -9,6 +9,7 @@ export type ErrorCode =
   | 'DB_APPEND_ONLY'
   | 'DB_CORRUPT'
   | 'DB_REPLACED'
+  | 'DB_SCHEMA_NEWER'
   | 'IMPORT_INVALID'
   | 'MEMO_INVALID'
   | 'NODE_TIMEOUT'

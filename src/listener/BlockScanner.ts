@@ -1,12 +1,13 @@
 import type { Database } from 'better-sqlite3';
 import type { Logger } from 'pino';
-import type { NodeClient, RawBlock } from '../chain/nodeClient/index.js';
+import type { GetBlockOptions, NodeClient, RawBlock } from '../chain/nodeClient/index.js';
+import { isApiMissing } from '../chain/rpc/index.js';
 import type { Config } from '../config/index.js';
 import { appendAlarm } from '../db/alarms.js';
 import { type CatchUpMode, readHistoryCursor, unrecordedOps, writeCatchUpProgress, writeHistoryCursor } from '../db/catchup.js';
 import { readCursor, writeCursor } from '../db/cursor.js';
 import { BTS_ASSET_ID, parseSats } from '../domain/money.js';
-import { BaseError } from '../errors/BaseError.js';
+import { BaseError, isError } from '../errors/BaseError.js';
 import { applyBlock, type BlockCursor } from '../ledger/applyBlock.js';
 import { silentLogger } from '../log.js';
 import { wait } from '../utils/promise/index.js';
@@ -14,7 +15,7 @@ import { type AdaptiveWindow, classifyCallError, NodeWindows } from './adaptiveW
 import { checkBlock } from './checkBlock.js';
 import { confirmByQuorum } from './confirmByQuorum.js';
 import { listBrokerHistory } from './listBrokerHistory.js';
-import { type PreparedBlock, prepareBlock } from './prepareBlock.js';
+import { type PrepareContext, type PreparedBlock, prepareBlock } from './prepareBlock.js';
 
 export type ScanProgress = {
   from: number;
@@ -34,7 +35,8 @@ export type BlockScannerOptions = {
   db: Database;
   node: NodeClient;
   config: Config;
-  broker: { id: string; memoWif: string };
+  /** `retiredMemoWifs`: memo keys the broker used before (keystore `retiredMemoWifs`), tried when the current one is not the memo's. */
+  broker: { id: string; memoWif: string; retiredMemoWifs?: readonly string[] };
   managerIds: ReadonlySet<string>;
   fundingIds: ReadonlySet<string>;
   /** A fixed number of concurrent get_block calls (benchmarks). @default adaptive, config.listener.windowStart … window */
@@ -66,6 +68,16 @@ export type ScanLimits = {
   blocksPerSec?: number;
 };
 
+/** Blocks asked in one get_blocks call where a node grants the block api (bitshares-core sets no limit of its own). */
+const BLOCKS_PER_CALL = 50;
+/**
+ * Blocks fetched ahead of the apply loop (calls open and answers waiting to be applied): what the scan holds in
+ * memory is bounded by this, not by the window alone.
+ */
+const MAX_AHEAD = 512;
+/** How long whether a node grants the block api is believed before it is asked again. */
+const BLOCK_API_TTL_MS = 60_000;
+
 /** Retries of one block's fetch within a round (the window shrinks on each failure) before the round fails. */
 const FETCH_RETRIES = 6;
 /** Attempts of one call refused for load (429) before it counts as failed. */
@@ -91,8 +103,10 @@ export class BlockScanner {
   readonly calls = { history: 0, blocks: 0 };
   readonly windows: NodeWindows;
   private currentNode: string | undefined;
-  /** get_block calls open now. */
+  /** Block calls (get_block, get_blocks) open now. */
   private open = 0;
+  /** Whether a node grants the block api, and when that was learned. */
+  private blockApi = { granted: false, at: Number.NEGATIVE_INFINITY };
 
   constructor(private readonly opts: BlockScannerOptions) {
     this.log = (opts.logger ?? silentLogger).child({ mod: 'listener' });
@@ -129,16 +143,44 @@ export class BlockScanner {
     const historyBlock = readHistoryCursor(db).blockNum;
     const mode: CatchUpMode = historyBlock > cursor ? 'history' : 'scan';
 
+    await this.blockApiGranted();
+    // Read live: a range that found no node granting the block api any more turns the rest of the round to get_block.
+    const ranged = () => this.blockApi.granted;
     const inflight = new Map<number, Promise<PreparedBlock>>();
+    // The last block of the call each block was asked in: a failed get_blocks is asked again as the same range.
+    const rangeEnd = new Map<number, number>();
     let next = from;
-    const fill = () => {
-      // Calls still open (not those settled and waiting to be applied) count against the window.
-      while (next <= to && this.open < this.window().size) {
-        const n = next++;
-        const p = n === lib ? Promise.resolve(libPrepared) : this.fetchTimed(n, maxSupplySats);
-        p.catch(() => {}); // awaited in order below; this only keeps an early failure from going unhandled
-        inflight.set(n, p);
+    const issue = (n: number, end: number) => {
+      const call = this.fetchTimed(n, end, maxSupplySats);
+      call.catch(() => {}); // awaited in order below; this only keeps an early failure from going unhandled
+      for (let k = n; k <= end; k++) {
+        const p = call.then((list) => list[k - n] as PreparedBlock);
+        p.catch(() => {});
+        inflight.set(k, p);
+        rangeEnd.set(k, end);
       }
+    };
+    const fill = () => {
+      // Calls still open (not those settled and waiting to be applied) count against the window; every block fetched
+      // and not yet applied counts against MAX_AHEAD.
+      // A range is asked only when it fits whole (ranges cut short would only mean more calls).
+      const room = ranged() ? BLOCKS_PER_CALL : 1;
+      while (next <= to && this.open < this.window().size && inflight.size + room <= MAX_AHEAD) {
+        const n = next;
+        if (n === lib) {
+          inflight.set(n, Promise.resolve(libPrepared));
+          next++;
+          continue;
+        }
+        // get_blocks where a node grants it (one call for up to BLOCKS_PER_CALL blocks), else one get_block a block.
+        const end = ranged() ? Math.min(to, lib - 1, n + BLOCKS_PER_CALL - 1) : n;
+        next = end + 1;
+        issue(n, end);
+      }
+    };
+    const refetch = (n: number): Promise<PreparedBlock> => {
+      issue(n, rangeEnd.get(n) ?? n);
+      return inflight.get(n) as Promise<PreparedBlock>;
     };
     const started = Date.now();
     let applied = 0;
@@ -166,8 +208,9 @@ export class BlockScanner {
           if (signal?.aborted) break;
         }
         fill();
-        const prepared = await this.settled(n, inflight, maxSupplySats, signal);
+        const prepared = await this.retrying(inflight.get(n) as Promise<PreparedBlock>, () => refetch(n), signal);
         inflight.delete(n);
+        rangeEnd.delete(n);
         if (lastId !== null && prepared.previous !== lastId) {
           // Two nodes tell two different chains, or one node lies about a link: apply nothing of it.
           this.nodeFault(n, prepared.servedBy, `its previous ${prepared.previous} is not the block applied before it (${lastId})`);
@@ -342,9 +385,9 @@ export class BlockScanner {
     const inflight = new Map<number, Promise<PreparedBlock>>();
     let next = 0;
     const fill = () => {
-      while (next < nums.length && this.open < this.window().size) {
+      while (next < nums.length && this.open < this.window().size && inflight.size < MAX_AHEAD) {
         const n = nums[next++]!;
-        const p = n === lib ? Promise.resolve(libPrepared) : this.fetchTimed(n, maxSupplySats);
+        const p = this.fetchLinked(n, maxSupplySats);
         p.catch(() => {});
         inflight.set(n, p);
       }
@@ -353,7 +396,15 @@ export class BlockScanner {
       for (const n of nums) {
         if (signal?.aborted) return false;
         fill();
-        const prepared = await this.settled(n, inflight, maxSupplySats, signal);
+        let prepared: PreparedBlock;
+        try {
+          prepared = await this.retrying(inflight.get(n) as Promise<PreparedBlock>, () => this.fetchLinked(n, maxSupplySats), signal);
+        } catch (err) {
+          // Every node asked served a block that is not on the chain (alarmed as node faults): the scan, which checks
+          // every link itself, takes over; nothing of the block was applied.
+          if (!isError(err, 'NODE_FAULT')) throw err;
+          return fallBack(`block ${n} from the history path is not on the chain: ${err.shortMessage}`);
+        }
         inflight.delete(n);
         // The history says where each transfer is; the block must hold it there (else one of them is false).
         for (const h of listing.blocks.get(n) ?? []) {
@@ -379,38 +430,30 @@ export class BlockScanner {
     return true;
   }
 
+  private fetchRetrying(n: number, maxSupplySats: bigint, signal?: AbortSignal): Promise<PreparedBlock> {
+    return this.retrying(this.fetchOne(n, maxSupplySats), () => this.fetchOne(n, maxSupplySats), signal);
+  }
+
   /**
-   * Block n of the round, once its fetch has settled: a failed fetch (timeout, refusal, error) shrinks the node's
-   * window and is retried after a short pause, up to FETCH_RETRIES times, before the round fails.
+   * Block n once its fetch has settled: a failed fetch (timeout, refusal, error) shrinks the node's window and is asked
+   * again (`refetch`), up to FETCH_RETRIES times, before the round fails. The first retry goes at once (the window is
+   * smaller by then, so it is one call among fewer); the next ones after a doubling pause. The calls behind it keep
+   * their places.
    */
-  private async settled(
-    n: number,
-    inflight: Map<number, Promise<PreparedBlock>>,
-    maxSupplySats: bigint,
+  private async retrying(
+    first: Promise<PreparedBlock>,
+    refetch: () => Promise<PreparedBlock>,
     signal?: AbortSignal,
   ): Promise<PreparedBlock> {
-    return this.retrying(n, inflight.get(n) as Promise<PreparedBlock>, maxSupplySats, signal);
-  }
-
-  private fetchRetrying(n: number, maxSupplySats: bigint, signal?: AbortSignal): Promise<PreparedBlock> {
-    return this.retrying(n, this.fetchTimed(n, maxSupplySats), maxSupplySats, signal);
-  }
-
-  /**
-   * The first retry of a failed fetch goes at once (the window is smaller by then, so it is one call among fewer); the
-   * next ones after a doubling pause. The calls behind it keep their places.
-   */
-  private async retrying(n: number, first: Promise<PreparedBlock>, maxSupplySats: bigint, signal?: AbortSignal): Promise<PreparedBlock> {
     let p = first;
     for (let attempt = 1; ; attempt++) {
       try {
         return await p;
       } catch (err) {
         if (attempt > FETCH_RETRIES || signal?.aborted) throw err;
-        // A timeout or another error: once at once (the window is smaller now), then backing off, doubling.
         const pause = attempt > 1 ? Math.min(5_000, 100 * 2 ** attempt) : 0;
         if (pause > 0) await wait(pause, signal).catch(() => {});
-        p = this.fetchTimed(n, maxSupplySats);
+        p = refetch();
         p.catch(() => {});
       }
     }
@@ -428,16 +471,59 @@ export class BlockScanner {
     }
   }
 
-  /** fetch() with its outcome told to the serving node's adaptive window. */
-  private async fetchTimed(n: number, maxSupplySats: bigint): Promise<PreparedBlock> {
+  /** Block n alone (get_block). */
+  private async fetchOne(n: number, maxSupplySats: bigint): Promise<PreparedBlock> {
+    return (await this.fetchTimed(n, n, maxSupplySats))[0] as PreparedBlock;
+  }
+
+  /**
+   * Block n, fetched for the history path (not reached through the scan's chain of links), with its link to the chain
+   * checked: its id (recomputed from its header, checkBlock) must be the `previous` of block n + 1's header, asked
+   * separately (get_block_header; where n is the head, the head id). A node forging block n (another body under a
+   * header hashed anew, or a wrong id) is a node fault; the next node is asked.
+   */
+  private async fetchLinked(n: number, maxSupplySats: bigint): Promise<PreparedBlock> {
+    const [prepared, expected] = await Promise.all([this.fetchOne(n, maxSupplySats), this.politely(() => this.idOnChain(n))]);
+    if (prepared.blockId !== expected) {
+      const fault = `its id ${prepared.blockId ?? '(none)'} is not the previous of block ${n + 1} (${expected})`;
+      this.nodeFault(n, prepared.servedBy, fault);
+      throw new BaseError('NODE_FAULT', `Block ${n} is not on the chain: ${fault}.`);
+    }
+    return prepared;
+  }
+
+  /** The id block n has on the chain, as the next block's header names it (the head id where n is the head). */
+  private async idOnChain(n: number): Promise<string> {
+    const { node } = this.opts;
+    const previous = await node.getBlockPrevious(n + 1);
+    if (previous !== null) return previous;
+    const dgp = await node.getDynamicGlobalProperties();
+    if (dgp.headBlockNumber === n) return dgp.headBlockId;
+    const again = await node.getBlockPrevious(n + 1);
+    if (again === null)
+      throw new BaseError('NODE_UNAVAILABLE', `No header of block ${n + 1} although the head is at ${dgp.headBlockNumber}.`);
+    return again;
+  }
+
+  /** Whether a node grants the block api (get_blocks), learned at most once a minute. */
+  private async blockApiGranted(): Promise<boolean> {
+    if (Date.now() - this.blockApi.at > BLOCK_API_TTL_MS) {
+      this.blockApi = { granted: await this.opts.node.hasBlockApi(), at: Date.now() };
+    }
+    return this.blockApi.granted;
+  }
+
+  /** fetch() with its outcome told to the serving node's adaptive window: one call, for blocks from..to. */
+  private async fetchTimed(from: number, to: number, maxSupplySats: bigint): Promise<PreparedBlock[]> {
     this.open++;
     try {
       for (let attempt = 1; ; attempt++) {
         const t0 = Date.now();
         this.calls.blocks++;
         try {
-          const prepared = await this.fetch(n, maxSupplySats);
-          if (prepared.servedBy !== undefined) this.currentNode = prepared.servedBy;
+          const prepared = await this.fetch(from, to, maxSupplySats);
+          const servedBy = prepared[0]?.servedBy;
+          if (servedBy !== undefined) this.currentNode = servedBy;
           this.window().record({ kind: 'ok', ms: Date.now() - t0 });
           return prepared;
         } catch (err) {
@@ -456,20 +542,51 @@ export class BlockScanner {
   }
 
   /**
-   * Block n, prepared, from a node that serves it consistently: a null for an irreversible block, a block that is not
-   * block n, or an amount no asset can hold is a node fault: that node is failed over (and alarmed), the next is asked.
+   * Blocks from..to, prepared, from a node that serves them consistently: one get_block, or one get_blocks for a range
+   * (where a node grants the block api). Every block, either way, is checked alike: a null for an irreversible block,
+   * a block that is not the one asked for (its number, its id recomputed, its previous), or an amount no asset can
+   * hold is a node fault: that node is failed over (and alarmed), the next is asked.
    */
-  private async fetch(n: number, maxSupplySats: bigint): Promise<PreparedBlock> {
-    const block = await this.opts.node.getBlock(n, {
+  private async fetch(from: number, to: number, maxSupplySats: bigint): Promise<PreparedBlock[]> {
+    const { node } = this.opts;
+    const options = {
       required: true,
       check: (b: RawBlock) => {
-        const fault = checkBlock(n, b) ?? this.amountFault(n, b, maxSupplySats);
-        if (fault !== null) this.nodeFault(n, b.servedBy, fault);
+        const fault = checkBlock(b.blockNum, b) ?? this.amountFault(b.blockNum, b, maxSupplySats);
+        if (fault !== null) this.nodeFault(b.blockNum, b.servedBy, fault);
         return fault;
       },
+    };
+    const blocks = from === to ? [await node.getBlock(from, options)] : await this.getRange(from, to, options);
+    return blocks.map((block, i) => {
+      if (!block) throw new BaseError('RPC_ERROR', `No node returns block ${from + i} although it is irreversible.`);
+      // Only the broker's operations are kept: the raw block is garbage once this returns.
+      return prepareBlock(block, this.prepareContext());
     });
-    if (!block) throw new BaseError('RPC_ERROR', `No node returns block ${n} although it is irreversible.`);
-    return prepareBlock(block, { brokerId: this.opts.broker.id, brokerMemoWif: this.opts.broker.memoWif });
+  }
+
+  /**
+   * Blocks from..to in one get_blocks where a node grants the block api. Where none that grants it answers (the only
+   * one went away; the others never granted it, which is no fault of theirs), the range is read with get_block, one
+   * call a block, from the nodes there are, and the scan keeps to get_block until the block api is asked about again.
+   */
+  private async getRange(from: number, to: number, options: GetBlockOptions): Promise<(RawBlock | null)[]> {
+    const { node } = this.opts;
+    try {
+      return await node.getBlocks(from, to, options);
+    } catch (err) {
+      if (!isApiMissing(err)) throw err;
+      this.blockApi = { granted: false, at: Date.now() };
+      this.log.info({ from, to }, 'no node granting the block api answered: reading blocks with get_block');
+      const blocks: (RawBlock | null)[] = [];
+      for (let n = from; n <= to; n++) blocks.push(await node.getBlock(n, options));
+      return blocks;
+    }
+  }
+
+  private prepareContext(): PrepareContext {
+    const { id, memoWif, retiredMemoWifs = [] } = this.opts.broker;
+    return { brokerId: id, brokerMemoWif: memoWif, brokerRetiredMemoWifs: retiredMemoWifs };
   }
 
   /**
@@ -483,7 +600,7 @@ export class BlockScanner {
       node,
       prepared,
       quorum: config.quorum,
-      prepare: (b) => prepareBlock(b, { brokerId: this.opts.broker.id, brokerMemoWif: this.opts.broker.memoWif }),
+      prepare: (b) => prepareBlock(b, this.prepareContext()),
     });
     if (verdict.ok) return;
     const n = prepared.blockNum;

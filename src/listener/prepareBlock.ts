@@ -1,4 +1,4 @@
-import { decryptMemo, transactionId } from '../chain/bitshares/index.js';
+import { decryptMemoWithKeys, transactionId } from '../chain/bitshares/index.js';
 import type { RawBlock } from '../chain/nodeClient/index.js';
 import { parseSats } from '../domain/money.js';
 import { type ParsedMemo, parseMemo } from '../domain/parseMemo.js';
@@ -7,7 +7,13 @@ import type { PreparedBlock } from '../ledger/preparedBlock.js';
 
 export type { IncomingOp, OpKey, OutgoingOp, PreparedBlock } from '../ledger/preparedBlock.js';
 
-export type PrepareContext = { brokerId: string; brokerMemoWif: string };
+/**
+ * `brokerRetiredMemoWifs`: memo keys the broker had before a rotation. A client's wallet encrypts to the memo key it
+ * looked up, which can be the old one for a while (a wallet open since before, a transfer signed before the account
+ * update); the broker's own payments from before the rotation carry memos under the old key too (their payment
+ * references matter after a restore). Each is tried only when the current key is not a party to the memo.
+ */
+export type PrepareContext = { brokerId: string; brokerMemoWif: string; brokerRetiredMemoWifs?: readonly string[] };
 
 /**
  * Picks the broker's transfers out of a raw block and decodes what can be decoded before the (synchronous)
@@ -33,10 +39,10 @@ export function prepareBlock(block: RawBlock, ctx: PrepareContext): PreparedBloc
       if (!amount || typeof from !== 'string' || typeof to !== 'string') return;
       const key = { blockNum: block.blockNum, trxInBlock, opInTrx };
       if (to === ctx.brokerId) {
-        const { memo, memoText } = readMemo(op.memo, ctx.brokerMemoWif);
+        const { memo, memoText } = readMemo(op.memo, ctx);
         ops.push({ ...key, direction: 'in', fromId: from, amountSats: amount.sats, assetId: amount.assetId, memo, memoText, txId: idOf() });
       } else {
-        const { memoText } = readMemo(op.memo, ctx.brokerMemoWif);
+        const { memoText } = readMemo(op.memo, ctx);
         ops.push({
           ...key,
           direction: 'out',
@@ -77,7 +83,7 @@ function readAmount(value: unknown): { sats: bigint; assetId: string } | null {
 
 const MAX_RECEIPT_MEMO = 256;
 
-function readMemo(raw: unknown, memoWif: string): { memo: ParsedMemo | { kind: 'undecryptable' }; memoText: string | null } {
+function readMemo(raw: unknown, ctx: PrepareContext): { memo: ParsedMemo | { kind: 'undecryptable' }; memoText: string | null } {
   if (raw === undefined || raw === null) return { memo: parseMemo(null), memoText: null };
   const m = raw as { from?: unknown; to?: unknown; nonce?: unknown; message?: unknown };
   if (
@@ -88,7 +94,8 @@ function readMemo(raw: unknown, memoWif: string): { memo: ParsedMemo | { kind: '
   ) {
     return { memo: { kind: 'undecryptable' }, memoText: null };
   }
-  const result = decryptMemo({ from: m.from, to: m.to, nonce: m.nonce, message: m.message }, memoWif);
+  const memo = { from: m.from, to: m.to, nonce: m.nonce, message: m.message };
+  const result = decryptMemoWithKeys(memo, ctx.brokerMemoWif, ctx.brokerRetiredMemoWifs);
   if (!result.ok) return { memo: { kind: 'undecryptable' }, memoText: null };
   const text = result.bytes.toString('utf8');
   return { memo: parseMemo(result.bytes), memoText: text.length > MAX_RECEIPT_MEMO ? `${text.slice(0, MAX_RECEIPT_MEMO)}…` : text };

@@ -14,6 +14,8 @@ import type { JobRunner } from './workerJobs.js';
 export type PayoutSecrets = {
   brokerActiveWif: Secret;
   brokerMemoWif: Secret;
+  /** Memo keys replaced by `keys rotate-memo`: memos to them are still read (incoming stakes, our own old payments). */
+  brokerRetiredMemoWifs?: Secret[];
   /** API keys of the exchange accounts, by the account number their `rails` entry names. */
   exchangeKeys: Array<{ account: number; apiKey: Secret; apiSecret: Secret }>;
 };

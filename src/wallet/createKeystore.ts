@@ -58,7 +58,7 @@ export async function writeKeystore(path: string, payload: Payload, password: st
 
   // 2-3. derive and encrypt
   const salt = randomBytes(SALT_BYTES);
-  const header = { kdf: { ...params, salt: salt.toString('base64') }, created };
+  const header = { v: KEYSTORE_VERSION, kdf: { ...params, salt: salt.toString('base64') }, created };
   let file: KeystoreFile;
   const key = await deriveKey(password, salt, params);
   try {

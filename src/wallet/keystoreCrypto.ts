@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
-import { type KdfParams, KEYSTORE_VERSION, SCRYPT_MAXMEM } from './keystoreFormat.js';
+import { type KdfParams, SCRYPT_MAXMEM } from './keystoreFormat.js';
 
 /** Lengths fixed by the format (bytes). */
 export const KEY_BYTES = 32;
@@ -43,10 +43,10 @@ export function checkMatches(a: Buffer, b: Buffer): boolean {
  * Additional authenticated data: names the format, its purpose and every header field, so a header
  * edited after writing (created date, kdf params, salt) fails authentication.
  */
-export function keystoreAad(header: { kdf: KdfParams & { salt: string }; created: string }): Buffer {
+export function keystoreAad(header: { v: number; kdf: KdfParams & { salt: string }; created: string }): Buffer {
   const { N, r, p, salt } = header.kdf;
   return Buffer.from(
-    `stakebts-keystore|v=${KEYSTORE_VERSION}|purpose=broker-and-bittrex-keys|kdf=scrypt:${N}:${r}:${p}:${salt}|created=${header.created}`,
+    `stakebts-keystore|v=${header.v}|purpose=broker-and-bittrex-keys|kdf=scrypt:${N}:${r}:${p}:${salt}|created=${header.created}`,
     'utf8',
   );
 }

@@ -1,8 +1,15 @@
 import { z } from 'zod';
 import { Secret } from './Secret.js';
 
-/** File format version written by this code. */
-export const KEYSTORE_VERSION = 1;
+/**
+ * File format version written by this code. v2 (retired memo keys in the payload) reads v1 files as they are: a v1
+ * payload has no retired memo keys. The version is part of the authenticated header (keystoreAad), so a file cannot
+ * be relabelled.
+ */
+export const KEYSTORE_VERSION = 2;
+
+/** Retired memo keys kept: enough for years of rotations, small enough that a damaged file cannot ask for thousands. */
+export const MAX_RETIRED_MEMO_KEYS = 16;
 
 /** scrypt parameters of a new keystore (ethers v6 / geth "standard" strength, ~0.5 s per derivation). */
 export const DEFAULT_KDF = { N: 2 ** 17, r: 8, p: 1 } as const;
@@ -53,7 +60,7 @@ export type KdfParams = z.infer<typeof kdfParamsSchema>;
  * (it lets nobody test passwords faster than the GCM tag already does: both need the scrypt key).
  */
 export const keystoreFileSchema = z.object({
-  v: z.literal(KEYSTORE_VERSION),
+  v: z.union([z.literal(1), z.literal(2)]),
   kdf: z.object({
     name: z.literal('scrypt'),
     N: z.number(),
@@ -85,10 +92,19 @@ export const bittrexIndexSchema = z.union([z.literal(1), z.literal(2), z.literal
 /**
  * The decrypted payload as stored inside the ciphertext (plain strings).
  * No owner key field on purpose: the owner key never enters the keystore.
+ * `retiredMemoWifs` (v2): memo keys replaced by `keys rotate-memo`, newest first. A client's wallet encrypts to the
+ * memo key it saw, which may be the old one for a while after the rotation; the listener still reads those memos.
  */
 export const plainPayloadSchema = z
   .object({
-    broker: z.object({ account: accountNameSchema, activeWif: secretString, memoWif: secretString }).strict(),
+    broker: z
+      .object({
+        account: accountNameSchema,
+        activeWif: secretString,
+        memoWif: secretString,
+        retiredMemoWifs: z.array(secretString).max(MAX_RETIRED_MEMO_KEYS).optional(),
+      })
+      .strict(),
     bittrex: z.array(z.object({ index: bittrexIndexSchema, apiKey: secretString, apiSecret: secretString }).strict()).max(3),
   })
   .strict()
@@ -100,7 +116,7 @@ export type PlainPayload = z.infer<typeof plainPayloadSchema>;
 
 /** The decrypted payload as the program holds it: every secret wrapped so it cannot be logged by accident. */
 export type Payload = {
-  broker: { account: string; activeWif: Secret; memoWif: Secret };
+  broker: { account: string; activeWif: Secret; memoWif: Secret; retiredMemoWifs: Secret[] };
   bittrex: Array<{ index: 1 | 2 | 3; apiKey: Secret; apiSecret: Secret }>;
 };
 
@@ -111,6 +127,7 @@ export function wrapPayload(plain: PlainPayload): Payload {
       account: plain.broker.account,
       activeWif: new Secret(plain.broker.activeWif),
       memoWif: new Secret(plain.broker.memoWif),
+      retiredMemoWifs: (plain.broker.retiredMemoWifs ?? []).map((w) => new Secret(w)),
     },
     bittrex: [...plain.bittrex]
       .sort((a, b) => a.index - b.index)
@@ -125,6 +142,7 @@ export function unwrapPayload(payload: Payload): PlainPayload {
       account: payload.broker.account,
       activeWif: payload.broker.activeWif.reveal(),
       memoWif: payload.broker.memoWif.reveal(),
+      retiredMemoWifs: payload.broker.retiredMemoWifs.map((w) => w.reveal()),
     },
     bittrex: payload.bittrex.map((b) => ({ index: b.index, apiKey: b.apiKey.reveal(), apiSecret: b.apiSecret.reveal() })),
   };

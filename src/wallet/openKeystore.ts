@@ -36,7 +36,7 @@ export async function openKeystore(path: string, password: string, options: Read
           tag: Buffer.from(file.tag, 'base64'),
           ct: Buffer.from(file.ct, 'base64'),
         },
-        keystoreAad({ kdf: { ...kdf, salt: file.kdf.salt }, created: file.created }),
+        keystoreAad({ v: file.v, kdf: { ...kdf, salt: file.kdf.salt }, created: file.created }),
       );
     } catch (err) {
       throw new BaseError('KEYSTORE_INVALID', `The keystore at ${path} is damaged or was altered: its contents do not authenticate.`, {

@@ -3,7 +3,7 @@ import { keystoreFingerprint } from './keystoreFingerprint.js';
 import type { Payload } from './keystoreFormat.js';
 
 export type PublicFacts = {
-  broker: { account: string; activePublicKey: string; memoPublicKey: string };
+  broker: { account: string; activePublicKey: string; memoPublicKey: string; retiredMemoPublicKeys: string[] };
   bittrex: Array<{ index: 1 | 2 | 3; apiKey: string }>;
   /** {@link keystoreFingerprint}: what fund-move receipts record. */
   fingerprint: string;
@@ -19,6 +19,7 @@ export function publicFacts(payload: Payload): PublicFacts {
       account: payload.broker.account,
       activePublicKey: publicKeyFromWif(payload.broker.activeWif.reveal()),
       memoPublicKey: publicKeyFromWif(payload.broker.memoWif.reveal()),
+      retiredMemoPublicKeys: payload.broker.retiredMemoWifs.map((w) => publicKeyFromWif(w.reveal())),
     },
     bittrex: payload.bittrex.map((b) => ({ index: b.index, apiKey: maskApiKey(b.apiKey.reveal()) })),
     fingerprint: keystoreFingerprint(payload),

@@ -19,5 +19,8 @@ export function validatePlainPayload(input: unknown): PlainPayload {
   if (!isValidWif(plain.broker.memoWif)) {
     throw new BaseError('KEY_INVALID', 'The broker memo key is not a valid WIF private key.');
   }
+  plain.broker.retiredMemoWifs?.forEach((wif, i) => {
+    if (!isValidWif(wif)) throw new BaseError('KEY_INVALID', `Retired memo key ${i + 1} is not a valid WIF private key.`);
+  });
   return plain;
 }

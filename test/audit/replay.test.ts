@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runReplay } from '../../src/audit/replay/runReplay.js';
+import { generateKeyPair } from '../../src/chain/bitshares/index.js';
 import { createNodeClient, type NodeClient } from '../../src/chain/nodeClient/index.js';
 import { auditCommand } from '../../src/cli/commands/audit.js';
 import { configSchema } from '../../src/config/index.js';
@@ -11,6 +12,7 @@ import { openDatabase } from '../../src/db/openDatabase.js';
 import { appendReceipt } from '../../src/db/receipts.js';
 import { BTS_MAX_SUPPLY_SATS, btsToSats } from '../../src/domain/money.js';
 import { startChainSimulator } from '../../src/sim/chain/index.js';
+import { wrapPayload } from '../../src/wallet/keystoreFormat.js';
 import { Secret } from '../../src/wallet/Secret.js';
 import { simPayload, simRailLedgers } from '../helpers/railLedgers.js';
 import { useTempDir } from '../helpers/tempDir.js';
@@ -273,6 +275,70 @@ describe('audit replay: what every client is owed by RULES.md, against what the 
     expect(bare.out).toContain("1 transfer(s) could not be classified: their memos need the broker's memo key");
     // Nothing is guessed for it: no refund of a contract, no receipt.
     expect(bare.out).not.toMatch(/carol\n(.*\n)*.*(refund|receipt) .*50,000/);
+  });
+
+  it("reads a memo encrypted to a memo key since rotated with the keystore's retired memo keys, as the listener does (--history and --from-block)", async () => {
+    const w = await oldBehaviourDesk();
+    // Encrypted to the broker's memo key of the time; then the key is rotated (account_update on chain, `keys
+    // rotate-memo` in the keystore: the old one kept as retired), and a second stake is encrypted to the new one.
+    await w.chain.clientTransfer({ from: 'carol', to: 'broker', amountSats: sats(50_000), memo: 'six_months' });
+    w.chain.produceBlocks(1);
+    const oldKeyBlock = w.chain.lastIrreversibleBlockNumber;
+    const next = generateKeyPair();
+    const rec = w.chain.state.accounts.get(w.broker.id);
+    if (!rec) throw new Error('no broker');
+    rec.memoPub = next.pub;
+    await w.chain.clientTransfer({ from: 'alice', to: 'broker', amountSats: sats(50_000), memo: 'three_months' });
+    w.chain.produceBlocks(1);
+    const newKeyBlock = w.chain.lastIrreversibleBlockNumber;
+    const cfgFile = join(w.dir, 'cfg.json');
+    writeFileSync(
+      cfgFile,
+      JSON.stringify({ db: w.path, broker: 'broker', keystore: join(w.dir, 'ks.json'), payout: { rails: ['broker'] } }),
+    );
+    const payload = wrapPayload({
+      broker: { account: 'broker', activeWif: w.broker.activeWif, memoWif: next.wif, retiredMemoWifs: [w.broker.memoWif] },
+      bittrex: [],
+    });
+    for (const source of [['--history'], ['--from-block', '1']]) {
+      let out = '';
+      const program = new Command('stakebts').option('--db <file>').option('-c, --config <file>').exitOverride();
+      program.addCommand(
+        auditCommand({
+          write: (t) => {
+            out += t;
+          },
+          connectChain: () => createNodeClient({ urls: [w.chain.url] }) as NodeClient,
+          unlockKeystore: async () => payload,
+        }),
+      );
+      process.exitCode = 0;
+      await program.parseAsync([
+        'node',
+        'stakebts',
+        '--config',
+        cfgFile,
+        'audit',
+        'replay',
+        ...source,
+        '--until',
+        String(w.chain.headTimeMs),
+        '--json',
+      ]);
+      const doc = JSON.parse(out) as {
+        incomingIssues: Array<{ kind: string; ref: string }>;
+        differences: Array<{ client: string; missing: Array<{ kind: string; amountSats: string; source: string }> }>;
+      };
+      expect(doc.incomingIssues, source.join(' ')).toEqual([]);
+      // Both are stakes: each is owed its receipt (1 BTS), neither the refund an unreadable memo would be owed.
+      const owedFor = (client: string, block: number) =>
+        doc.differences
+          .find((d) => d.client === client)
+          ?.missing.filter((e) => e.source.startsWith(`${block}:`))
+          .map((e) => [e.kind, e.amountSats]);
+      expect(owedFor('carol', oldKeyBlock), source.join(' ')).toEqual([['contract_receipt', String(sats(1))]]);
+      expect(owedFor('alice', newKeyBlock), source.join(' ')).toEqual([['contract_receipt', String(sats(1))]]);
+    }
   });
 
   it('reports 0 differences on a clean run of the daemon: downtime across a due date then a stop, a stop after maturity, Bittrex and broker rails', async () => {

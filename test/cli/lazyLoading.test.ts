@@ -30,7 +30,18 @@ describe('CLI start-up loads no action module', () => {
     const version = runHooked(['--version'], dir);
     expect(version.err).toBe('');
     expect(version).toMatchObject({ code: 0, out: expect.stringMatching(/^\d+\.\d+\.\d+\n$/) });
-    for (const path of [[], ['status'], ['audit', 'receipts'], ['sim', 'send'], ['keys', 'add'], ['admin', 'loans']]) {
+    for (const path of [
+      [],
+      ['status'],
+      ['audit', 'receipts'],
+      ['audit', 'replay'],
+      ['audit', 'report'],
+      ['sim', 'send'],
+      ['keys', 'add'],
+      ['keys', 'rotate-memo'],
+      ['import'],
+      ['admin', 'loans'],
+    ]) {
       const help = runHooked([...path, '--help'], dir);
       expect(help.err, path.join(' ')).toBe('');
       expect(help.code, path.join(' ')).toBe(0);

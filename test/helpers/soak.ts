@@ -39,6 +39,8 @@ export type SoakResult = {
   extra: string[];
   receiptChainOk: boolean;
   adopted: number;
+  /** Payments sent in the database a restore replaced of which the backup put in its place holds no attempt. */
+  lostToRestore: number;
   alarms: Record<string, number>;
   viaBittrex: number;
   /** Per client, when counts differ: owed and received amounts. */
@@ -209,6 +211,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
     const pendingRestores = [...o.restores].sort((a, b) => a[0] - b[0]);
     let kills = 0;
     let restores = 0;
+    let lostToRestore = 0;
     let current: DaemonChild | null = null;
     // What a start costs in wall time here (measured, so the kills are spread to fit the year on any machine).
     let startMsTotal = 0;
@@ -258,6 +261,8 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
         const file = backups.get(taken);
         if (file) {
           await kill();
+          // The payments the restore makes the database forget: each must be recognised on the chain, not paid again.
+          lostToRestore += forgottenPayments(dbPath, file);
           for (const suffix of ['', '-wal', '-shm']) rmSync(`${dbPath}${suffix}`, { force: true });
           copyFileSync(file, dbPath);
           restores++;
@@ -367,6 +372,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
         missing,
         extra,
         receiptChainOk: verifyReceiptChain(db).ok,
+        lostToRestore,
         adopted: events.filter((e) => (e.event === 'payout_paid' && e.adopted) || e.event === 'payout_attempt_adopted').length,
         alarms,
         detail,
@@ -385,4 +391,22 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
       }
     }
   }
+}
+
+/**
+ * The payments `live` says were sent of which `backup` (an earlier copy of it) holds no attempt: a restore makes the
+ * database forget them entirely, so only the chain or the exchange can tell they were made (adoption). One the backup
+ * has an attempt for is found again by the ordinary reconciliation of that attempt.
+ */
+function forgottenPayments(live: string, backup: string): number {
+  const read = <T>(file: string, sql: string): T[] => {
+    const db = openDatabase(file, { readonly: true });
+    try {
+      return db.prepare(sql).all() as T[];
+    } finally {
+      db.close();
+    }
+  };
+  const known = new Set(read<{ id: number }>(backup, 'SELECT DISTINCT payout_id AS id FROM payout_attempts').map((r) => r.id));
+  return read<{ id: number }>(live, "SELECT id FROM payouts WHERE state IN ('paid', 'submitted')").filter((r) => !known.has(r.id)).length;
 }

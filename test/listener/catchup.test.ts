@@ -245,6 +245,8 @@ describe('adaptive window', () => {
       fundingIds: new Set(),
     });
     void scanner;
+    // Connected (handshake done) before the hang starts, so a loaded machine's slow connect cannot use up the 700 ms.
+    await fast.hasBlockApi();
     sim.faults.hang = ['get_block'];
     setTimeout(() => {
       sim.faults.hang = [];

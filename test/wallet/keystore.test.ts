@@ -124,7 +124,8 @@ describe('wrong password and damaged files', () => {
     ['N absurdly large', (j) => (j.kdf.N = 2 ** 30)],
     ['r = 0', (j) => (j.kdf.r = 0)],
     ['kdf params missing', (j) => delete j.kdf.N],
-    ['unknown version', (j) => (j.v = 2)],
+    ['unknown version', (j) => (j.v = 3)],
+    ['a v2 file relabelled v1 (the version is authenticated)', (j) => (j.v = 1)],
     ['ct is not base64', (j) => (j.ct = '%%%')],
     ['salt of the wrong length', (j) => (j.kdf.salt = Buffer.alloc(8).toString('base64'))],
   ];
@@ -176,7 +177,7 @@ describe('scrypt floor', () => {
     const kdf = { N: 2 ** 10, r: 1, p: 1 };
     const salt = Buffer.alloc(32, 9);
     const created = new Date().toISOString();
-    const header = { kdf: { ...kdf, salt: salt.toString('base64') }, created };
+    const header = { v: 1, kdf: { ...kdf, salt: salt.toString('base64') }, created };
     const key = await deriveKey(PASSWORD, salt, kdf);
     const { iv, tag, ct } = encrypt(key, Buffer.from(plaintext), keystoreAad(header));
     const json = {
@@ -311,7 +312,7 @@ describe('validation on write', () => {
     ]) {
       const salt = Buffer.alloc(32, 7);
       const created = new Date().toISOString();
-      const header = { kdf: { ...FAST_KDF, salt: salt.toString('base64') }, created };
+      const header = { v: 1, kdf: { ...FAST_KDF, salt: salt.toString('base64') }, created };
       const key = await deriveKey(PASSWORD, salt, FAST_KDF);
       const { iv, tag, ct } = encrypt(key, Buffer.from(plaintext), keystoreAad(header));
       const json = {
@@ -382,7 +383,7 @@ describe('public facts', () => {
     const before = Date.now();
     await writeKeystore(file, payload, PASSWORD, { kdf: FAST_KDF });
     const d = await describeKeystore(file);
-    expect(d).toMatchObject({ path: file, version: 1, cipher: 'aes-256-gcm', kdf: { name: 'scrypt', ...FAST_KDF } });
+    expect(d).toMatchObject({ path: file, version: 2, cipher: 'aes-256-gcm', kdf: { name: 'scrypt', ...FAST_KDF } });
     expect(Date.parse(d.created)).toBeGreaterThanOrEqual(before - 1000);
     expectNoSecrets(JSON.stringify(d), secrets);
   });
@@ -390,7 +391,12 @@ describe('public facts', () => {
   test('publicFacts: account, public keys, API keys masked to 4 characters', () => {
     const { payload, secrets, activePub, memoPub } = plantedPayload();
     const facts = publicFacts(payload);
-    expect(facts.broker).toEqual({ account: 'stake-broker', activePublicKey: activePub, memoPublicKey: memoPub });
+    expect(facts.broker).toEqual({
+      account: 'stake-broker',
+      activePublicKey: activePub,
+      memoPublicKey: memoPub,
+      retiredMemoPublicKeys: [],
+    });
     expect(facts.broker.activePublicKey.startsWith('BTS')).toBe(true);
     expect(facts.bittrex).toEqual(payload.bittrex.map((b) => ({ index: b.index, apiKey: `${b.apiKey.reveal().slice(0, 4)}…` })));
     expectNoSecrets(JSON.stringify(facts), secrets);

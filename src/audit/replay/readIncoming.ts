@@ -1,4 +1,4 @@
-import { decryptMemo } from '../../chain/bitshares/index.js';
+import { decryptMemoWithKeys } from '../../chain/bitshares/index.js';
 import type { NodeClient, RawBlock } from '../../chain/nodeClient/index.js';
 import { parseSats } from '../../domain/money.js';
 
@@ -112,12 +112,15 @@ export async function fetchIncoming(
   return out.sort((a, b) => a.blockNum - b.blockNum || a.trxInBlock - b.trxInBlock || a.opInTrx - b.opInTrx);
 }
 
-/** The memo as the broker reads it: null = none; undefined = it cannot be decrypted. */
-export function readChainMemo(memo: unknown, memoWif: string): string | null | undefined {
+/**
+ * The memo as the broker reads it: null = none; undefined = it cannot be decrypted. With the keystore's retired memo
+ * keys, picked as the listener picks them (decryptMemoWithKeys).
+ */
+export function readChainMemo(memo: unknown, memoWif: string, retiredMemoWifs: readonly string[] = []): string | null | undefined {
   if (memo === undefined || memo === null) return null;
   const m = memo as { from?: unknown; to?: unknown; nonce?: unknown; message?: unknown };
   if (typeof m.from !== 'string' || typeof m.to !== 'string' || typeof m.message !== 'string') return undefined;
   if (typeof m.nonce !== 'string' && typeof m.nonce !== 'number') return undefined;
-  const r = decryptMemo({ from: m.from, to: m.to, nonce: m.nonce, message: m.message }, memoWif);
+  const r = decryptMemoWithKeys({ from: m.from, to: m.to, nonce: m.nonce, message: m.message }, memoWif, retiredMemoWifs);
   return r.ok ? r.bytes.toString('utf8') : undefined;
 }

@@ -35,6 +35,8 @@ export type RunReplayOptions = {
    * daemon never processed). Without it such a transfer cannot be classified: it is an `unclassified` issue.
    */
   memoWif?: Secret;
+  /** The keystore's retired memo keys, tried as the listener tries them when `memoWif` is not a party to a memo. */
+  retiredMemoWifs?: readonly Secret[];
   /** Entitlements due at or before this time (ms). @default the cursor's block time */
   until?: number;
   /** Accounts whose incoming money is the desk's own (the exchange's deposit account, the broker). */
@@ -74,6 +76,7 @@ export async function runReplay(o: RunReplayOptions): Promise<ReplayResult> {
   const until = o.until ?? cursor?.blockTime ?? 0;
   const issues: IncomingIssue[] = [];
   const key = (b: number, t: number, p: number) => `${b}:${t}:${p}`;
+  const retired = (o.retiredMemoWifs ?? []).map((w) => w.reveal());
 
   // 1. The incoming transfers.
   const byKey = new Map(processed.map((p) => [key(p.blockNum, p.trxInBlock, p.opInTrx), p]));
@@ -135,7 +138,7 @@ export async function runReplay(o: RunReplayOptions): Promise<ReplayResult> {
       continue;
     }
     if (o.memoWif) {
-      const read = readChainMemo(t.memo, o.memoWif.reveal());
+      const read = readChainMemo(t.memo, o.memoWif.reveal(), retired);
       // Receipts cut memos at 256 characters: compare what both hold.
       if (p && p.memo !== undefined && (read ?? null) !== p.memo && !(p.memo?.endsWith('…') && read?.startsWith(p.memo.slice(0, -1))))
         issues.push({ ref, kind: 'memo_differs', message: 'the memo on chain is not the memo in the receipt' });

@@ -15,7 +15,7 @@ export {
   toBtsPublicKey,
 } from './keys.js';
 export type { ChainMemo, DecryptMemoResult, IncomingMemo } from './memo.js';
-export { decryptMemo, encryptMemo, plainMemo } from './memo.js';
+export { decryptMemo, decryptMemoWithKeys, encryptMemo, plainMemo } from './memo.js';
 export { recoverSigners } from './signatures.js';
 export type {
   AssetAmountJson,

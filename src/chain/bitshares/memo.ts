@@ -160,6 +160,23 @@ export function decryptMemo(memo: IncomingMemo, ourWif: string): DecryptMemoResu
   }
 }
 
+/**
+ * Decrypts a memo with the broker's memo key, or one it had before a rotation. A client's wallet encrypts to the
+ * memo key it looked up, which can be the old one for a while; the broker's own memos from before the rotation are
+ * under the old key too. Each retired key is tried only when no key tried so far is a party to the memo (a memo a
+ * key is party to but cannot open stays `undecryptable`). The listener and `audit replay` both read memos through
+ * this, so they pick the same key.
+ * @param retiredWifs - memo keys replaced by `keys rotate-memo`, newest first (secrets; never logged)
+ */
+export function decryptMemoWithKeys(memo: IncomingMemo, currentWif: string, retiredWifs: readonly string[] = []): DecryptMemoResult {
+  let result = decryptMemo(memo, currentWif);
+  for (const wif of retiredWifs) {
+    if (result.ok || result.reason !== 'not_for_us') break;
+    result = decryptMemo(memo, wif);
+  }
+  return result;
+}
+
 function decryptUnsafe(memo: IncomingMemo, ourWif: string): DecryptMemoResult {
   if (typeof memo !== 'object' || memo === null) return { ok: false, reason: 'malformed' };
   const from = parsePublicKey(memo.from);

@@ -4,6 +4,7 @@ import { BaseError } from '../../errors/BaseError.js';
 import { silentLogger } from '../../log.js';
 import { type BlockHeaderJson, computeBlockId } from '../bitshares/blockId.js';
 import { createFallbackRpc, type FallbackRpc, type FallbackRpcOptions, type RpcResponseInfo } from '../rpc/index.js';
+import { readBlock } from './readBlock.js';
 import {
   type AccountStatistics,
   type AssetAmount,
@@ -11,7 +12,6 @@ import {
   accountStatisticsSchema,
   assetAmountSchema,
   assetSchema,
-  blockSchema,
   type ChainAccount,
   type ChainAsset,
   type DynamicGlobalProperties,
@@ -53,7 +53,7 @@ export type GetBlockOptions = {
 
 /** A node's `get_block` answer, validated, with the id it hashes to; see {@link GetBlockOptions}. */
 function toRawBlock(raw: unknown, blockNum: number, url: string, options: GetBlockOptions = {}): RawBlock | null {
-  const b = blockSchema.nullable().parse(raw);
+  const b = readBlock(raw);
   if (b === null) {
     if (options.required) throw new BaseError('NODE_FAULT', `Node ${url} has no block ${blockNum} although it is irreversible`);
     return null;
@@ -79,6 +79,7 @@ function toRawBlock(raw: unknown, blockNum: number, url: string, options: GetBlo
 export type NodeClient = ReturnType<typeof createNodeClient>;
 
 const chainIdSchema = z.string().regex(/^[0-9a-f]{64}$/);
+const blockHeaderSchema = z.looseObject({ previous: z.string().regex(/^[0-9a-f]{40}$/) });
 
 /**
  * Creates the node client: every result is validated (zod) before use, so a node sending a wrong shape
@@ -90,6 +91,8 @@ const chainIdSchema = z.string().regex(/^[0-9a-f]{64}$/);
 export function createNodeClient(options: NodeClientOptions) {
   const { urls, expectedChainId, callTimeoutMs = 10_000, logger = silentLogger, onResponse, rpc: rpcOptions = {} } = options;
   const rpc: FallbackRpc = createFallbackRpc(urls, {
+    // Asked on every connection: where a node grants it, the scanner reads blocks in ranges (getBlocks).
+    blockApi: true,
     ...rpcOptions,
     timeoutMs: callTimeoutMs,
     logger,
@@ -126,6 +129,34 @@ export function createNodeClient(options: NodeClientOptions) {
         method: 'get_block',
         params: [blockNum],
         parse: (raw, url) => toRawBlock(raw, blockNum, url, options),
+      }),
+
+    /**
+     * The `previous` of block n's header (`get_block_header`, which bitshares-core answers with the unsigned
+     * `block_header`), or null when the node has no block n yet: the id block n − 1 must have to be on this chain.
+     */
+    getBlockPrevious: async (blockNum: number): Promise<string | null> =>
+      (await db('get_block_header', [blockNum], blockHeaderSchema.nullable()))?.previous ?? null,
+
+    /**
+     * Blocks from..to (both included) in one call of the block api (`block_api::get_blocks`, which bitshares-core
+     * answers with `vector<optional<signed_block>>`: the plain signed block, no block_id). Each block goes through the
+     * same validation and `options` as {@link getBlock} (schema, id recomputed, `required`, `check`); one false block,
+     * or an answer of the wrong length, fails the whole answer over to the next node. Only nodes granting the block
+     * api can serve it (see hasBlockApi).
+     */
+    getBlocks: (from: number, to: number, options: GetBlockOptions = {}): Promise<(RawBlock | null)[]> =>
+      rpc.request({
+        api: 'block',
+        method: 'get_blocks',
+        params: [from, to],
+        parse: (raw, url) => {
+          const list = z.array(z.unknown()).parse(raw);
+          if (list.length !== to - from + 1) {
+            throw new BaseError('NODE_FAULT', `Node ${url} answered get_blocks(${from}, ${to}) with ${list.length} blocks`);
+          }
+          return list.map((b, i) => toRawBlock(b, from + i, url, options));
+        },
       }),
 
     /**
@@ -236,6 +267,21 @@ export function createNodeClient(options: NodeClientOptions) {
       for (const t of rpc.transports) {
         try {
           if ((await t.connect()).historyAvailable) return true;
+        } catch {
+          // unreachable or refused: try the next node
+        }
+      }
+      return false;
+    },
+
+    /**
+     * Whether a configured node grants the block api (`login_api::block()`, asked in each connection's handshake; most
+     * public nodes refuse it). Connects where needed; an unreachable node counts as without.
+     */
+    hasBlockApi: async (): Promise<boolean> => {
+      for (const t of rpc.transports) {
+        try {
+          if ((await t.connect()).blockAvailable === true) return true;
         } catch {
           // unreachable or refused: try the next node
         }

@@ -1,5 +1,6 @@
 export {
   createNodeClient,
+  type GetBlockOptions,
   type NodeClient,
   type NodeClientOptions,
 } from './createNodeClient.js';

@@ -3,7 +3,7 @@ import { BaseError, isError } from '../../errors/BaseError.js';
 import { silentLogger } from '../../log.js';
 import { wait } from '../../utils/promise/wait.js';
 import { createWsRpc, type RpcRequest, type WsRpc, type WsRpcOptions } from './createWsRpc.js';
-import { isTransportError, RpcTransportError } from './errors.js';
+import { isApiMissing, isTransportError, RpcApiMissingError, RpcTransportError } from './errors.js';
 
 /** One result reported to the metrics hook. */
 export type RpcResponseInfo = {
@@ -57,6 +57,8 @@ export type FallbackRpc = {
    * tried last for `ms`, and the sticky preference moves off it.
    */
   markFaulty(url: string, ms?: number): void;
+  /** Each node's standing, in configured order: failures in a row, and until when it is tried last (0: healthy). */
+  nodeStates(): { url: string; failures: number; downUntil: number }[];
   /** Closes every client. Idempotent. */
   close(): Promise<void>;
 };
@@ -118,6 +120,8 @@ export function createFallbackRpc(urls: readonly string[], options: FallbackRpcO
     // A node on another chain is the most telling failure: it names both chains, where a later pass would only say
     // that the node is backing off.
     let mismatchError: unknown;
+    // Nodes that do not grant the api this call needs: skipped, never cooled down (nothing is wrong with them).
+    let lacking: RpcApiMissingError | undefined;
     for (let pass = 0; pass <= retryCount; pass++) {
       if (closed) break;
       if (pass > 0) await wait((1 << (pass - 1)) * retryDelayMs);
@@ -129,6 +133,11 @@ export function createFallbackRpc(urls: readonly string[], options: FallbackRpcO
         try {
           raw = await node.transport.request(rpcReq);
         } catch (error) {
+          if (isApiMissing(error)) {
+            // Nothing was sent: no attempt to report, no failure to count, and the sticky preference stays.
+            lacking ??= error;
+            continue;
+          }
           report({
             url,
             method: req.method,
@@ -189,8 +198,22 @@ export function createFallbackRpc(urls: readonly string[], options: FallbackRpcO
         current = i;
         return value;
       }
+      if (lacking && lastError === undefined) break; // no node grants the api: another pass would not change that
     }
     if ((allMismatch && lastError) || mismatchError) throw mismatchError ?? lastError;
+    if (lacking) {
+      // Some node could serve the call but for the api, and none that grants it answered: the caller may read the same
+      // data through another call (get_block for get_blocks) from the nodes there are.
+      throw new RpcApiMissingError({
+        url: lacking.url,
+        method: req.method,
+        api: lacking.api,
+        message: lastError
+          ? `No node granting the ${lacking.api} api answered ${req.method}; ${lacking.url} and maybe others do not grant it`
+          : `No node grants the ${lacking.api} api for ${req.method}`,
+        ...(lastError === undefined ? {} : { cause: lastError }),
+      });
+    }
     throw new BaseError('NODE_UNAVAILABLE', `No node answered ${req.method}`, {
       metaMessages: [`Nodes: ${nodes.map((n) => n.transport.config.url).join(', ')}`],
       cause: lastError ?? new Error('client closed'),
@@ -227,6 +250,7 @@ export function createFallbackRpc(urls: readonly string[], options: FallbackRpcO
     transports: nodes.map((n) => n.transport),
     request,
     markFaulty,
+    nodeStates: () => nodes.map((n) => ({ url: n.transport.config.url, failures: n.failures, downUntil: n.downUntil })),
     close,
   };
 }

@@ -1,14 +1,19 @@
 import type { Logger } from 'pino';
 import WebSocket from 'ws';
-import { BaseError } from '../../errors/BaseError.js';
 import { silentLogger } from '../../log.js';
-import { backoffDelay } from '../../utils/promise/withRetry.js';
 import { withTimeout } from '../../utils/promise/withTimeout.js';
-import { chainIdMismatch, type FcErrorObject, RpcNodeError, RpcTransportError } from './errors.js';
+import { createCallTable } from './createCallTable.js';
+import { createKeepAlive } from './createKeepAlive.js';
+import { createReconnector } from './createReconnector.js';
+import { RpcApiMissingError } from './errors.js';
+import type { SessionInfo } from './openSession.js';
 import { sanitizeUrl } from './sanitizeUrl.js';
+import { transportErrorAt } from './transportError.js';
+
+export type { SessionInfo } from './openSession.js';
 
 /** APIs a call can target; ids are looked up per connection during the handshake. */
-export type ApiName = 'login' | 'database' | 'network_broadcast' | 'history';
+export type ApiName = 'login' | 'database' | 'network_broadcast' | 'history' | 'block';
 
 export type RpcRequest = {
   api: ApiName;
@@ -35,14 +40,16 @@ export type WsRpcOptions = {
   maxReconnectDelayMs?: number;
   /** Refuse the node (CHAIN_ID_MISMATCH) when its chain id differs. */
   expectedChainId?: string;
+  /**
+   * Ask for the block api (`login_api::block()`, for `get_blocks`) in the handshake; `connect()` then tells
+   * `blockAvailable`. Most public nodes refuse it. @default false
+   */
+  blockApi?: boolean;
   /** Receives `notice` callbacks (e.g. broadcast_transaction_with_callback). */
   onNotice?: (callbackId: unknown, args: unknown) => void;
   /** @default silentLogger */
   logger?: Logger;
 };
-
-/** What the handshake learned about the node. */
-export type SessionInfo = { chainId: string; historyAvailable: boolean };
 
 /** One JSON-RPC client for one node URL. */
 export type WsRpc = {
@@ -55,26 +62,6 @@ export type WsRpc = {
   readonly connected: boolean;
   /** Stops reconnecting, rejects pending calls, closes the socket. Idempotent. */
   close(): Promise<void>;
-};
-
-type Pending = {
-  ws: WebSocket;
-  method: string;
-  resolve: (v: unknown) => void;
-  reject: (e: unknown) => void;
-  timer: NodeJS.Timeout;
-};
-
-type Session = {
-  ws: WebSocket;
-  apis: {
-    login: number;
-    database: number;
-    network_broadcast: number;
-    history: number | null;
-  };
-  info: SessionInfo;
-  open: boolean;
 };
 
 /**
@@ -96,279 +83,66 @@ export function createWsRpc(url: string, options: WsRpcOptions = {}): WsRpc {
     reconnectDelayMs = 500,
     maxReconnectDelayMs = 30_000,
     expectedChainId,
+    blockApi = false,
     onNotice,
     logger = silentLogger,
   } = options;
   const safeUrl = sanitizeUrl(url);
   const log = logger.child({ mod: 'rpc', url: safeUrl });
+  const fail = transportErrorAt(safeUrl);
+  // The steps, each its own module: the frame codec and request table, the keep-alive, the session (socket and
+  // handshake) kept connected with backoff; this file only adds the per-call deadline and close.
+  const calls = createCallTable({ url: safeUrl, fail, log, onNotice });
+  const keepAlive = createKeepAlive({
+    keepAliveMs,
+    silenceTimeoutMs,
+    log,
+    ping: (s) => calls.send(s.ws, s.apis.database, 'get_dynamic_global_properties', [], Math.min(timeoutMs, silenceTimeoutMs)),
+  });
+  const connection = createReconnector({
+    url,
+    safeUrl,
+    handshakeTimeoutMs,
+    expectedChainId,
+    askBlockApi: blockApi,
+    reconnectAttempts,
+    reconnectDelayMs,
+    maxReconnectDelayMs,
+    calls,
+    keepAlive,
+    fail,
+    log,
+  });
 
-  let nextId = 1;
-  const pending = new Map<number, Pending>();
-  let session: Session | null = null;
-  let connecting: Promise<Session> | null = null;
-  let intentionallyClosed = false;
-  let failures = 0; // consecutive failed connects; drives the backoff
-  let nextAttemptAt = 0; // on-demand connects wait for the backoff too (a refusing node is not hammered)
-  let reconnectTimer: NodeJS.Timeout | undefined;
-  let keepAliveTimer: NodeJS.Timeout | undefined;
-  let lastMessageAt = 0;
-  let pinging = false;
-
-  const transportError = (
-    code: 'NODE_TIMEOUT' | 'NODE_CLOSED' | 'NODE_UNAVAILABLE',
-    method: string,
-    requestSent: boolean,
-    message: string,
-    cause?: unknown,
-  ): RpcTransportError =>
-    new RpcTransportError({
-      code,
-      url: safeUrl,
-      method,
-      requestSent,
-      message,
-      ...(cause === undefined ? {} : { cause }),
-    });
-
-  /** Rejects every pending call at once: the socket is gone, none of them can be answered. */
-  function failAll(reason: string, ws?: WebSocket): void {
-    for (const [id, p] of [...pending]) {
-      if (ws && p.ws !== ws) continue;
-      pending.delete(id);
-      clearTimeout(p.timer);
-      p.reject(transportError('NODE_CLOSED', p.method, true, `Connection to ${safeUrl} closed: ${reason}`));
-    }
-  }
-
-  function onMessage(data: WebSocket.RawData): void {
-    lastMessageAt = Date.now();
-    let msg: unknown;
-    try {
-      msg = JSON.parse(data.toString());
-    } catch {
-      log.debug('ignored a frame that is not JSON');
-      return;
-    }
-    if (msg === null || typeof msg !== 'object') return;
-    const m = msg as {
-      id?: unknown;
-      method?: unknown;
-      params?: unknown;
-      result?: unknown;
-      error?: unknown;
-    };
-    if (m.method === 'notice') {
-      const params = Array.isArray(m.params) ? m.params : [];
-      try {
-        onNotice?.(params[0], params[1]);
-      } catch (err) {
-        log.warn({ err }, 'notice handler threw');
-      }
-      return;
-    }
-    if (typeof m.id !== 'number') return;
-    const p = pending.get(m.id);
-    if (!p) return; // late reply to a timed-out call, or an id we never sent
-    pending.delete(m.id);
-    clearTimeout(p.timer);
-    if (m.error !== undefined && m.error !== null) {
-      const error = typeof m.error === 'object' ? (m.error as FcErrorObject) : { message: String(m.error) };
-      p.reject(new RpcNodeError({ url: safeUrl, method: p.method, error }));
-    } else if ('result' in m) {
-      p.resolve(m.result);
-    } else {
-      p.reject(transportError('NODE_UNAVAILABLE', p.method, true, `Unusable reply from ${safeUrl} to ${p.method}`));
-    }
-  }
-
-  /** Sends one frame on an open socket; settles by reply, timeout or close. */
-  function send(ws: WebSocket, apiId: number, method: string, params: unknown[], ms: number): Promise<unknown> {
-    return new Promise((resolve, reject) => {
-      if (ws.readyState !== WebSocket.OPEN) {
-        reject(transportError('NODE_CLOSED', method, false, `Connection to ${safeUrl} is not open`));
-        return;
-      }
-      const id = nextId++;
-      const timer = setTimeout(() => {
-        if (pending.delete(id)) {
-          reject(transportError('NODE_TIMEOUT', method, true, `Node ${safeUrl} did not answer ${method} within ${ms} ms`));
-        }
-      }, ms);
-      pending.set(id, { ws, method, resolve, reject, timer });
-      ws.send(JSON.stringify({ id, method: 'call', params: [apiId, method, params] }), (err) => {
-        if (err && pending.delete(id)) {
-          clearTimeout(timer);
-          reject(transportError('NODE_CLOSED', method, true, `Could not send ${method} to ${safeUrl}`, err));
-        }
-      });
-    });
-  }
-
-  function stopKeepAlive(): void {
-    if (keepAliveTimer) clearInterval(keepAliveTimer);
-    keepAliveTimer = undefined;
-  }
-
-  function startKeepAlive(s: Session): void {
-    stopKeepAlive();
-    const tick = Math.max(50, Math.min(keepAliveMs, silenceTimeoutMs) / 2);
-    keepAliveTimer = setInterval(() => {
-      const quiet = Date.now() - lastMessageAt;
-      if (quiet >= silenceTimeoutMs) {
-        log.warn({ quietMs: quiet }, 'node silent past the deadline; terminating the socket');
-        s.ws.terminate();
-        return;
-      }
-      if (quiet >= keepAliveMs && !pinging && s.open) {
-        pinging = true;
-        send(s.ws, s.apis.database, 'get_dynamic_global_properties', [], Math.min(timeoutMs, silenceTimeoutMs))
-          .catch(() => {}) // the silence deadline decides; a failed ping alone proves nothing
-          .finally(() => {
-            pinging = false;
-          });
-      }
-    }, tick);
-    keepAliveTimer.unref();
-  }
-
-  function scheduleReconnect(): void {
-    if (intentionallyClosed || reconnectTimer || failures >= reconnectAttempts) return;
-    const delay = Math.max(0, nextAttemptAt - Date.now());
-    reconnectTimer = setTimeout(() => {
-      reconnectTimer = undefined;
-      if (intentionallyClosed || session || connecting) return;
-      ensureSession().then(
-        () => log.info('reconnected'),
-        () => scheduleReconnect(),
-      );
-    }, delay);
-    reconnectTimer.unref();
-  }
-
-  /** Opens the socket and runs the handshake; the session becomes current only when both succeed. */
-  async function openSession(): Promise<Session> {
-    const ws = new WebSocket(url, {
-      handshakeTimeout: handshakeTimeoutMs,
-      perMessageDeflate: false,
-    });
-    const s: Session = {
-      ws,
-      apis: { login: 1, database: 0, network_broadcast: 0, history: null },
-      info: { chainId: '', historyAvailable: false },
-      open: false,
-    };
-    // An 'error' listener for the socket's whole life: an unhandled 'error' event would crash Node.
-    ws.on('error', (err) => log.debug({ err: { message: err.message } }, 'socket error'));
-    ws.on('message', onMessage);
-    ws.on('close', (code) => {
-      const wasCurrent = session === s;
-      s.open = false;
-      if (wasCurrent) {
-        session = null;
-        stopKeepAlive();
-      }
-      failAll(`code ${code}`, ws);
-      if (wasCurrent && !intentionallyClosed) {
-        log.warn({ code }, 'connection lost; reconnecting');
-        scheduleReconnect();
-      }
-    });
-    try {
-      await withTimeout(
-        new Promise<void>((resolve, reject) => {
-          ws.once('open', () => resolve());
-          ws.once('error', reject);
-          ws.once('close', () => reject(new Error('closed before open')));
-        }),
-        handshakeTimeoutMs,
-        {
-          errorFn: () => new Error(`no connection within ${handshakeTimeoutMs} ms`),
-        },
-      );
-      lastMessageAt = Date.now();
-      // Handshake, redone on every connection: api ids belong to the connection.
-      const ok = await send(ws, 1, 'login', ['', ''], handshakeTimeoutMs);
-      if (ok !== true) throw new Error('login refused');
-      s.apis.database = toApiId(await send(ws, 1, 'database', [], handshakeTimeoutMs), 'database');
-      s.apis.network_broadcast = toApiId(await send(ws, 1, 'network_broadcast', [], handshakeTimeoutMs), 'network_broadcast');
-      try {
-        s.apis.history = toApiId(await send(ws, 1, 'history', [], handshakeTimeoutMs), 'history');
-      } catch (err) {
-        // A node without the history plugin is fine for scanning; a transport failure is not.
-        if (!(err instanceof RpcNodeError)) throw err;
-        log.info('history api not available on this node');
-      }
-      const chainId = await send(ws, s.apis.database, 'get_chain_id', [], handshakeTimeoutMs);
-      if (typeof chainId !== 'string' || !/^[0-9a-f]{64}$/.test(chainId)) throw new Error('invalid chain id');
-      if (expectedChainId && chainId !== expectedChainId) throw chainIdMismatch(safeUrl, expectedChainId, chainId);
-      s.info = { chainId, historyAvailable: s.apis.history !== null };
-      if (ws.readyState !== WebSocket.OPEN) throw new Error('closed during handshake');
-      s.open = true;
-      return s;
-    } catch (err) {
-      ws.terminate();
-      throw err;
-    }
-  }
-
-  function ensureSession(): Promise<Session> {
-    if (intentionallyClosed) {
-      return Promise.reject(transportError('NODE_CLOSED', 'connect', false, `Client for ${safeUrl} was closed`));
-    }
-    if (session?.open) return Promise.resolve(session);
-    if (connecting) return connecting;
-    const waitMs = nextAttemptAt - Date.now();
-    if (waitMs > 0) {
-      return Promise.reject(
-        transportError('NODE_UNAVAILABLE', 'connect', false, `Node ${safeUrl} is backing off for ${Math.ceil(waitMs)} ms`),
-      );
-    }
-    connecting = openSession().then(
-      (s) => {
-        connecting = null;
-        if (intentionallyClosed) {
-          s.ws.terminate();
-          throw transportError('NODE_CLOSED', 'connect', false, `Client for ${safeUrl} was closed`);
-        }
-        failures = 0;
-        nextAttemptAt = 0;
-        session = s;
-        startKeepAlive(s);
-        return s;
-      },
-      (err: unknown) => {
-        connecting = null;
-        nextAttemptAt = Date.now() + backoffDelay(failures, reconnectDelayMs, maxReconnectDelayMs);
-        failures++;
-        if (err instanceof BaseError) throw err; // CHAIN_ID_MISMATCH, transport errors keep their code
-        throw transportError('NODE_UNAVAILABLE', 'connect', false, `Cannot connect to ${safeUrl}`, sanitizeCause(err));
-      },
-    );
-    return connecting;
-  }
-
+  /** One call within its deadline, which covers connecting (or waiting for the connect under way) and the reply. */
   async function request<T>(req: RpcRequest): Promise<T> {
     const ms = req.timeoutMs ?? timeoutMs;
     const started = Date.now();
-    const s = await withTimeout(ensureSession(), ms, {
-      errorFn: () => transportError('NODE_TIMEOUT', req.method, false, `No connection to ${safeUrl} within ${ms} ms`),
-    });
+    // The connected case (nearly every call) needs no race against the deadline: a timer and an AbortController per
+    // call were a good part of what a block scan allocates.
+    const open = connection.current;
+    const s =
+      open?.open === true
+        ? open
+        : await withTimeout(connection.ensure(), ms, {
+            errorFn: () => fail('NODE_TIMEOUT', req.method, false, `No connection to ${safeUrl} within ${ms} ms`),
+          });
     const apiId = s.apis[req.api];
     if (apiId === null) {
-      throw transportError('NODE_UNAVAILABLE', req.method, false, `Node ${safeUrl} does not offer the ${req.api} api`);
+      throw new RpcApiMissingError({
+        url: safeUrl,
+        method: req.method,
+        api: req.api,
+        message: `Node ${safeUrl} does not offer the ${req.api} api`,
+      });
     }
     const left = Math.max(1, ms - (Date.now() - started));
-    return (await send(s.ws, apiId, req.method, req.params ?? [], left)) as T;
+    return (await calls.send(s.ws, apiId, req.method, req.params ?? [], left)) as T;
   }
 
   async function close(): Promise<void> {
-    intentionallyClosed = true;
-    if (reconnectTimer) clearTimeout(reconnectTimer);
-    reconnectTimer = undefined;
-    stopKeepAlive();
-    const s = session;
-    session = null;
-    failAll('client closed');
+    const s = connection.shut();
+    calls.failAll('client closed');
     if (s && s.ws.readyState !== WebSocket.CLOSED) {
       await withTimeout(
         new Promise<void>((resolve) => {
@@ -384,29 +158,13 @@ export function createWsRpc(url: string, options: WsRpcOptions = {}): WsRpc {
   return {
     config: { type: 'webSocket', url: safeUrl },
     request,
-    connect: async () => (await ensureSession()).info,
+    connect: async () => (await connection.ensure()).info,
     get intentionallyClosed() {
-      return intentionallyClosed;
+      return connection.intentionallyClosed;
     },
     get connected() {
-      return session?.open === true;
+      return connection.current?.open === true;
     },
     close,
   };
-}
-
-function toApiId(v: unknown, api: string): number {
-  if (typeof v !== 'number' || !Number.isInteger(v)) throw new Error(`invalid ${api} api id`);
-  return v;
-}
-
-/** ws error messages can quote the URL; keep only the error's class and code. */
-function sanitizeCause(err: unknown): Error {
-  if (err instanceof Error) {
-    const code = (err as { code?: unknown }).code;
-    const e = new Error(typeof code === 'string' ? code : err.message.replace(/\/\/[^@/\s]*@/g, '//'));
-    e.name = err.name;
-    return e;
-  }
-  return new Error('connection failed');
 }

@@ -70,6 +70,27 @@ export class RpcTransportError extends BaseError {
   }
 }
 
+/**
+ * The node did not grant the api this call needs (its handshake was refused `login_api::block()` or `history()`, as
+ * most public nodes refuse them): nothing was sent, and nothing is wrong with the node. The fallback asks the next
+ * node without cooling this one down; thrown when no node that grants the api answered, so that the caller can read
+ * the same data another way (the block scan reads a range with get_block).
+ */
+export class RpcApiMissingError extends RpcTransportError {
+  override name = 'RpcApiMissingError';
+  readonly api: string;
+
+  constructor(args: { url: string; method: string; api: string; message: string; cause?: unknown }) {
+    super({ code: 'NODE_UNAVAILABLE', url: args.url, method: args.method, requestSent: false, message: args.message, cause: args.cause });
+    this.api = args.api;
+  }
+}
+
+/** A call some node could not serve for want of an api, and that no node granting it answered. */
+export function isApiMissing(err: unknown): err is RpcApiMissingError {
+  return err instanceof RpcApiMissingError;
+}
+
 /** A transport failure: worth trying another node. */
 export function isTransportError(err: unknown): err is RpcTransportError {
   return err instanceof RpcTransportError;

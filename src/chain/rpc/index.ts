@@ -16,7 +16,9 @@ export {
 export {
   chainIdMismatch,
   type FcErrorObject,
+  isApiMissing,
   isTransportError,
+  RpcApiMissingError,
   RpcNodeError,
   RpcTransportError,
 } from './errors.js';

@@ -11,14 +11,74 @@ import { openKeystore } from '../../wallet/openKeystore.js';
 import { promptPassword } from '../../wallet/promptPassword.js';
 import { maskApiKey, type PublicFacts, publicFacts } from '../../wallet/publicFacts.js';
 import { readPasswordFile } from '../../wallet/readPasswordFile.js';
+import { readPrivateFile } from '../../wallet/readPrivateFile.js';
+import { type RotatedKey, rotateKeystoreKey } from '../../wallet/rotateKey.js';
+import { Secret } from '../../wallet/Secret.js';
 import { validatePlainPayload } from '../../wallet/validatePayload.js';
 
 type KeystoreOpts = { keystore: string };
 
-/** `keys add`, `keys list`, `keys change-password` (loaded only when one runs; see ../lazyAction.ts). */
+/**
+ * `keys add`, `keys list`, `keys change-password`, `keys rotate-memo|rotate-active` (loaded only when one runs; see
+ * ../lazyAction.ts).
+ */
 export const keysAddAction = cancellable(addAction);
 export const keysListAction = cancellable(listAction);
 export const keysChangePasswordAction = cancellable(changePasswordAction);
+export const keysRotateAction = (which: RotatedKey) => cancellable((opts: RotateOpts) => rotateAction(which, opts));
+
+type RotateOpts = KeystoreOpts & { wifFile?: string; passwordFile?: string };
+
+/**
+ * Replaces one key: the file is checked first, then the new key is read (file or masked prompt, never argv or the
+ * environment) and validated, then the password opens the keystore; only then is the file rewritten. Prints public
+ * keys only.
+ */
+async function rotateAction(which: RotatedKey, opts: RotateOpts): Promise<void> {
+  assertNoPasswordInArgvOrEnv(process.argv, process.env);
+  const path = opts.keystore;
+  await describeKeystore(path);
+  const interactive = process.stdin.isTTY === true;
+  if ((opts.wifFile === undefined || opts.passwordFile === undefined) && !interactive) {
+    const missing = [opts.wifFile === undefined ? '--wif-file' : null, opts.passwordFile === undefined ? '--password-file' : null]
+      .filter((m) => m !== null)
+      .join(' and ');
+    throw new BaseError('PASSWORD_SOURCE_REFUSED', `No terminal to type on; pass ${missing} (mode 0600). Nothing was written.`);
+  }
+  const newWif = new Secret(opts.wifFile !== undefined ? await readWifFile(opts.wifFile) : await askWif(`New ${which} private key (WIF)`));
+  const newPub = publicKeyFromWif(newWif.reveal());
+  say(`  new ${which} public key: ${newPub}`);
+  const pw =
+    opts.passwordFile !== undefined ? await readPasswordFile(opts.passwordFile) : await promptPassword({ message: 'Keystore password' });
+  say('Deriving the key (scrypt) and rewriting the keystore…');
+  const r = await rotateKeystoreKey(path, { which, newWif, password: pw });
+  say(`The ${which} key of ${path} is now ${r.after} (was ${r.before}); every other key is unchanged.`);
+  if (which === 'memo') {
+    say(`Retired memo keys kept (memos encrypted to them are still read): ${r.retiredMemoKeys.join(', ')}.`);
+    say(`Set ${r.after} as the memo key of the broker account on chain; the next \`stakebts start\` checks that it is.`);
+  } else {
+    say(
+      `Give ${r.after} the broker account's active authority on chain; the next \`stakebts start\` checks that it has it (and refuses an owner key).`,
+    );
+  }
+}
+
+/** A WIF from a private file (0600): one line, surrounding whitespace removed; the buffer is zeroed. */
+async function readWifFile(path: string): Promise<string> {
+  const bytes = await readPrivateFile(path, {
+    what: 'key file',
+    notFoundCode: 'USAGE',
+    insecureCode: 'KEYSTORE_INSECURE',
+    invalidCode: 'KEY_INVALID',
+    maxBytes: 4096,
+  });
+  const wif = bytes.toString('utf8').trim();
+  bytes.fill(0);
+  // The message never quotes the file: it may hold a key with a typo, still a secret.
+  if (!isValidWif(wif))
+    throw new BaseError('KEY_INVALID', `The key file ${path} does not hold one valid WIF private key. Nothing was written.`);
+  return wif;
+}
 
 async function addAction(opts: KeystoreOpts & { overwrite?: boolean }): Promise<void> {
   assertNoPasswordInArgvOrEnv(process.argv, process.env);
@@ -128,6 +188,7 @@ function printFacts(d: KeystoreDescription, facts: PublicFacts): void {
     `broker     ${facts.broker.account}`,
     `  active   ${facts.broker.activePublicKey}`,
     `  memo     ${facts.broker.memoPublicKey}`,
+    ...facts.broker.retiredMemoPublicKeys.map((k) => `  retired memo ${k}`),
     ...(facts.bittrex.length === 0 ? ['bittrex    (none)'] : facts.bittrex.map((b) => `bittrex ${b.index}  API key ${b.apiKey}`)),
     `fingerprint ${facts.fingerprint} (recorded with every fund move)`,
   ];

@@ -33,6 +33,7 @@ Flags:
   --chain-id <hex>            64 hex characters (default: a simulator chain id)
   --synthetic-blocks <n>      start with n blocks of synthetic history (--ops-per-block, --seed)
   --history-api               offer the history api
+  --block-api                 grant the block api (get_blocks), off by default as on public nodes
   --omit-block-info           get_block as bitshares-core 7 (no block_id, signing_key, transaction_ids)
   --accounts <a,b>            create these accounts (distinct owner, active and memo keys)
   --fund <bts>                give each created account this many BTS`,

@@ -192,6 +192,19 @@ export class ChainState {
     return plain;
   }
 
+  /**
+   * Block n as `block_api::get_blocks` gives it: `fetch_block_by_number`'s plain `signed_block` (header, signature and
+   * processed transactions; no block_id, signing_key or transaction_ids, which only get_block's with-info shape adds),
+   * or null when unknown or in the future.
+   */
+  signedBlock(n: number): Record<string, unknown> | null {
+    if (!Number.isInteger(n) || n < 1 || n > this.head) return null;
+    const b = this.synthetic && n <= this.synthetic.blocks ? this.synthetic.block(n) : (this.liveBlocks.get(n) ?? null);
+    if (!b) return null;
+    const { block_id: _id, signing_key: _key, transaction_ids: _ids, ...plain } = b;
+    return plain;
+  }
+
   /** Transaction ids of block n, in order (whatever get_block shows). */
   blockTxIds(n: number): string[] {
     if (this.synthetic && n <= this.synthetic.blocks) return (this.synthetic.block(n).transaction_ids as string[]) ?? [];

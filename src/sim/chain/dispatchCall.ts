@@ -9,7 +9,8 @@ import { accountJson, assetJson, dgpJson, globalPropertiesJson } from './objects
 /**
  * Per-connection api registry, as bitshares-core's `application_impl::new_connection` builds it: the database api
  * is registered first (id 0), the login api second (id 1); each later `login_api` getter registers its api once
- * and returns its index, so `database` answers 0 and `network_broadcast`, `history` get 2, 3… in the order asked.
+ * and returns its index, so `database` answers 0 and `network_broadcast`, `history`, `block` get 2, 3… in the order
+ * asked.
  */
 export type ConnectionApis = { list: string[] };
 
@@ -21,6 +22,8 @@ export type CallContext = {
   state: ChainState;
   apis: ConnectionApis;
   historyApi: boolean;
+  /** The block api is granted (ChainSimOptions.blockApi). */
+  blockApi?: boolean;
   /** Operation numbers the history api leaves out (ChainSimFaults.historyOmits). */
   historyOmits?: readonly number[];
   /** Sends a `notice` to this connection (broadcast_transaction_with_callback). */
@@ -33,6 +36,7 @@ const DATABASE_METHODS = [
   'get_global_properties',
   'get_objects',
   'get_block',
+  'get_block_header',
   'get_account_by_name',
   'lookup_account_names',
   'get_accounts',
@@ -44,17 +48,26 @@ const DATABASE_METHODS = [
   'get_recent_transaction_by_id',
   'get_transaction',
 ] as const;
-const LOGIN_METHODS = ['login', 'database', 'network_broadcast', 'history'] as const;
+const LOGIN_METHODS = ['login', 'database', 'network_broadcast', 'history', 'block'] as const;
 const BROADCAST_METHODS = ['broadcast_transaction', 'broadcast_transaction_synchronous', 'broadcast_transaction_with_callback'] as const;
 const HISTORY_METHODS = ['get_account_history', 'get_relative_account_history'] as const;
+const BLOCK_METHODS = ['get_blocks'] as const;
 const METHODS: Record<string, readonly string[]> = {
   database: DATABASE_METHODS,
   login: LOGIN_METHODS,
   network_broadcast: BROADCAST_METHODS,
   history: HISTORY_METHODS,
+  block: BLOCK_METHODS,
 };
 
 const AT_API = { file: 'api.cpp', line: 291, method: 'history' };
+const AT_BLOCK_API = { file: 'api.cpp', line: 232, method: 'block' };
+const AT_GET_BLOCKS = { file: 'api.cpp', line: 123, method: 'get_blocks' };
+/**
+ * bitshares-core's get_blocks has no range limit of its own (only `block_num_to >= block_num_from`); a range this long
+ * would only hang the test machine, so the simulator refuses it as a node would fail to answer it.
+ */
+const SIM_MAX_GET_BLOCKS = 100_000;
 const AT_RECEIVE = { file: 'api_connection.hpp', line: 262, method: 'receive_call' };
 const AT_ARGS = { file: 'api_connection.hpp', line: 169, method: 'call_generic' };
 const AT_HISTORY = { file: 'api.cpp', line: 412, method: 'get_account_history' };
@@ -200,6 +213,18 @@ function history(state: ChainState, method: string, params: unknown[], omitted: 
   return relative ? state.relativeHistory(a.id, stop, limit, start, omit) : state.history(a.id, stop, limit, start, omit);
 }
 
+/** `block_api::get_blocks(from, to)`: every block from..to (both included), null where `fetch_block_by_number` has none. */
+function getBlocks(state: ChainState, params: unknown[]): unknown[] {
+  needArgs(params, 2);
+  const from = readUint(params[0]);
+  const to = readUint(params[1]);
+  if (!(to >= from)) throw FcError.assert('block_num_to >= block_num_from', AT_GET_BLOCKS);
+  if (to - from >= SIM_MAX_GET_BLOCKS) throw FcError.assert('simulator range limit', AT_GET_BLOCKS, 'range too long for the simulator');
+  const out: unknown[] = [];
+  for (let n = from; n <= to; n++) out.push(n > 0xffffffff ? null : state.signedBlock(n));
+  return out;
+}
+
 /**
  * Answers one call on an api of this connection, as `api_connection::receive_call` does.
  * Returns the result (or a promise for calls that wait for a block).
@@ -215,6 +240,7 @@ export function dispatchCall(ctx: CallContext, apiId: number, method: string, pa
   if (api === 'login') {
     if (method === 'login') return true;
     if (method === 'history' && !ctx.historyApi) throw FcError.assert('is_allowed', AT_API, 'Access denied');
+    if (method === 'block' && !ctx.blockApi) throw FcError.assert('is_allowed', AT_BLOCK_API, 'Access denied');
     const known = apis.list.indexOf(method);
     if (known >= 0) return known;
     apis.list.push(method);
@@ -236,6 +262,15 @@ export function dispatchCall(ctx: CallContext, apiId: number, method: string, pa
         needArgs(params, 1);
         const n = readUint(p(0));
         return n > 0xffffffff ? null : state.block(n);
+      }
+      case 'get_block_header': {
+        // optional<block_header>: the unsigned header of the stored block (no witness_signature, no transactions).
+        needArgs(params, 1);
+        const n = readUint(p(0));
+        const b = n > 0xffffffff ? null : state.signedBlock(n);
+        if (!b) return null;
+        const { previous, timestamp, witness, transaction_merkle_root, extensions } = b;
+        return { previous, timestamp, witness, transaction_merkle_root, extensions };
       }
       case 'get_account_by_name':
         return accountOrNull(state, p(0));
@@ -312,5 +347,6 @@ export function dispatchCall(ctx: CallContext, apiId: number, method: string, pa
   }
 
   if (api === 'history') return history(state, method, params, ctx.historyOmits);
+  if (api === 'block') return getBlocks(state, params);
   throw methodNotFound(method, METHODS[api] ?? []);
 }

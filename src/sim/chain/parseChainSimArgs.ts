@@ -5,7 +5,7 @@ import type { ChainSimOptions } from './types.js';
 /**
  * Parses `stakebts sim chain` flags into simulator options.
  * Flags: --port, --host, --chain-id, --block-interval-ms, --block-time-ms, --irreversible-lag,
- * --synthetic-blocks, --ops-per-block, --seed, --history-api (offer the history api), --omit-block-info (get_block as
+ * --synthetic-blocks, --ops-per-block, --seed, --history-api (offer the history api), --block-api (grant the block api), --omit-block-info (get_block as
  * bitshares-core 7's database api: no block_id, signing_key, transaction_ids).
  * @throws BaseError('USAGE') for an unknown flag or a bad number
  * @example parseChainSimArgs(['--port', '8090', '--block-interval-ms', '1000'])
@@ -29,6 +29,7 @@ export function parseChainSimArgs(argv: readonly string[]): ChainSimOptions {
         seed: { type: 'string' },
         'history-api': { type: 'boolean' },
         'omit-block-info': { type: 'boolean' },
+        'block-api': { type: 'boolean' },
       },
     }) as { values: Record<string, string | boolean | undefined> });
   } catch (cause) {
@@ -48,6 +49,7 @@ export function parseChainSimArgs(argv: readonly string[]): ChainSimOptions {
   if (typeof values.host === 'string') opts.host = values.host;
   if (values['history-api'] === true) opts.historyApi = true;
   if (values['omit-block-info'] === true) opts.omitBlockInfo = true;
+  if (values['block-api'] === true) opts.blockApi = true;
   const chainId = values['chain-id'] as string | undefined;
   if (chainId !== undefined) {
     if (!/^[0-9a-f]{64}$/.test(chainId)) throw new BaseError('USAGE', '--chain-id must be 64 lowercase hex characters');

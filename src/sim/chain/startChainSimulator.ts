@@ -95,6 +95,7 @@ export async function startChainSimulator(options: ChainSimOptions = {}): Promis
       state,
       apis,
       historyApi: options.historyApi ?? false,
+      blockApi: options.blockApi ?? false,
       notice,
       get historyOmits(): readonly number[] {
         return conn.faults.historyOmits ?? faults.historyOmits ?? [];

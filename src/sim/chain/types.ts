@@ -91,6 +91,13 @@ export type ChainSimOptions = {
    */
   historyApi?: boolean;
   /**
+   * Grant the block api (`login_api::block()`, whose `get_blocks(from, to)` returns `vector<optional<signed_block>>`).
+   * Off by default, as on public nodes: bitshares-core grants an api set only when the node's api-access config lists
+   * it (`block_api`), and the default access does not; a refused `block()` is an assert ("is_allowed: Access denied").
+   * @default false
+   */
+  blockApi?: boolean;
+  /**
    * The account_history plugin's `max-ops-per-account`: keep only each account's newest N operations; older ones are
    * removed (counted in the statistics' `removed_ops`), as a node with partial history does. Unlimited by default.
    */

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNodeClient } from '../../../src/chain/nodeClient/index.js';
-import { createFallbackRpc, RpcNodeError, type RpcResponseInfo } from '../../../src/chain/rpc/index.js';
+import { createFallbackRpc, isApiMissing, RpcNodeError, type RpcResponseInfo } from '../../../src/chain/rpc/index.js';
 import { isError } from '../../../src/errors/BaseError.js';
 import { type ChainSimOptions, type ChainSimulator, SIM_CHAIN_ID, startChainSimulator } from '../../../src/sim/chain/index.js';
 
@@ -158,6 +158,37 @@ describe('createFallbackRpc / createNodeClient failover', () => {
     } finally {
       await node.close();
       await Promise.all([a.close(), b.close()]);
+    }
+  });
+
+  it('skips a node that does not grant the api a call needs without cooling it down; with none granting it, says so at once', async () => {
+    const bare = await startChainSimulator(SAME_CHAIN);
+    const granting = await startChainSimulator({ ...SAME_CHAIN, blockApi: true });
+    const failed: RpcResponseInfo[] = [];
+    const node = createNodeClient({ urls: [bare.url, granting.url], onResponse: (i) => void (i.ok || failed.push(i)) });
+    const alone = createNodeClient({ urls: [bare.url] });
+    try {
+      expect(await node.getBlock(5)).toMatchObject({ servedBy: bare.url }); // the bare node is current
+      const blocks = await node.getBlocks(10, 14);
+      expect(blocks.map((b) => [b?.blockNum, b?.servedBy])).toEqual([10, 11, 12, 13, 14].map((n) => [n, granting.url]));
+      expect(blocks[0]!.computedId).toBe(bare.state.blockId(10)); // get_blocks sends no block_id: the id recomputed
+      expect(failed).toEqual([]);
+      expect(node.rpc.nodeStates()).toEqual([
+        { url: bare.url, failures: 0, downUntil: 0 },
+        { url: granting.url, failures: 0, downUntil: 0 },
+      ]);
+      // The node that answered is the one asked first now, as after any call; the bare one was skipped, not failed.
+      expect(await node.getBlock(6)).toMatchObject({ servedBy: granting.url });
+      const started = Date.now();
+      const err = await alone.getBlocks(10, 14).catch((e: unknown) => e);
+      expect(isApiMissing(err)).toBe(true);
+      expect(isError(err, 'NODE_UNAVAILABLE')).toBe(true);
+      expect(Date.now() - started).toBeLessThan(150); // no retry pass: waiting would not make the node grant it
+      expect(alone.rpc.nodeStates()[0]).toMatchObject({ failures: 0, downUntil: 0 });
+      expect(await alone.getBlock(10)).toMatchObject({ blockNum: 10, servedBy: bare.url });
+    } finally {
+      await Promise.all([node.close(), alone.close()]);
+      await Promise.all([bare.close(), granting.close()]);
     }
   });
 

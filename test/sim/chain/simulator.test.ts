@@ -420,6 +420,8 @@ describe('chain simulator: synthetic history and faults', () => {
       syntheticHistory: { blocks: 10 },
     });
     expect(parseChainSimArgs(['--history-api', '--omit-block-info'])).toMatchObject({ historyApi: true, omitBlockInfo: true });
+    expect(parseChainSimArgs(['--block-api'])).toMatchObject({ blockApi: true });
+    expect(parseChainSimArgs([]).blockApi).toBeUndefined();
     expect(parseChainSimArgs([])).not.toHaveProperty('historyApi');
     expect(() => parseChainSimArgs(['--port', 'x'])).toThrow(/port/);
     expect(() => parseChainSimArgs(['--bogus'])).toThrow();

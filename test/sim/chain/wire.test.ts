@@ -359,6 +359,57 @@ describe('wire: get_block', () => {
   });
 });
 
+describe('wire: block api (get_blocks)', () => {
+  it('is refused by default, as on public nodes; granted, get_blocks(from, to) answers plain signed blocks and nulls', async () => {
+    const closed = await sim();
+    const c0 = await raw(closed.url);
+    expect((await c0.call(1, 'login', ['', ''])).json.result).toBe(true);
+    const refused = (await c0.call(1, 'block', [])).json.error;
+    expect(refused.message).toBe('Execution error: Assert Exception: is_allowed: Access denied');
+
+    const s = await sim({ blockApi: true });
+    s.createAccount('broker');
+    s.createAccount('alice');
+    s.fund('broker', 1_000_000n);
+    await s.clientTransfer({ from: 'broker', to: 'alice', amountSats: 5n });
+    const head = s.produceBlocks(3);
+    const c = await raw(s.url);
+    await c.call(1, 'login', ['', '']);
+    const apiId = (await c.call(1, 'block', [])).json.result;
+    expect(apiId).toBe(2); // database 0, login 1, then in the order asked
+    expect((await c.call(1, 'block', [])).json.result).toBe(apiId);
+    const blocks = (await c.call(apiId, 'get_blocks', [head - 2, head + 1])).json.result as Frame[];
+    expect(blocks).toHaveLength(4);
+    expect(blocks[3]).toBeNull(); // not produced yet
+    for (const [i, b] of blocks.slice(0, 3).entries()) {
+      // fetch_block_by_number's signed_block: header, signature, transactions; no block_id (get_block's extra info)
+      expect(Object.keys(b)).toEqual([
+        'previous',
+        'timestamp',
+        'witness',
+        'transaction_merkle_root',
+        'extensions',
+        'witness_signature',
+        'transactions',
+      ]);
+      expect(b.previous).toBe(s.state.blockId(head - 3 + i));
+      const { block_id: _id, signing_key: _k, transaction_ids: _t, ...plain } = (await c.call(0, 'get_block', [head - 2 + i])).json.result;
+      expect(b).toEqual(plain);
+    }
+    expect((await c.call(apiId, 'get_blocks', [head, head - 1])).json.error.data.stack[0].format).toBe('block_num_to >= block_num_from: ');
+    expect((await c.call(apiId, 'get_blocks', [head])).json.error.message).toContain('too few arguments');
+    const header = (await c.call(0, 'get_block_header', [head])).json.result;
+    expect(header).toEqual({
+      previous: s.state.blockId(head - 1),
+      timestamp: blocks[2]!.timestamp,
+      witness: blocks[2]!.witness,
+      transaction_merkle_root: blocks[2]!.transaction_merkle_root,
+      extensions: [],
+    });
+    expect((await c.call(0, 'get_block_header', [head + 1])).json.result).toBeNull();
+  });
+});
+
 describe('wire: accounts', () => {
   it('an account has an owner key of its own, distinct from the active key', async () => {
     const s = await sim();

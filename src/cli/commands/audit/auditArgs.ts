@@ -50,3 +50,8 @@ export function oneOf<T extends string>(text: string, values: readonly T[], name
 }
 
 export const iso = (ms: number) => new Date(ms).toISOString();
+
+/** `--skip-exchanges`, or its older name (skipExchangesOption.ts). */
+export function skipsExchanges(opts: { skipExchanges?: boolean; skipBittrex?: boolean }): boolean {
+  return opts.skipExchanges === true || opts.skipBittrex === true;
+}

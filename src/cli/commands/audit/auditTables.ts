@@ -39,6 +39,7 @@ export const RECEIPT_EVENTS = [
   'payout_reset',
   'penalty_aborted',
   'recovery_complete',
+  'schema_migrated',
   'shutdown',
   'startup',
   'stop_settled',

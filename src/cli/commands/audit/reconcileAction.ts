@@ -5,13 +5,14 @@ import { runReconcile } from '../../../audit/runReconcile.js';
 import { openDatabase } from '../../../db/openDatabase.js';
 import type { AuditCommandDeps } from '../audit.js';
 import { configFor } from '../shared.js';
-import { intArg, iso, timeFilter } from './auditArgs.js';
+import { intArg, iso, skipsExchanges, timeFilter } from './auditArgs.js';
 
 /** `audit reconcile` (loaded only when it runs; see ../../lazyAction.ts). */
 export function reconcileAction(deps: AuditCommandDeps, write: (text: string) => void) {
   return async (
     opts: {
       skipChain?: boolean;
+      skipExchanges?: boolean;
       skipBittrex?: boolean;
       fromBlock?: string;
       toBlock?: string;
@@ -28,7 +29,7 @@ export function reconcileAction(deps: AuditCommandDeps, write: (text: string) =>
     const db = openDatabase(config.db, { readonly: true });
     const sides = await reconcileDeps(deps, config, {
       chain: opts.skipChain !== true,
-      bittrex: opts.skipBittrex !== true,
+      exchanges: !skipsExchanges(opts),
       ...(opts.fromBlock ? { fromBlock: intArg(opts.fromBlock, '--from-block') } : {}),
       ...(opts.toBlock ? { toBlock: intArg(opts.toBlock, '--to-block') } : {}),
       keystore: opts.keystore ?? config.keystore,

@@ -4,18 +4,19 @@ import { parseTimeArg } from '../../../audit/formatRows.js';
 import { type ReconcileDeps, reconcileDeps } from '../../../audit/reconcileDeps.js';
 import { renderReplay, replayJson } from '../../../audit/replay/renderReplay.js';
 import { type ReplayResult, type ReplaySource, runReplay } from '../../../audit/replay/runReplay.js';
-import type { Config } from '../../../config/index.js';
+import { type Config, exchangeAccounts } from '../../../config/index.js';
 import { openDatabase } from '../../../db/openDatabase.js';
 import { BTS_MAX_SUPPLY_SATS } from '../../../domain/money.js';
 import { BaseError } from '../../../errors/BaseError.js';
 import { configFor } from '../shared.js';
-import { intArg, usage } from './auditArgs.js';
+import { intArg, skipsExchanges, usage } from './auditArgs.js';
 
 type ReplayOpts = {
   history?: boolean;
   fromBlock?: string;
   toBlock?: string;
   until?: string;
+  skipExchanges?: boolean;
   skipBittrex?: boolean;
   keystore?: string;
   passwordFile?: string;
@@ -45,13 +46,13 @@ export async function replayWithConfig(
   deps: ReconcileDeps,
   config: Config,
   db: Database,
-  opts: Pick<ReplayOpts, 'history' | 'fromBlock' | 'toBlock' | 'skipBittrex' | 'keystore' | 'passwordFile'>,
+  opts: Pick<ReplayOpts, 'history' | 'fromBlock' | 'toBlock' | 'skipExchanges' | 'skipBittrex' | 'keystore' | 'passwordFile'>,
   until?: number,
 ): Promise<{ result: ReplayResult; notes: string[] }> {
   const fromChain = opts.history === true || opts.fromBlock !== undefined || opts.toBlock !== undefined;
   const sides = await reconcileDeps(deps, config, {
     chain: true,
-    bittrex: opts.skipBittrex !== true,
+    exchanges: !skipsExchanges(opts),
     // Transfers the daemon never processed have no receipt: their memos are read with the broker's memo key.
     memoKey: fromChain,
     keystoreOptional: true,
@@ -81,8 +82,9 @@ export async function replayWithConfig(
       maxSupplySats: BTS_MAX_SUPPLY_SATS,
       source,
       ...(until === undefined ? {} : { until }),
-      ...(sides.memoWif ? { memoWif: sides.memoWif } : {}),
-      ownAccounts: [config.broker, config.bittrex.depositAccount],
+      ...(sides.memoWif ? { memoWif: sides.memoWif, retiredMemoWifs: sides.retiredMemoWifs ?? [] } : {}),
+      // Transfers between the desk's own accounts are no client's: the broker and every exchange deposit account.
+      ownAccounts: [config.broker, ...new Set([config.bittrex.depositAccount, ...exchangeAccounts(config).map((x) => x.depositAccount)])],
     });
     return { result, notes: [...sides.notes, ...sides.notChecked.map((n) => `not read: ${n}`)] };
   } finally {

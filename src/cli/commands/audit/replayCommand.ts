@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import type { ReconcileDeps } from '../../../audit/reconcileDeps.js';
 import { lazyAction } from '../../lazyAction.js';
+import { skipBittrexOption } from './skipExchangesOption.js';
 
 /**
  * `stakebts audit replay`: recomputes from RULES.md alone what every client is owed, from the transfers to the
@@ -19,10 +20,11 @@ export function replayCommand(deps: ReconcileDeps & { write?: (text: string) => 
     .option('--from-block <n>', 'read the transfers to the broker from a block scan starting at n')
     .option('--to-block <n>', 'last block of the scan (default: last irreversible)')
     .option('--until <time>', 'entitlements due up to this time (default: the last block the daemon applied)')
-    .option('--skip-bittrex', 'do not read the Bittrex withdrawals (their payments then show as missing)')
+    .option('--skip-exchanges', "do not read the exchange accounts' withdrawals (their payments then show as missing)")
+    .addOption(skipBittrexOption())
     .option(
       '--keystore <file>',
-      'keystore holding the Bittrex API keys and, with --history/--from-block, the memo key (default: config "keystore")',
+      'keystore holding the exchange API keys and, with --history/--from-block, the memo key (default: config "keystore")',
     )
     .option('--password-file <file>', 'read the keystore password from a file (mode 0600) instead of the prompt')
     .option('--json', 'one JSON document')

@@ -15,7 +15,7 @@ import { openDatabase } from '../../../db/openDatabase.js';
 import { lastBrokerBalance, lastReceipt, paymentsByMonthAndRail } from '../../../db/reportExtras.js';
 import type { AuditCommandDeps } from '../audit.js';
 import { configFor } from '../shared.js';
-import { intArg, usage } from './auditArgs.js';
+import { intArg, skipsExchanges, usage } from './auditArgs.js';
 import { replayWithConfig } from './replayAction.js';
 
 /** `audit report` (loaded only when it runs; see ../../lazyAction.ts). */
@@ -27,6 +27,7 @@ export function reportAction(deps: AuditCommandDeps, write: (text: string) => vo
       chart?: string;
       html?: string;
       replay?: boolean;
+      skipExchanges?: boolean;
       skipBittrex?: boolean;
       keystore?: string;
       passwordFile?: string;
@@ -61,7 +62,7 @@ export function reportAction(deps: AuditCommandDeps, write: (text: string) => vo
                 config,
                 db,
                 {
-                  ...(opts.skipBittrex ? { skipBittrex: true } : {}),
+                  ...(skipsExchanges(opts) ? { skipExchanges: true } : {}),
                   ...(opts.keystore ? { keystore: opts.keystore } : {}),
                   ...(opts.passwordFile ? { passwordFile: opts.passwordFile } : {}),
                 },
@@ -72,7 +73,11 @@ export function reportAction(deps: AuditCommandDeps, write: (text: string) => vo
         const balance = lastBrokerBalance(db);
         const exchanges = await exchangeFunds(deps, config, {
           // An exchange tells only what it holds now: not shown as the funds of a past date.
-          ...(opts.skipBittrex ? { skip: '--skip-bittrex' } : at !== undefined ? { skip: 'balances are known only now, not at --at' } : {}),
+          ...(skipsExchanges(opts)
+            ? { skip: '--skip-exchanges' }
+            : at !== undefined
+              ? { skip: 'balances are known only now, not at --at' }
+              : {}),
           keystore: opts.keystore ?? config.keystore,
           ...(opts.passwordFile ? { passwordFile: opts.passwordFile } : {}),
         });

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { lazyAction } from '../../lazyAction.js';
 import type { AuditCommandDeps } from '../audit.js';
+import { skipBittrexOption } from './skipExchangesOption.js';
 
 /** `stakebts audit report`. */
 export function reportCommand(deps: AuditCommandDeps, write: (text: string) => void): Command {
@@ -10,8 +11,12 @@ export function reportCommand(deps: AuditCommandDeps, write: (text: string) => v
     .option('--months <n>', 'months of liabilities to show', '12')
     .option('--chart <file.svg>', 'also write an SVG chart of liabilities over time')
     .option('--html <file>', 'also write the report as one self-contained HTML file (inline CSS and SVG), with verify results')
-    .option('--replay', 'with --html: run `audit replay` (reads the chain and, unless --skip-bittrex, Bittrex) and include its result')
-    .option('--skip-bittrex', 'with --html: do not read the exchange accounts (their balances, and with --replay their withdrawals)')
+    .option(
+      '--replay',
+      'with --html: run `audit replay` (reads the chain and, unless --skip-exchanges, the exchange accounts) and include its result',
+    )
+    .option('--skip-exchanges', 'with --html: do not read the exchange accounts (their balances, and with --replay their withdrawals)')
+    .addOption(skipBittrexOption())
     .option('--keystore <file>', 'with --html: keystore holding the exchange API keys (default: config "keystore")')
     .option('--password-file <file>', 'with --html: the keystore password file (else a masked prompt)')
     .option('--json', 'one JSON document')
