@@ -1,7 +1,7 @@
 import { type Config, exchangeAccounts } from '../config/index.js';
 import { BaseError } from '../errors/BaseError.js';
 import type { PayoutSecrets } from '../payout/index.js';
-import type { Payload } from '../wallet/keystoreFormat.js';
+import { exchangeKeysOf, type Payload } from '../wallet/keystoreFormat.js';
 
 /**
  * Picks the secrets the daemon needs out of an unlocked keystore payload (still {@link Secret}-wrapped), after checking that the keystore is
@@ -16,10 +16,9 @@ export function secretsFromPayload(payload: Payload, config: Config): PayoutSecr
       `The keystore holds the keys of "${payload.broker.account}", but the config names the broker "${config.broker}".`,
     );
   }
-  // The keystore keeps exchange API keys by account number (under `bittrex`: its format predates rails as plugins,
-  // and the file is not rewritten for a name).
+  const exchangeKeys = exchangeKeysOf(payload);
   for (const { account } of exchangeAccounts(config)) {
-    if (!payload.bittrex.some((b) => b.index === account)) {
+    if (!exchangeKeys.some((k) => k.account === account)) {
       throw new BaseError('AUTH_FAILED', `Exchange account ${account} is configured but the keystore has no API key for it.`);
     }
   }
@@ -28,6 +27,6 @@ export function secretsFromPayload(payload: Payload, config: Config): PayoutSecr
     brokerActiveWif: payload.broker.activeWif,
     brokerMemoWif: payload.broker.memoWif,
     brokerRetiredMemoWifs: payload.broker.retiredMemoWifs,
-    exchangeKeys: payload.bittrex.map((b) => ({ account: b.index, apiKey: b.apiKey, apiSecret: b.apiSecret })),
+    exchangeKeys,
   };
 }

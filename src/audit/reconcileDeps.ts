@@ -4,7 +4,7 @@ import type { Config } from '../config/index.js';
 import { BaseError, isError } from '../errors/BaseError.js';
 import type { RailLedger } from '../payout/rails/Rail.js';
 import { createRailLedgers, railEntries } from '../payout/rails/registry.js';
-import type { Payload } from '../wallet/keystoreFormat.js';
+import { exchangeKeysOf, type Payload } from '../wallet/keystoreFormat.js';
 import type { Secret } from '../wallet/Secret.js';
 import { unlockKeystore } from '../wallet/unlockKeystore.js';
 import type { RunReconcileOptions } from './runReconcile.js';
@@ -66,7 +66,10 @@ export type ReconcileSides = {
   close(): Promise<void>;
 };
 
-/** Connects to the node (resolving the broker's id) and opens the Bittrex clients, as the options ask. */
+/**
+ * Connects to the node (resolving the broker's id) and builds the ledger of every exchange rail the config lists
+ * (through the rail registry, with the keystore's API keys), as the options ask.
+ */
 export async function reconcileDeps(deps: ReconcileDeps, config: Config, options: ReconcileSidesOptions): Promise<ReconcileSides> {
   const notChecked: string[] = [];
   const notes: string[] = [];
@@ -124,7 +127,7 @@ export async function reconcileDeps(deps: ReconcileDeps, config: Config, options
           const secrets = {
             brokerActiveWif: payload.broker.activeWif,
             brokerMemoWif: payload.broker.memoWif,
-            exchangeKeys: payload.bittrex.map((b) => ({ account: b.index, apiKey: b.apiKey, apiSecret: b.apiSecret })),
+            exchangeKeys: exchangeKeysOf(payload),
           };
           const built = createRailLedgers(config, secrets);
           for (const l of built.ledgers) exchanges.set(l.name, l);

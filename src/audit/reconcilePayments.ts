@@ -58,8 +58,6 @@ export type ReconcileResult = { matched: number; issues: ReconcileIssue[] };
 
 /** Attempt states in which nothing may have left: finding the payment outside contradicts them. */
 const NOT_SENT = new Set(['rejected', 'cancelled', 'expired']);
-/** Withdrawal statuses that moved no money. */
-const EXCHANGE_VOID = new Set(['CANCELLED', 'ERROR_INVALID_ADDRESS']);
 
 /**
  * Matches each outside record to a payout through its idempotency key (chain tx id = attempt key or external id;
@@ -126,7 +124,7 @@ export function reconcilePayments(input: ReconcileInput): ReconcileResult {
   // 2. exchange: every withdrawal of every checked account
   for (const [rail, list] of exchange) {
     for (const w of list) {
-      if (EXCHANGE_VOID.has(w.status)) continue;
+      if (w.outcome === 'void') continue; // it moved no money
       const where = `${rail} withdrawal ${w.id}`;
       const attempt = w.clientWithdrawalId ? attemptByKey.get(w.clientWithdrawalId.toLowerCase()) : undefined;
       const p =

@@ -11,7 +11,7 @@ export type RunReconcileOptions = {
   /** The exchange rails' ledgers by rail name ('bittrex1'…), from the rail registry; rails absent are not checked. */
   exchanges?: ReadonlyMap<string, Pick<RailLedger, 'listWithdrawals'>>;
   /**
-   * Only this time window (ms, inclusive): Bittrex's closed withdrawals are read from `since` on (not the whole
+   * Only this time window (ms, inclusive): an exchange's closed withdrawals are read from `since` on (not the whole
    * history), transfers and withdrawals outside it are left out, and only payouts paid inside it are judged.
    */
   window?: { since?: number; until?: number };
@@ -25,9 +25,6 @@ export type RunReconcileResult = ReconcileResult & {
   withdrawals: Record<string, number>;
   inFlight: InFlightPayment[];
 };
-
-/** Bittrex statuses after which nothing more happens to a withdrawal. */
-const CLOSED = /^(COMPLETED|CANCELLED|ERROR)/;
 
 /**
  * Collects both sides (node history, each exchange rail's withdrawals, the payouts tables) and compares them
@@ -48,11 +45,11 @@ export async function runReconcile(options: RunReconcileOptions): Promise<RunRec
   const inFlight: InFlightPayment[] = [];
   for (const [rail, ledger] of exchanges) {
     const list = (await ledger.listWithdrawals(window.since, window.until)).filter(
-      (w) => !w.time || inWindow(w.time) || !CLOSED.test(w.status),
+      (w) => !w.time || inWindow(w.time) || w.outcome === 'pending',
     );
     exchange.set(rail, list);
     for (const w of list)
-      if (!CLOSED.test(w.status))
+      if (w.outcome === 'pending')
         inFlight.push({
           ref: `${rail} withdrawal ${w.id}`,
           status: w.status,

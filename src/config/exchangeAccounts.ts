@@ -21,6 +21,12 @@ export const exchangeAccountFields = {
 
 const exchangeFacts = z.object(exchangeAccountFields);
 
+/** The account number a `rails` entry carries when it is an exchange account (it has every exchange field), else undefined. */
+export function exchangeAccountOf(entry: unknown): number | undefined {
+  const facts = exchangeFacts.safeParse(entry);
+  return facts.success ? facts.data.account : undefined;
+}
+
 export type ExchangeAccountEntry = { account: number; depositMemo: string; depositAccount: string };
 
 /**

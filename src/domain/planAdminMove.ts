@@ -19,7 +19,7 @@ export type TreasuryFacts = {
 
 export type AdminMove = {
   action: 'bittrex_to_broker' | 'broker_to_bittrex';
-  /** Bittrex account number (1-3). */
+  /** Exchange account number, as the config's rails entry names it. */
   account: number;
   amountSats: bigint;
   /** Who asked, for the admin_actions row and the receipt (e.g. `cli:alice`). */
@@ -41,7 +41,7 @@ export type AdminMove = {
  */
 export function planAdminMove(treasury: TreasuryFacts, terms: Pick<Terms, 'adminMin'>, move: AdminMove): Effect[] {
   const bittrex = treasury.accounts.find((a) => a.index === move.account);
-  if (!bittrex) throw new BaseError('USAGE', `Bittrex account ${move.account} is not configured (config rails).`);
+  if (!bittrex) throw new BaseError('USAGE', `Exchange account ${move.account} is not configured (config rails).`);
   if (move.amountSats < btsToSats(terms.adminMin)) {
     throw new BaseError('USAGE', `The amount ${formatBts(move.amountSats)} BTS is below the admin minimum of ${terms.adminMin} BTS.`);
   }

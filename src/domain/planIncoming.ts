@@ -331,7 +331,7 @@ function planAdmin(
       {
         kind: 'receipt',
         nonce: 0,
-        msg: { event: 'admin_refused', ...facts, action: d.type, account, reason: `Bittrex account ${account} is not configured` },
+        msg: { event: 'admin_refused', ...facts, action: d.type, account, reason: `exchange account ${account} is not configured` },
       },
     ];
   }

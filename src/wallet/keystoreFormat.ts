@@ -120,6 +120,14 @@ export type Payload = {
   bittrex: Array<{ index: 1 | 2 | 3; apiKey: Secret; apiSecret: Secret }>;
 };
 
+/**
+ * The exchange API keys by account number, as every exchange rail takes them (`PayoutSecrets.exchangeKeys`), still
+ * wrapped. The file keeps them under `bittrex`: its format predates rails as plugins and is not rewritten for a name.
+ */
+export function exchangeKeysOf(payload: Payload): Array<{ account: number; apiKey: Secret; apiSecret: Secret }> {
+  return payload.bittrex.map((b) => ({ account: b.index, apiKey: b.apiKey, apiSecret: b.apiSecret }));
+}
+
 /** Wraps the secrets of a validated plain payload. */
 export function wrapPayload(plain: PlainPayload): Payload {
   return {

@@ -44,6 +44,7 @@ const withdrawal = (id: string, cwid: string | null, over: Partial<ExchangeWithd
   txCostSats: 500_000n,
   cryptoAddress: 'alice',
   status: 'COMPLETED',
+  outcome: 'paid',
   ...over,
 });
 
@@ -92,7 +93,7 @@ describe('reconcilePayments (pure)', () => {
             withdrawal('W2', 'cw-2'),
             withdrawal('W1b', 'cw-1b'),
             withdrawal('W9', null),
-            withdrawal('W10', 'cw-x', { status: 'CANCELLED' }),
+            withdrawal('W10', 'cw-x', { status: 'CANCELLED', outcome: 'void' }),
           ],
         ],
       ]),

@@ -103,7 +103,7 @@ describe('stakebts admin', () => {
       },
     ]);
     const unknown = await move(desk, ['bittrex-to-broker', '--account', '2', '--amount', '5000']);
-    expect(oneSentence(unknown.err)).toMatch(/Bittrex account 2 is not configured/);
+    expect(oneSentence(unknown.err)).toMatch(/Exchange account 2 is not configured/);
     const small = await move(desk, ['bittrex-to-broker', '--account', '1', '--amount', '399']);
     expect(oneSentence(small.err)).toMatch(/below the admin minimum of 400 BTS/);
     expect(rows(desk).payouts).toHaveLength(1);
@@ -133,6 +133,18 @@ describe('stakebts admin', () => {
     expect(r.err).not.toMatch(/\bat \S+:\d+/); // no stack trace
     expect(rows(desk).payouts).toEqual([]);
   });
+
+  it.each(['0', 'abc', '1.5', '100'])(
+    'an account number that is not one (%s) is one sentence and exit 2, nothing queued',
+    async (account) => {
+      desk = await startDesk(tempDir());
+      seed(desk);
+      const r = await move(desk, ['bittrex-to-broker', '--account', account, '--amount', '5000']);
+      expect(r.code).toBe(2);
+      expect(oneSentence(r.err)).toBe(`stakebts: --account "${account}" is not an exchange account number (1-99).`);
+      expect(rows(desk).payouts).toEqual([]);
+    },
+  );
 
   it('refuses a fund move without the keystore password and writes nothing', async () => {
     desk = await startDesk(tempDir(), { brokerBts: 2_500 });

@@ -63,8 +63,6 @@ export type ReplayResult = ReplayComparison & {
   ok: boolean;
 };
 
-const FINAL_FAILED = /^(CANCELLED|ERROR)/;
-
 /**
  * `audit replay`: what every client is owed according to RULES.md (computeEntitlements, independent of the
  * listener), from the transfers to the broker, compared with what the chain and the exchanges show was paid.
@@ -196,13 +194,13 @@ export async function runReplay(o: RunReplayOptions): Promise<ReplayResult> {
   }
   for (const [rail, ledger] of o.exchanges ?? new Map<string, Pick<RailLedger, 'listWithdrawals'>>()) {
     const list = await ledger.listWithdrawals();
-    paymentsRead[rail] = list.filter((w) => w.status === 'COMPLETED').length;
+    paymentsRead[rail] = list.filter((w) => w.outcome === 'paid').length;
     for (const w of list) {
       const amountSats = w.quantitySats - w.txCostSats;
-      if (w.status === 'COMPLETED') {
+      if (w.outcome === 'paid') {
         const known = (w.clientWithdrawalId && purposes.byWithdrawal.get(w.clientWithdrawalId)) || purposes.byWithdrawal.get(w.id);
         keep({ client: w.cryptoAddress, amountSats, rail, ref: w.id, purpose: known ? known.purpose : null });
-      } else if (!FINAL_FAILED.test(w.status)) onTheirWay.push({ client: w.cryptoAddress, amountSats });
+      } else if (w.outcome === 'pending') onTheirWay.push({ client: w.cryptoAddress, amountSats });
     }
   }
   for (const p of paymentsInFlight(o.db)) onTheirWay.push({ client: p.recipient, amountSats: p.amountSats });

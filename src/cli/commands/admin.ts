@@ -12,16 +12,18 @@ export function adminCommand(): Command {
   const admin = new Command('admin').description('manager fund moves (through the payout loop) and the loan ledger');
   admin
     .command('bittrex-to-broker')
-    .description('withdraw BTS from a Bittrex account to the broker (tagged funding)')
-    .requiredOption('--account <n>', 'Bittrex account number (1-3)')
+    .description('withdraw BTS from an exchange account (legacy Bittrex) to the broker (tagged funding)')
+    .requiredOption('--account <n>', 'exchange account number, as its rails entry names it')
     .requiredOption('--amount <bts>', 'amount in BTS (up to 5 decimals)')
     .option('--password-file <file>', 'read the keystore password from a file (mode 0600) instead of the prompt')
     .option('--keystore <file>', 'keystore file (default: "keystore" in the config)')
     .action(lazyAction(() => import('./adminActions.js').then((m) => m.bittrexToBrokerAction)));
   admin
     .command('broker-to-bittrex')
-    .description("send BTS from the broker to a Bittrex account's deposit address (refused if it leaves the next days' payments uncovered)")
-    .requiredOption('--account <n>', 'Bittrex account number (1-3)')
+    .description(
+      "send BTS from the broker to an exchange account's deposit address (refused if it leaves the next days' payments uncovered)",
+    )
+    .requiredOption('--account <n>', 'exchange account number, as its rails entry names it')
     .requiredOption('--amount <bts>', 'amount in BTS (up to 5 decimals)')
     .option('--password-file <file>', 'read the keystore password from a file (mode 0600) instead of the prompt')
     .option('--keystore <file>', 'keystore file (default: "keystore" in the config)')

@@ -13,6 +13,7 @@ import { openDatabase } from '../../db/openDatabase.js';
 import { BTS_MAX_SUPPLY_SATS, formatBts, parseDecimalBts } from '../../domain/money.js';
 import { BaseError } from '../../errors/BaseError.js';
 import { silentLogger } from '../../log.js';
+import { exchangeRailEntry } from '../../payout/rails/registry.js';
 import { keystoreFingerprint } from '../../wallet/keystoreFingerprint.js';
 import { unlockKeystore } from '../../wallet/unlockKeystore.js';
 import { configFor } from './shared.js';
@@ -49,8 +50,9 @@ export function loansAction(opts: { json?: boolean }, cmd: Command): void {
 
 async function move(action: 'bittrex_to_broker' | 'broker_to_bittrex', opts: MoveOpts, cmd: Command): Promise<void> {
   const config = configFor(cmd);
-  const account = Number(opts.account);
-  if (![1, 2, 3].includes(account)) throw new BaseError('USAGE', '--account must be 1, 2 or 3.');
+  // Which numbers exist is the config's answer (planAdminMove refuses an unconfigured one in one sentence).
+  const account = /^[1-9][0-9]?$/.test(opts.account) ? Number(opts.account) : Number.NaN;
+  if (Number.isNaN(account)) throw new BaseError('USAGE', `--account "${opts.account}" is not an exchange account number (1-99).`);
   let amountSats: bigint;
   try {
     amountSats = parseDecimalBts(opts.amount);
@@ -64,7 +66,7 @@ async function move(action: 'bittrex_to_broker' | 'broker_to_bittrex', opts: Mov
   if (!existsSync(config.db)) {
     throw new BaseError('DB_OPEN_FAILED', `The database ${config.db} does not exist yet; start the daemon (stakebts start) first.`);
   }
-  // The keystore of THIS desk (its broker, a key for every configured Bittrex account) must open: the password is
+  // The keystore of THIS desk (its broker, a key for every configured exchange account) must open: the password is
   // the authorisation. Its public fingerprint goes into the receipt.
   const payload = await unlockKeystore({
     keystorePath: opts.keystore ?? config.keystore,
@@ -92,8 +94,9 @@ async function move(action: 'bittrex_to_broker' | 'broker_to_bittrex', opts: Mov
       brokerId: broker?.id ?? null,
       facts: { via: 'cli', user: manager, manager, keystoreFingerprint: fingerprint },
     });
+    const label = exchangeRailEntry(config, account)?.label ?? `exchange account ${account}`;
     process.stdout.write(
-      `Queued ${action} of ${formatBts(amountSats)} BTS (Bittrex account ${account}) as payment ${queued.payoutId}; the running daemon sends it on its next cycle (see \`stakebts status\`).\n`,
+      `Queued ${action} of ${formatBts(amountSats)} BTS (${label}) as payment ${queued.payoutId}; the running daemon sends it on its next cycle (see \`stakebts status\`).\n`,
     );
   } finally {
     db.close();

@@ -131,6 +131,8 @@ export type RailLedger = {
   balance(): Promise<bigint>;
 };
 
+export type RailWithdrawalOutcome = 'pending' | 'paid' | 'void';
+
 /** One withdrawal as an exchange's ledger shows it; amounts in satoshis. */
 export type RailWithdrawal = {
   /** The rail's name ('bittrex1' …). */
@@ -142,7 +144,13 @@ export type RailWithdrawal = {
   /** The exchange's fee; the recipient receives quantity − txCost (the payout engine requests amount + fee). */
   txCostSats: bigint;
   cryptoAddress: string;
+  /** The exchange's own word for its state, shown to people; audits judge by {@link outcome}, never by this word. */
   status: string;
+  /**
+   * What the rail kind reads from that word: `paid` (the money left, nothing more happens), `void` (it moved no money
+   * and never will: cancelled, refused), `pending` (still on its way).
+   */
+  outcome: RailWithdrawalOutcome;
   /** The chain transfer the exchange made for it, once known (the engine records it as the payout's external id). */
   txId?: string | null;
   /** Completed (else created) time, ms, when known. */

@@ -1,4 +1,4 @@
-import type { Config } from '../../config/index.js';
+import { type Config, exchangeAccountOf } from '../../config/index.js';
 import { BaseError, isError } from '../../errors/BaseError.js';
 import type { PayoutSecrets } from '../types.js';
 import { bittrexRailKind } from './bittrex/bittrexRail.js';
@@ -41,6 +41,16 @@ export function railEntries(
     seen.add(name);
     return { name, label: kind.labelOf(parsed.data), kind, entry: parsed.data };
   });
+}
+
+/** The configured exchange rail an admin instruction's account number names (its name and label), without keys. */
+export function exchangeRailEntry(
+  config: Config,
+  account: number,
+  kinds: ReadonlyMap<string, RailKind> = RAIL_KINDS,
+): { name: string; label: string } | undefined {
+  const found = railEntries(config, kinds).find((r) => exchangeAccountOf(r.entry) === account);
+  return found && { name: found.name, label: found.label };
 }
 
 /**

@@ -1,5 +1,16 @@
 import type { WithdrawalLister } from '../../../exchange/bittrex/findWithdrawalByClientId.js';
-import type { RailWithdrawal } from '../Rail.js';
+import type { RailWithdrawal, RailWithdrawalOutcome } from '../Rail.js';
+
+/**
+ * Bittrex's withdrawal statuses as the audits read them (reference/bittrex-v3.md): COMPLETED is paid; CANCELLED and
+ * ERROR_INVALID_ADDRESS moved no money (the latter waits in the open list for a DELETE, but is never sent); every
+ * other status (NEW, REQUESTED, AUTHORIZED, PENDING, or one Bittrex adds later) is still on its way.
+ */
+export function bittrexWithdrawalOutcome(status: string): RailWithdrawalOutcome {
+  if (status === 'COMPLETED') return 'paid';
+  if (status === 'CANCELLED' || status.startsWith('ERROR')) return 'void';
+  return 'pending';
+}
 
 export type ListBittrexWithdrawalsOptions = {
   /** Closed withdrawals completed at or after this time (ms). @default 0 */
@@ -33,6 +44,7 @@ export async function listBittrexWithdrawals(
       txId: w.txId,
       cryptoAddress: w.cryptoAddress,
       status: w.status,
+      outcome: bittrexWithdrawalOutcome(w.status),
       time: w.completedAt ?? w.createdAt,
     });
   for (const w of await client.listOpenWithdrawals()) keep(w);
@@ -56,4 +68,4 @@ export async function listBittrexWithdrawals(
 const closedBy =
   (untilMs: number | undefined) =>
   (w: RailWithdrawal): boolean =>
-    untilMs === undefined || !/^(COMPLETED|CANCELLED|ERROR)/.test(w.status) || (w.time ?? 0) <= untilMs;
+    untilMs === undefined || w.outcome === 'pending' || (w.time ?? 0) <= untilMs;

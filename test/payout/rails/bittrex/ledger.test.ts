@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createBittrexClient } from '../../../../src/exchange/bittrex/index.js';
+import { bittrexWithdrawalOutcome } from '../../../../src/payout/rails/bittrex/listBittrexWithdrawals.js';
 import { generateSimAccounts, startBittrexSimulator } from '../../../../src/sim/bittrex/index.js';
 import { Secret } from '../../../../src/wallet/Secret.js';
 import { simRailLedgers } from '../../../helpers/railLedgers.js';
@@ -11,6 +12,21 @@ afterEach(async () => {
 });
 
 describe('the Bittrex rail kind’s ledger (what audit reads through the registry)', () => {
+  // reference/bittrex-v3.md: the open list holds NEW…PENDING and ERROR_INVALID_ADDRESS, the closed list COMPLETED and
+  // CANCELLED. ERROR_INVALID_ADDRESS is open yet never sent; an unknown status is treated as still on its way.
+  it.each([
+    ['NEW', 'pending'],
+    ['REQUESTED', 'pending'],
+    ['AUTHORIZED', 'pending'],
+    ['PENDING', 'pending'],
+    ['COMPLETED', 'paid'],
+    ['CANCELLED', 'void'],
+    ['ERROR_INVALID_ADDRESS', 'void'],
+    ['SOMETHING_NEW', 'pending'],
+  ])('reads status %s as %s', (status, outcome) => {
+    expect(bittrexWithdrawalOutcome(status)).toBe(outcome);
+  });
+
   it('lists open and closed withdrawals, a window keeps the open ones and the closed ones completed in it; balance is net of the fee', async () => {
     const [acct] = generateSimAccounts(1, { balanceSats: 1_000_000_000n });
     if (!acct) throw new Error('no account');
@@ -26,10 +42,10 @@ describe('the Bittrex rail kind’s ledger (what audit reads through the registr
     if (open.kind !== 'created') throw new Error(open.kind);
 
     const all = await ledger.listWithdrawals();
-    expect(all.map((w) => [w.rail, w.id, w.cryptoAddress, w.status.startsWith('COMPLETED') ? 'closed' : 'open']).sort()).toEqual(
+    expect(all.map((w) => [w.rail, w.id, w.cryptoAddress, w.status, w.outcome]).sort()).toEqual(
       [
-        ['bittrex1', made.withdrawal.id, 'alice', 'closed'],
-        ['bittrex1', open.withdrawal.id, 'bob', 'open'],
+        ['bittrex1', made.withdrawal.id, 'alice', 'COMPLETED', 'paid'],
+        ['bittrex1', open.withdrawal.id, 'bob', 'REQUESTED', 'pending'],
       ].sort(),
     );
     const done = all.find((w) => w.id === made.withdrawal.id)?.time;
