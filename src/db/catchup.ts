@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { cached } from './statementCache.js';
 
 export type CatchUpMode = 'history' | 'scan';
 
@@ -33,7 +34,7 @@ type Row = {
 
 /** The catch-up row, or null before the listener first wrote it. */
 export function readCatchUp(db: Database): CatchUpState | null {
-  const r = db.prepare('SELECT * FROM catchup WHERE id = 1').get() as Row | undefined;
+  const r = cached(db, 'SELECT * FROM catchup WHERE id = 1').get() as Row | undefined;
   if (!r) return null;
   return {
     historyBlock: r.history_block,
@@ -51,7 +52,7 @@ export function readCatchUp(db: Database): CatchUpState | null {
 
 /** The history cursor: the last block whose listed broker operations are applied (0 when history was never used). */
 export function readHistoryCursor(db: Database): { blockNum: number; blockTime: number } {
-  const r = db.prepare('SELECT history_block, history_time FROM catchup WHERE id = 1').get() as
+  const r = cached(db, 'SELECT history_block, history_time FROM catchup WHERE id = 1').get() as
     | { history_block: number; history_time: number }
     | undefined;
   return r ? { blockNum: r.history_block, blockTime: r.history_time } : { blockNum: 0, blockTime: 0 };
@@ -59,7 +60,8 @@ export function readHistoryCursor(db: Database): { blockNum: number; blockTime: 
 
 /** Moves the history cursor forward; in the same transaction as the operations it covers. Never moves it back. */
 export function writeHistoryCursor(db: Database, c: { blockNum: number; blockTime: number }, now = Date.now()): void {
-  db.prepare(
+  cached(
+    db,
     `INSERT INTO catchup (id, history_block, history_time, mode, note, scan_block, lib, blocks_per_sec, eta_ms, window, updated_at)
      VALUES (1, @blockNum, @blockTime, 'history', NULL, 0, @blockNum, 0, NULL, 1, @now)
      ON CONFLICT (id) DO UPDATE SET history_block = max(history_block, excluded.history_block),
@@ -74,7 +76,8 @@ export function writeCatchUpProgress(
   p: Pick<CatchUpState, 'mode' | 'note' | 'scanBlock' | 'lib' | 'blocksPerSec' | 'etaMs' | 'window'>,
   now = Date.now(),
 ): void {
-  db.prepare(
+  cached(
+    db,
     `INSERT INTO catchup (id, history_block, history_time, mode, note, scan_block, lib, blocks_per_sec, eta_ms, window, updated_at)
      VALUES (1, 0, 0, @mode, @note, @scanBlock, @lib, @blocksPerSec, @etaMs, @window, @now)
      ON CONFLICT (id) DO UPDATE SET mode = excluded.mode, note = excluded.note, scan_block = excluded.scan_block,
@@ -100,7 +103,7 @@ export function unrecordedOps<T extends { blockNum: number; trxInBlock: number; 
   db: Database,
   ops: readonly T[],
 ): T[] {
-  const incoming = db.prepare('SELECT 1 FROM processed_ops WHERE block_num = ? AND trx_in_block = ? AND op_in_trx = ?');
-  const outgoing = db.prepare('SELECT 1 FROM chain_transfers_out WHERE block_num = ? AND trx_in_block = ? AND op_in_trx = ?');
+  const incoming = cached(db, 'SELECT 1 FROM processed_ops WHERE block_num = ? AND trx_in_block = ? AND op_in_trx = ?');
+  const outgoing = cached(db, 'SELECT 1 FROM chain_transfers_out WHERE block_num = ? AND trx_in_block = ? AND op_in_trx = ?');
   return ops.filter((o) => !(o.direction === 'in' ? incoming : outgoing).get(o.blockNum, o.trxInBlock, o.opInTrx));
 }

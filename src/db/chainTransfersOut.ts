@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { cached } from './statementCache.js';
 
 /** A transfer out of the broker seen in an irreversible block (table chain_transfers_out), amounts exact. */
 export type TransferOutRow = {
@@ -55,12 +56,11 @@ export type NewTransferOut = {
 /** Records an outgoing transfer once (its chain position is the key); false when it was recorded already. */
 export function insertTransferOut(db: Database, t: NewTransferOut, now = Date.now()): boolean {
   return (
-    db
-      .prepare(
-        `INSERT INTO chain_transfers_out (block_num, trx_in_block, op_in_trx, tx_id, to_id, amount_sats, asset_id, block_time, payout_id, ref, created_at)
+    cached(
+      db,
+      `INSERT INTO chain_transfers_out (block_num, trx_in_block, op_in_trx, tx_id, to_id, amount_sats, asset_id, block_time, payout_id, ref, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-      )
-      .run(t.blockNum, t.trxInBlock, t.opInTrx, t.txId, t.toId, t.amountSats, t.assetId, t.blockTime, t.payoutId, t.ref, now).changes === 1
+    ).run(t.blockNum, t.trxInBlock, t.opInTrx, t.txId, t.toId, t.amountSats, t.assetId, t.blockTime, t.payoutId, t.ref, now).changes === 1
   );
 }
 
@@ -69,12 +69,12 @@ export function insertTransferOut(db: Database, t: NewTransferOut, now = Date.no
  * key): payments made by attempts this database does not know.
  */
 export function unclaimedTransfersWithRef(db: Database, ref: string): TransferOutRow[] {
-  const rows = db
-    .prepare(
-      `SELECT * FROM chain_transfers_out t WHERE t.ref = ? AND t.tx_id IS NOT NULL
+  const rows = cached(
+    db,
+    `SELECT * FROM chain_transfers_out t WHERE t.ref = ? AND t.tx_id IS NOT NULL
           AND NOT EXISTS (SELECT 1 FROM payout_attempts a WHERE a.idem_key = t.tx_id AND a.rail = 'broker')
         ORDER BY block_num, trx_in_block, op_in_trx`,
-    )
+  )
     .safeIntegers(true)
     .all(ref) as Array<RawTransferOut & { created_at: bigint }>;
   return rows.map(transferOutRow);
@@ -82,7 +82,7 @@ export function unclaimedTransfersWithRef(db: Database, ref: string): TransferOu
 
 /** The payment the broker attempt with this tx id belongs to, if any. */
 export function payoutOfBrokerTx(db: Database, txId: string): number | null {
-  const row = db.prepare(`SELECT payout_id FROM payout_attempts WHERE idem_key = ? AND rail = 'broker'`).get(txId) as
+  const row = cached(db, `SELECT payout_id FROM payout_attempts WHERE idem_key = ? AND rail = 'broker'`).get(txId) as
     | { payout_id: number }
     | undefined;
   return row?.payout_id ?? null;
@@ -90,7 +90,7 @@ export function payoutOfBrokerTx(db: Database, txId: string): number | null {
 
 /** Where the broker transfer with this tx id was first seen in an irreversible block, if it was. */
 export function firstTransferOfTx(db: Database, txId: string): { block_num: number; trx_in_block: number; op_in_trx: number } | undefined {
-  return db
-    .prepare('SELECT block_num, trx_in_block, op_in_trx FROM chain_transfers_out WHERE tx_id = ? ORDER BY block_num LIMIT 1')
-    .get(txId) as { block_num: number; trx_in_block: number; op_in_trx: number } | undefined;
+  return cached(db, 'SELECT block_num, trx_in_block, op_in_trx FROM chain_transfers_out WHERE tx_id = ? ORDER BY block_num LIMIT 1').get(
+    txId,
+  ) as { block_num: number; trx_in_block: number; op_in_trx: number } | undefined;
 }

@@ -1,6 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import type { ScheduleRow } from '../domain/contractSchedule.js';
 import type { OpenContractRows } from '../domain/settleStop.js';
+import { cached } from './statementCache.js';
 
 export type NewContract = {
   sourceKey: string;
@@ -37,15 +38,15 @@ export type StakeRow = {
  * Rows already `paid` at creation (legacy import) get `processed = due`.
  */
 export function insertContract(db: Database, c: NewContract, rows: ScheduleRow[], now = Date.now()): number | null {
-  const info = db
-    .prepare(
-      `INSERT INTO contracts (source_key, user, user_id, amount, months, start, block, trx_in_block, op_in_trx, origin, created_at)
+  const info = cached(
+    db,
+    `INSERT INTO contracts (source_key, user, user_id, amount, months, start, block, trx_in_block, op_in_trx, origin, created_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (source_key) DO NOTHING`,
-    )
-    .run(c.sourceKey, c.user, c.userId, c.amountBts, c.months, c.start, c.block, c.trxInBlock, c.opInTrx, c.origin, now);
+  ).run(c.sourceKey, c.user, c.userId, c.amountBts, c.months, c.start, c.block, c.trxInBlock, c.opInTrx, c.origin, now);
   if (info.changes === 0) return null;
   const contractId = Number(info.lastInsertRowid);
-  const insertRow = db.prepare(
+  const insertRow = cached(
+    db,
     `INSERT INTO stakes (contract_id, user, token, amount, type, start, due, processed, status, block, trx_in_block, op_in_trx, number)
      VALUES (?, ?, 'BTS', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
@@ -76,13 +77,13 @@ const NOT_IN_PAYMENT = 'NOT EXISTS (SELECT 1 FROM payouts p WHERE p.stake_id = s
  * due by `at`; with the rows a stop settles.
  */
 export function openContractsOf(db: Database, user: string, at: number): OpenContractRows[] {
-  const principals = db
-    .prepare(
-      `SELECT id, contract_id, amount FROM stakes WHERE user = ? AND type = 'principal' AND status = 'pending' AND due > ? AND ${NOT_IN_PAYMENT} ORDER BY contract_id`,
-    )
-    .all(user, at) as { id: number; contract_id: number; amount: number }[];
-  const penalty = db.prepare(`SELECT id, amount FROM stakes WHERE contract_id = ? AND type = 'penalty' AND status = 'pending'`);
-  const interest = db.prepare(
+  const principals = cached(
+    db,
+    `SELECT id, contract_id, amount FROM stakes WHERE user = ? AND type = 'principal' AND status = 'pending' AND due > ? AND ${NOT_IN_PAYMENT} ORDER BY contract_id`,
+  ).all(user, at) as { id: number; contract_id: number; amount: number }[];
+  const penalty = cached(db, `SELECT id, amount FROM stakes WHERE contract_id = ? AND type = 'penalty' AND status = 'pending'`);
+  const interest = cached(
+    db,
     `SELECT id FROM stakes WHERE contract_id = ? AND type = 'interest' AND status = 'pending' AND ${NOT_IN_PAYMENT} ORDER BY number`,
   );
   return principals.flatMap((p) => {
@@ -104,15 +105,15 @@ export function openContractsOf(db: Database, user: string, at: number): OpenCon
  * This is the atomic claim that keeps a row from being settled twice.
  */
 export function settleStakeRow(db: Database, id: number, status: 'paid' | 'aborted' | 'premature', processed: number): boolean {
-  const info = db.prepare(`UPDATE stakes SET status = ?, processed = ? WHERE id = ? AND status = 'pending'`).run(status, processed, id);
+  const info = cached(db, `UPDATE stakes SET status = ?, processed = ? WHERE id = ? AND status = 'pending'`).run(status, processed, id);
   return info.changes === 1;
 }
 
 export function stakesOfContract(db: Database, contractId: number): StakeRow[] {
-  return db.prepare('SELECT * FROM stakes WHERE contract_id = ? ORDER BY due, type, number').all(contractId) as StakeRow[];
+  return cached(db, 'SELECT * FROM stakes WHERE contract_id = ? ORDER BY due, type, number').all(contractId) as StakeRow[];
 }
 
 /** Whether a contract with this source key is in the database (an import run twice adds nothing). */
 export function contractExists(db: Database, sourceKey: string): boolean {
-  return db.prepare('SELECT 1 FROM contracts WHERE source_key = ?').get(sourceKey) !== undefined;
+  return cached(db, 'SELECT 1 FROM contracts WHERE source_key = ?').get(sourceKey) !== undefined;
 }

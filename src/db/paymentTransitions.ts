@@ -3,6 +3,7 @@ import { settleStakeRow } from './contracts.js';
 import { type AttemptRow, insertAttemptIntent, LIVE_ATTEMPT_STATES, moveAttempt, nextAttemptNo } from './payoutAttempts.js';
 import type { PayoutRow, PayoutState } from './payouts.js';
 import { appendReceipt } from './receipts.js';
+import { cached } from './statementCache.js';
 
 /**
  * Every state change of a payment, in one module: each ONE immediate transaction with its receipt. Every update is
@@ -23,11 +24,10 @@ export function movePayout(
 ): boolean {
   const cols = Object.keys(set);
   const extra = cols.map((c) => `, ${c} = @${c}`).join('');
-  const info = db
-    .prepare(
-      `UPDATE payouts SET state = @to, updated_at = @now${extra} WHERE id = @id AND state IN (${from.map((s) => `'${s}'`).join(', ')})`,
-    )
-    .run({ ...set, to, now, id });
+  const info = cached(
+    db,
+    `UPDATE payouts SET state = @to, updated_at = @now${extra} WHERE id = @id AND state IN (${from.map((s) => `'${s}'`).join(', ')})`,
+  ).run({ ...set, to, now, id });
   return info.changes === 1;
 }
 
@@ -160,11 +160,10 @@ export function payoutFailed(
 
 /** When the payment is next tried, and why it waits (a throttled rail, a node down): no state change. */
 function setNextTry(db: Database, id: number, at: number, error: string, onlyPending = false): boolean {
-  const info = db
-    .prepare(
-      `UPDATE payouts SET next_attempt_at = ?, last_error = ?, updated_at = ? WHERE id = ?${onlyPending ? " AND state = 'pending'" : ''}`,
-    )
-    .run(at, error, Date.now(), id);
+  const info = cached(
+    db,
+    `UPDATE payouts SET next_attempt_at = ?, last_error = ?, updated_at = ? WHERE id = ?${onlyPending ? " AND state = 'pending'" : ''}`,
+  ).run(at, error, Date.now(), id);
   return info.changes === 1;
 }
 
@@ -178,11 +177,10 @@ export function retryPendingLater(db: Database, id: number, at: number, error: s
  * (it adds the receipt and, when short of funds, the support notice); false when the payment is no longer pending.
  */
 export function deferPending(db: Database, id: number, at: number, error: string): boolean {
-  const info = db
-    .prepare(
-      `UPDATE payouts SET attempts = attempts + 1, next_attempt_at = ?, last_error = ?, updated_at = ? WHERE id = ? AND state = 'pending'`,
-    )
-    .run(at, error.slice(0, 300), Date.now(), id);
+  const info = cached(
+    db,
+    `UPDATE payouts SET attempts = attempts + 1, next_attempt_at = ?, last_error = ?, updated_at = ? WHERE id = ? AND state = 'pending'`,
+  ).run(at, error.slice(0, 300), Date.now(), id);
   return info.changes === 1;
 }
 

@@ -1,6 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import { BaseError } from '../errors/BaseError.js';
 import { Secret } from '../wallet/Secret.js';
+import { cached } from './statementCache.js';
 
 /** A try of one payment on one rail (table payout_attempts). */
 export type AttemptState = 'intent' | 'submitted' | 'unknown' | 'paid' | 'rejected' | 'cancelled' | 'expired';
@@ -72,42 +73,44 @@ export type NewAttempt = {
  * Must be called inside a transaction (the caller adds the receipt).
  */
 export function insertAttemptIntent(db: Database, a: NewAttempt, now = Date.now()): AttemptRow | null {
-  const claimed = db
-    .prepare(`UPDATE payouts SET state = 'sending', rail = ?, updated_at = ? WHERE id = ? AND state = 'pending'`)
-    .run(a.rail, now, a.payoutId);
+  const claimed = cached(db, `UPDATE payouts SET state = 'sending', rail = ?, updated_at = ? WHERE id = ? AND state = 'pending'`).run(
+    a.rail,
+    now,
+    a.payoutId,
+  );
   if (claimed.changes !== 1) return null;
   const next = { n: nextAttemptNo(db, a.payoutId) };
-  const info = db
-    .prepare(
-      `INSERT INTO payout_attempts (payout_id, attempt_no, rail, idem_key, request, tx_expiration, state, created_at, updated_at)
+  const info = cached(
+    db,
+    `INSERT INTO payout_attempts (payout_id, attempt_no, rail, idem_key, request, tx_expiration, state, created_at, updated_at)
        VALUES (?, ?, ?, ?, ?, ?, 'intent', ?, ?)`,
-    )
-    .run(a.payoutId, next.n, a.rail, a.idemKey, a.request, a.txExpiration, now, now);
+  ).run(a.payoutId, next.n, a.rail, a.idemKey, a.request, a.txExpiration, now, now);
   return getAttempt(db, Number(info.lastInsertRowid)) ?? null;
 }
 
 /** The number the payment's next attempt gets (1 for the first). */
 export function nextAttemptNo(db: Database, payoutId: number): number {
   return (
-    db.prepare('SELECT coalesce(max(attempt_no), 0) + 1 AS n FROM payout_attempts WHERE payout_id = ?').get(payoutId) as { n: number }
+    cached(db, 'SELECT coalesce(max(attempt_no), 0) + 1 AS n FROM payout_attempts WHERE payout_id = ?').get(payoutId) as { n: number }
   ).n;
 }
 
 export function getAttempt(db: Database, id: number): AttemptRow | undefined {
-  return one(db.prepare('SELECT * FROM payout_attempts WHERE id = ?').get(id));
+  return one(cached(db, 'SELECT * FROM payout_attempts WHERE id = ?').get(id));
 }
 
 /** The payment's live attempt (intent / submitted / unknown), if any. */
 export function liveAttemptOf(db: Database, payoutId: number): AttemptRow | undefined {
   return one(
-    db
-      .prepare(`SELECT * FROM payout_attempts WHERE payout_id = ? AND state IN ('intent', 'submitted', 'unknown') ORDER BY id DESC LIMIT 1`)
-      .get(payoutId),
+    cached(
+      db,
+      `SELECT * FROM payout_attempts WHERE payout_id = ? AND state IN ('intent', 'submitted', 'unknown') ORDER BY id DESC LIMIT 1`,
+    ).get(payoutId),
   );
 }
 
 export function attemptsOf(db: Database, payoutId: number): AttemptRow[] {
-  return db.prepare('SELECT * FROM payout_attempts WHERE payout_id = ? ORDER BY attempt_no').all(payoutId).map(readAttemptRow);
+  return cached(db, 'SELECT * FROM payout_attempts WHERE payout_id = ? ORDER BY attempt_no').all(payoutId).map(readAttemptRow);
 }
 
 /**
@@ -124,19 +127,18 @@ export function moveAttempt(
   now = Date.now(),
 ): boolean {
   const placeholders = from.map(() => '?').join(', ');
-  const info = db
-    .prepare(
-      `UPDATE payout_attempts SET state = ?, external_id = coalesce(?, external_id), result = coalesce(?, result), updated_at = ?
+  const info = cached(
+    db,
+    `UPDATE payout_attempts SET state = ?, external_id = coalesce(?, external_id), result = coalesce(?, result), updated_at = ?
        WHERE id = ? AND state IN (${placeholders})`,
-    )
-    .run(
-      to,
-      fields.externalId ?? null,
-      fields.result === undefined ? null : Secret.scrub(JSON.stringify(fields.result, bigintJson)),
-      now,
-      id,
-      ...from,
-    );
+  ).run(
+    to,
+    fields.externalId ?? null,
+    fields.result === undefined ? null : Secret.scrub(JSON.stringify(fields.result, bigintJson)),
+    now,
+    id,
+    ...from,
+  );
   return info.changes === 1;
 }
 
@@ -146,5 +148,5 @@ function bigintJson(_k: string, v: unknown): unknown {
 
 /** Whether this rail has an attempt under this idempotency key (an exchange withdrawal id we made). */
 export function attemptKeyKnown(db: Database, idemKey: string, rail: string): boolean {
-  return db.prepare('SELECT 1 FROM payout_attempts WHERE idem_key = ? AND rail = ?').get(idemKey, rail) !== undefined;
+  return cached(db, 'SELECT 1 FROM payout_attempts WHERE idem_key = ? AND rail = ?').get(idemKey, rail) !== undefined;
 }

@@ -3,6 +3,7 @@ import { paymentUuid, withRef } from '../domain/paymentKeys.js';
 import { BaseError } from '../errors/BaseError.js';
 import { adoptChainPayment } from './adoptPayment.js';
 import { unclaimedTransfersWithRef } from './chainTransfersOut.js';
+import { cached } from './statementCache.js';
 
 /** What a payment is for. The two treasury moves keep the original bot's memo names (RULES.md "Admin actions"). */
 export const PAYOUT_PURPOSES = [
@@ -99,19 +100,18 @@ export function insertPayoutIntent(db: Database, p: NewPayout, now = Date.now())
   if (p.amountSats <= 0n) throw new Error(`payout amount must be positive (${p.sourceKey})`);
   const uuid = paymentUuid(p.sourceKey);
   const memo = p.exactMemo ? p.memo : withRef(p.memo, uuid);
-  const info = db
-    .prepare(
-      `INSERT INTO payouts (uuid, source_key, purpose, contract_id, stake_id, recipient, recipient_id, amount_sats, memo, state,
+  const info = cached(
+    db,
+    `INSERT INTO payouts (uuid, source_key, purpose, contract_id, stake_id, recipient, recipient_id, amount_sats, memo, state,
          next_attempt_at, created_at, updated_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?) ON CONFLICT (source_key) DO NOTHING`,
-    )
-    .run(uuid, p.sourceKey, p.purpose, p.contractId, p.stakeId, p.recipient, p.recipientId, p.amountSats, memo, p.notBefore ?? 0, now, now);
+  ).run(uuid, p.sourceKey, p.purpose, p.contractId, p.stakeId, p.recipient, p.recipientId, p.amountSats, memo, p.notBefore ?? 0, now, now);
   if (info.changes === 1) {
     const id = Number(info.lastInsertRowid);
     adoptTransferSeenEarlier(db, id, uuid, p);
     return { id, created: true };
   }
-  const row = db.prepare('SELECT id FROM payouts WHERE source_key = ?').get(p.sourceKey) as { id: number };
+  const row = cached(db, 'SELECT id FROM payouts WHERE source_key = ?').get(p.sourceKey) as { id: number };
   return { id: row.id, created: false };
 }
 
@@ -142,43 +142,42 @@ function adoptTransferSeenEarlier(db: Database, id: number, uuid: string, p: New
  */
 export function openTreasuryMoveTo(db: Database, toId: string, amountSats: bigint): PayoutRow | undefined {
   return one(
-    db
-      .prepare(
-        `SELECT * FROM payouts WHERE purpose = 'broker_to_bittrex' AND state <> 'paid' AND amount_sats = ?
+    cached(
+      db,
+      `SELECT * FROM payouts WHERE purpose = 'broker_to_bittrex' AND state <> 'paid' AND amount_sats = ?
           AND (recipient_id IS NULL OR recipient_id = ?) ORDER BY id LIMIT 1`,
-      )
-      .get(amountSats, toId),
+    ).get(amountSats, toId),
   );
 }
 
 /** Payments not yet paid nor failed: those a withdrawal made by a lost attempt may belong to. */
 export function openPayoutsForRecovery(db: Database): PayoutRow[] {
-  return many(db.prepare(`SELECT * FROM payouts WHERE state NOT IN ('paid', 'failed') ORDER BY id`).all());
+  return many(cached(db, `SELECT * FROM payouts WHERE state NOT IN ('paid', 'failed') ORDER BY id`).all());
 }
 
 /** The payment with this UUID (the reference its memo carries), if this database has it. */
 export function payoutByUuid(db: Database, uuid: string): PayoutRow | undefined {
-  return one(db.prepare('SELECT * FROM payouts WHERE uuid = ?').get(uuid));
+  return one(cached(db, 'SELECT * FROM payouts WHERE uuid = ?').get(uuid));
 }
 
 export function getPayout(db: Database, id: number): PayoutRow | undefined {
-  return one(db.prepare('SELECT * FROM payouts WHERE id = ?').get(id));
+  return one(cached(db, 'SELECT * FROM payouts WHERE id = ?').get(id));
 }
 
 /** Every payment in flight (sending / unknown / submitted), oldest first: reconciled before anything new is sent. */
 export function paymentsInFlight(db: Database): PayoutRow[] {
-  return many(db.prepare(`SELECT * FROM payouts WHERE state IN ('sending', 'unknown', 'submitted') ORDER BY id`).all());
+  return many(cached(db, `SELECT * FROM payouts WHERE state IN ('sending', 'unknown', 'submitted') ORDER BY id`).all());
 }
 
 /** Pending payments whose next try is due at `now`, oldest first, at most `limit`. */
 export function duePayments(db: Database, now: number, limit: number): PayoutRow[] {
-  return many(db.prepare(`SELECT * FROM payouts WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT ?`).all(now, limit));
+  return many(cached(db, `SELECT * FROM payouts WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT ?`).all(now, limit));
 }
 
 /** Payments being sent now or due to start at `now` (the demo's clock waits for them before making a block). */
 export function paymentsAboutToSend(db: Database, now: number): number {
   return (
-    db.prepare(`SELECT count(*) AS n FROM payouts WHERE state = 'sending' OR (state = 'pending' AND next_attempt_at <= ?)`).get(now) as {
+    cached(db, `SELECT count(*) AS n FROM payouts WHERE state = 'sending' OR (state = 'pending' AND next_attempt_at <= ?)`).get(now) as {
       n: number;
     }
   ).n;

@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import type { OpFacts } from '../domain/effects.js';
+import { cached } from './statementCache.js';
 
 /** The key and facts an incoming operation is claimed with (table processed_ops). */
 export type ProcessedOpClaim = OpFacts & {
@@ -14,12 +15,11 @@ export type ProcessedOpClaim = OpFacts & {
  */
 export function claimProcessedOp(db: Database, c: ProcessedOpClaim, now = Date.now()): boolean {
   return (
-    db
-      .prepare(
-        `INSERT INTO processed_ops (block_num, trx_in_block, op_in_trx, tx_id, from_id, amount_sats, asset_id, outcome, block_time, created_at)
+    cached(
+      db,
+      `INSERT INTO processed_ops (block_num, trx_in_block, op_in_trx, tx_id, from_id, amount_sats, asset_id, outcome, block_time, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-      )
-      .run(c.blockNum, c.trxInBlock, c.opInTrx, c.txId, c.fromId, c.amountSats, c.assetId, c.outcome, c.blockTime, now).changes === 1
+    ).run(c.blockNum, c.trxInBlock, c.opInTrx, c.txId, c.fromId, c.amountSats, c.assetId, c.outcome, c.blockTime, now).changes === 1
   );
 }
 
@@ -31,10 +31,11 @@ export function appliedUnderAnotherBlock(
   db: Database,
   block: { blockNum: number; ops: ReadonlyArray<{ txId: string | null; opInTrx: number; direction: 'in' | 'out' }> },
 ): { txId: string; opInTrx: number; blockNum: number } | null {
-  const incoming = db.prepare('SELECT block_num FROM processed_ops WHERE tx_id = ? AND op_in_trx = ? AND block_num <> ? LIMIT 1').pluck();
-  const outgoing = db
-    .prepare('SELECT block_num FROM chain_transfers_out WHERE tx_id = ? AND op_in_trx = ? AND block_num <> ? LIMIT 1')
-    .pluck();
+  const incoming = cached(db, 'SELECT block_num FROM processed_ops WHERE tx_id = ? AND op_in_trx = ? AND block_num <> ? LIMIT 1').pluck();
+  const outgoing = cached(
+    db,
+    'SELECT block_num FROM chain_transfers_out WHERE tx_id = ? AND op_in_trx = ? AND block_num <> ? LIMIT 1',
+  ).pluck();
   for (const op of block.ops) {
     if (op.txId === null) continue;
     const blockNum: unknown = (op.direction === 'in' ? incoming : outgoing).get(op.txId, op.opInTrx, block.blockNum);

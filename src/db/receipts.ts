@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
 import { Secret } from '../wallet/Secret.js';
+import { cached } from './statementCache.js';
 
 export const GENESIS_HASH = 'genesis';
 
@@ -26,13 +27,17 @@ export function receiptHash(prevHash: string, nonce: number, now: number, msg: s
  * key echoed in an exchange error, say) is replaced by `[REDACTED]` before the message is hashed and stored.
  */
 export function appendReceipt(db: Database, nonce: number, msg: ReceiptMessage, now = Date.now()): ReceiptRow {
-  const last = db.prepare('SELECT hash FROM receipts ORDER BY id DESC LIMIT 1').get() as { hash: string } | undefined;
+  const last = cached(db, 'SELECT hash FROM receipts ORDER BY id DESC LIMIT 1').get() as { hash: string } | undefined;
   const prevHash = last?.hash ?? GENESIS_HASH;
   const text = Secret.scrub(toJson(msg));
   const hash = receiptHash(prevHash, nonce, now, text);
-  const info = db
-    .prepare('INSERT INTO receipts (nonce, now, msg, prev_hash, hash) VALUES (?, ?, ?, ?, ?)')
-    .run(nonce, now, text, prevHash, hash);
+  const info = cached(db, 'INSERT INTO receipts (nonce, now, msg, prev_hash, hash) VALUES (?, ?, ?, ?, ?)').run(
+    nonce,
+    now,
+    text,
+    prevHash,
+    hash,
+  );
   return { id: Number(info.lastInsertRowid), nonce, now, msg: text, prev_hash: prevHash, hash };
 }
 
@@ -98,12 +103,12 @@ export function verifyReceiptChain(db: Database): ChainCheck {
 
 /** The newest receipt's id and hash: where this database's history ends. */
 export function lastReceipt(db: Database): { id: number; hash: string } | null {
-  return (db.prepare('SELECT id, hash FROM receipts ORDER BY id DESC LIMIT 1').get() as { id: number; hash: string } | undefined) ?? null;
+  return (cached(db, 'SELECT id, hash FROM receipts ORDER BY id DESC LIMIT 1').get() as { id: number; hash: string } | undefined) ?? null;
 }
 
 /** Whether this database holds receipt `id` with exactly this hash. */
 export function holdsReceipt(db: Database, id: number, hash: string): boolean {
-  return db.prepare('SELECT 1 FROM receipts WHERE id = ? AND hash = ?').get(id, hash) !== undefined;
+  return cached(db, 'SELECT 1 FROM receipts WHERE id = ? AND hash = ?').get(id, hash) !== undefined;
 }
 
 /**
@@ -111,27 +116,27 @@ export function holdsReceipt(db: Database, id: number, hash: string): boolean {
  * have not all been matched since (no `recovery_complete` receipt after it). Survives restarts in the middle of it.
  */
 export function recoveryPending(db: Database): boolean {
-  const row = db
-    .prepare(
-      `SELECT
+  const row = cached(
+    db,
+    `SELECT
          (SELECT max(id) FROM receipts WHERE json_extract(msg, '$.event') = 'alarm' AND json_extract(msg, '$.kind') = 'database_replaced'
             AND json_extract(msg, '$.standing') IS NOT NULL) AS replaced,
          (SELECT max(id) FROM receipts WHERE json_extract(msg, '$.event') = 'recovery_complete') AS done`,
-    )
-    .get() as { replaced: number | null; done: number | null };
+  ).get() as { replaced: number | null; done: number | null };
   return row.replaced !== null && (row.done === null || row.done < row.replaced);
 }
 
 /** Whether a receipt of this event names this exchange withdrawal (e.g. one explained once, never twice). */
 export function receiptNamesWithdrawal(db: Database, event: string, withdrawalId: string): boolean {
   return (
-    db
-      .prepare(`SELECT 1 FROM receipts WHERE json_extract(msg, '$.event') = ? AND json_extract(msg, '$.withdrawalId') = ?`)
-      .get(event, withdrawalId) !== undefined
+    cached(db, `SELECT 1 FROM receipts WHERE json_extract(msg, '$.event') = ? AND json_extract(msg, '$.withdrawalId') = ?`).get(
+      event,
+      withdrawalId,
+    ) !== undefined
   );
 }
 
 /** Every receipt of one nonce (a contract's story), in order. */
 export function receiptsOfNonce(db: Database, nonce: number): ReceiptRow[] {
-  return db.prepare('SELECT id, nonce, now, msg, prev_hash, hash FROM receipts WHERE nonce = ? ORDER BY id').all(nonce) as ReceiptRow[];
+  return cached(db, 'SELECT id, nonce, now, msg, prev_hash, hash FROM receipts WHERE nonce = ? ORDER BY id').all(nonce) as ReceiptRow[];
 }

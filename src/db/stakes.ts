@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import type { DueRow } from '../domain/settleDue.js';
+import { cached } from './statementCache.js';
 
 /** A due row with the contract's payee, as the ledger needs it to queue the payment. */
 export type DueStakeRow = DueRow & { user: string; userId: string | null; contractKey: string };
@@ -11,9 +12,9 @@ export type DueStakeRow = DueRow & { user: string; userId: string | null; contra
  * Uses the partial index on pending rows by due time: once caught up, only a handful of rows are read per block.
  */
 export function dueRowsAt(db: Database, at: number): DueStakeRow[] {
-  const rows = db
-    .prepare(
-      `SELECT s.id, s.contract_id, s.type, s.number, s.amount, s.due, s.status, c.user, c.user_id, c.source_key,
+  const rows = cached(
+    db,
+    `SELECT s.id, s.contract_id, s.type, s.number, s.amount, s.due, s.status, c.user, c.user_id, c.source_key,
               EXISTS (SELECT 1 FROM payouts p WHERE p.stake_id = s.id) AS in_payment
          FROM stakes s JOIN contracts c ON c.id = s.contract_id
         WHERE s.type IN ('interest', 'principal', 'penalty')
@@ -23,8 +24,7 @@ export function dueRowsAt(db: Database, at: number): DueStakeRow[] {
                AND (d.type = 'penalty'
                     OR (d.type IN ('interest', 'principal') AND NOT EXISTS (SELECT 1 FROM payouts q WHERE q.stake_id = d.id))))
         ORDER BY s.due, s.id`,
-    )
-    .all({ at }) as Array<{
+  ).all({ at }) as Array<{
     id: number;
     contract_id: number;
     type: string;
@@ -55,18 +55,17 @@ export function dueRowsAt(db: Database, at: number): DueStakeRow[] {
 /** Rows due at or before `at` (interest, principal, contract receipts) whose payment is not paid yet. */
 export function dueRowsUnpaid(db: Database, at: number): number {
   return (
-    db
-      .prepare(
-        `SELECT count(*) AS n FROM stakes s WHERE s.status = 'pending' AND s.type IN ('interest', 'principal', 'contract_3', 'contract_6', 'contract_12')
+    cached(
+      db,
+      `SELECT count(*) AS n FROM stakes s WHERE s.status = 'pending' AND s.type IN ('interest', 'principal', 'contract_3', 'contract_6', 'contract_12')
            AND s.due <= ? AND NOT EXISTS (SELECT 1 FROM payouts p WHERE p.stake_id = s.id AND p.state = 'paid')`,
-      )
-      .get(at) as { n: number }
+    ).get(at) as { n: number }
   ).n;
 }
 
 /** The contract receipt row (`contract_N`, number 0) of a contract: what its 1 BTS receipt payment pays. */
 export function contractReceiptRow(db: Database, contractId: number): { id: number; type: string } {
-  const row = db.prepare(`SELECT id, type FROM stakes WHERE contract_id = ? AND number = 0 AND type LIKE 'contract_%'`).get(contractId) as
+  const row = cached(db, `SELECT id, type FROM stakes WHERE contract_id = ? AND number = 0 AND type LIKE 'contract_%'`).get(contractId) as
     | { id: number; type: string }
     | undefined;
   if (!row) throw new Error(`contract ${contractId} has no contract receipt row`);

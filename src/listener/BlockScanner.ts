@@ -8,7 +8,7 @@ import { type CatchUpMode, readHistoryCursor, unrecordedOps, writeCatchUpProgres
 import { readCursor, writeCursor } from '../db/cursor.js';
 import { BTS_ASSET_ID, parseSats } from '../domain/money.js';
 import { BaseError, isError } from '../errors/BaseError.js';
-import { applyBlock, type BlockCursor } from '../ledger/applyBlock.js';
+import { applyBlock, applyBlocks, type BlockCursor } from '../ledger/applyBlock.js';
 import { silentLogger } from '../log.js';
 import { wait } from '../utils/promise/index.js';
 import { type AdaptiveWindow, classifyCallError, NodeWindows } from './adaptiveWindow.js';
@@ -75,6 +75,8 @@ const BLOCKS_PER_CALL = 50;
  * memory is bounded by this, not by the window alone.
  */
 const MAX_AHEAD = 512;
+/** Most blocks the history path applies in one transaction (one commit). */
+const APPLY_BATCH = 64;
 /** How long whether a node grants the block api is believed before it is asked again. */
 const BLOCK_API_TTL_MS = 60_000;
 
@@ -383,18 +385,35 @@ export class BlockScanner {
     };
     const nums = [...listing.blocks.keys()];
     const inflight = new Map<number, Promise<PreparedBlock>>();
+    // Blocks whose fetch has already come back, so the loop can tell whether the next one is waiting for it.
+    const arrived = new Set<number>();
     let next = 0;
     const fill = () => {
       while (next < nums.length && this.open < this.window().size && inflight.size < MAX_AHEAD) {
         const n = nums[next++]!;
         const p = this.fetchLinked(n, maxSupplySats);
-        p.catch(() => {});
+        p.then(
+          () => arrived.add(n),
+          () => {},
+        );
         inflight.set(n, p);
       }
     };
+    // Checked blocks not yet applied: applied together (one commit) when the next block is not in hand yet, every
+    // APPLY_BATCH blocks, and before the loop leaves, so nothing checked waits on a network round trip.
+    let batch: PreparedBlock[] = [];
+    const flush = () => {
+      if (batch.length === 0) return;
+      const blocks = batch;
+      batch = [];
+      applyBlocks(blocks, this.applyContext(libPrepared.blockTime, maxSupplySats), cursor);
+    };
     try {
-      for (const n of nums) {
-        if (signal?.aborted) return false;
+      for (const [i, n] of nums.entries()) {
+        if (signal?.aborted) {
+          flush();
+          return false;
+        }
         fill();
         let prepared: PreparedBlock;
         try {
@@ -403,9 +422,11 @@ export class BlockScanner {
           // Every node asked served a block that is not on the chain (alarmed as node faults): the scan, which checks
           // every link itself, takes over; nothing of the block was applied.
           if (!isError(err, 'NODE_FAULT')) throw err;
+          flush();
           return fallBack(`block ${n} from the history path is not on the chain: ${err.shortMessage}`);
         }
         inflight.delete(n);
+        arrived.delete(n);
         // The history says where each transfer is; the block must hold it there (else one of them is false).
         for (const h of listing.blocks.get(n) ?? []) {
           if (!prepared.ops.some((o) => o.trxInBlock === h.trxInBlock && o.opInTrx === h.opInTrx)) {
@@ -414,13 +435,19 @@ export class BlockScanner {
               prepared.servedBy,
               `its history lists ${h.id} at trx ${h.trxInBlock} op ${h.opInTrx}, which block ${n} does not hold`,
             );
+            flush();
             return fallBack(`history and block ${n} disagree about ${h.id}`);
           }
         }
+        // A failure from here on leaves the batch unapplied: the next round fetches those blocks again (the cursor
+        // never moved past them), which costs calls, never an operation.
         if (config.quorum > 1) await this.requireQuorum(prepared);
         await this.resolveNames(prepared);
-        applyBlock(prepared, this.applyContext(libPrepared.blockTime, maxSupplySats), cursor);
+        batch.push(prepared);
+        const following = nums[i + 1];
+        if (following === undefined || !arrived.has(following) || batch.length >= APPLY_BATCH) flush();
       }
+      flush();
     } finally {
       this.writeFaultReceipts();
     }

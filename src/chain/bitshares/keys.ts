@@ -2,7 +2,6 @@ import { createECDH, createHash, randomBytes } from 'node:crypto';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { base58, createBase58check } from '@scure/base';
 import { BaseError } from '../../errors/BaseError.js';
-import { ensureBtsPrefix } from './init.js';
 
 /** secp256k1 group order: a private scalar must lie in [1, N-1]. */
 export const SECP256K1_N = secp256k1.Point.Fn.ORDER;
@@ -79,8 +78,6 @@ export function encodePublicKey(pub33: Uint8Array, prefix = 'BTS'): string {
 export function keyMaterial(wif: string): KeyMaterial {
   const hit = keyCache.get(wif);
   if (hit) return hit;
-  // bitsharesjs (still the serializer) reads the prefix from a global: keep it BTS wherever keys are handled.
-  ensureBtsPrefix();
   const d = decodeWif(wif);
   if (!d) throw new BaseError('KEY_INVALID', 'Invalid private key (WIF)');
   // node:crypto derives the point natively in well under a millisecond.
@@ -111,7 +108,6 @@ export function parsePublicKey(pub: unknown): Buffer | 'null' | null {
 }
 
 function parsePublicKeyUncached(pub: string): Buffer | 'null' | null {
-  ensureBtsPrefix();
   const prefix = KNOWN_PREFIXES.find((p) => pub.startsWith(p));
   return prefix === undefined ? null : decodePublicKeyBody(pub.slice(prefix.length));
 }
@@ -164,7 +160,6 @@ export function isValidWif(wif: string): boolean {
  */
 export function isValidPublicKey(pub: string, prefix = 'BTS'): boolean {
   if (typeof pub !== 'string' || pub.length > 80 || !pub.startsWith(prefix)) return false;
-  ensureBtsPrefix();
   return Buffer.isBuffer(decodePublicKeyBody(pub.slice(prefix.length)));
 }
 
@@ -199,7 +194,6 @@ export function toBtsPublicKey(pub: string): string | null {
  * @throws BaseError('KEY_INVALID') in the (2^-128) case of a seed whose hash is no valid scalar
  */
 export function generateKeyPair(seed?: string): { wif: string; pub: string } {
-  ensureBtsPrefix();
   let d: Buffer;
   if (seed !== undefined) {
     d = sha256(Buffer.from(seed, 'utf8'));

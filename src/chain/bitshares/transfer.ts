@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
-import { ops } from 'bitsharesjs';
 import { BTS_ASSET_ID } from '../../domain/money.js';
 import { BaseError } from '../../errors/BaseError.js';
-import { ensureBtsPrefix } from './init.js';
+import { serializerOps } from './init.js';
 import { keyMaterial } from './keys.js';
 import type { ChainMemo } from './memo.js';
 import { signCompact } from './signCompact.js';
@@ -127,7 +126,6 @@ export function buildTransferOp(p: BuildTransferOpParameters): TransferOpJson {
  * @throws BaseError('INVALID_AMOUNT' | 'TX_INVALID' | 'KEY_INVALID')
  */
 export function buildSignedTransfer(p: BuildSignedTransferParameters): BuildSignedTransferResult {
-  ensureBtsPrefix();
   const op = buildTransferOp(p);
   if (typeof p.chainId !== 'string' || !/^[0-9a-fA-F]{64}$/.test(p.chainId)) {
     throw new BaseError('TX_INVALID', 'Chain id must be 64 hex characters');
@@ -167,6 +165,7 @@ export function buildSignedTransfer(p: BuildSignedTransferParameters): BuildSign
   let packed: Buffer;
   let object: unknown;
   try {
+    const ops = serializerOps();
     const tr = ops.transaction.fromObject(unsigned);
     packed = ops.transaction.toBuffer(tr);
     object = ops.transaction.toObject(tr);

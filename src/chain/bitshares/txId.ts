@@ -1,15 +1,22 @@
 import { createHash } from 'node:crypto';
-import { ops } from 'bitsharesjs';
-import { ensureBtsPrefix } from './init.js';
+import { serializerOps } from './init.js';
+import { packTransfers } from './packTransfers.js';
 
 /**
  * Packs a transaction (JSON as the node returns it) without its signatures; `null` when the
  * serializer cannot (ops 75-77 are unknown to bitsharesjs 6.0.3, non-BTS key prefixes, garbage).
+ * A plain all-transfer transaction is packed here (packTransfers); anything else by bitsharesjs.
  */
 export function packTransaction(tx: unknown): Buffer | null {
   if (typeof tx !== 'object' || tx === null) return null;
-  ensureBtsPrefix();
+  return packTransfers(tx) ?? packBySerializer(tx);
+}
+
+/** bitsharesjs's packing of any operation it knows; `null` when it cannot. Exported for the test comparing the two. */
+export function packBySerializer(tx: unknown): Buffer | null {
+  if (typeof tx !== 'object' || tx === null) return null;
   try {
+    const ops = serializerOps();
     // `ops.transaction` has no `signatures` field, so they are ignored here.
     return ops.transaction.toBuffer(ops.transaction.fromObject(tx));
   } catch {

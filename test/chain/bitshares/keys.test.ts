@@ -3,6 +3,7 @@ import { base58 } from '@scure/base';
 import { PrivateKey, PublicKey } from 'bitsharesjs';
 import { describe, expect, it } from 'vitest';
 import {
+  encryptMemo,
   ensureBtsPrefix,
   generateKeyPair,
   isNullPublicKey,
@@ -13,6 +14,7 @@ import {
   samePublicKey,
   toBtsPublicKey,
 } from '../../../src/chain/bitshares/index.js';
+import { packBySerializer } from '../../../src/chain/bitshares/txId.js';
 import { isError } from '../../../src/errors/BaseError.js';
 import { loadVector } from './vectors.js';
 
@@ -135,11 +137,33 @@ describe('key helpers', () => {
 });
 
 describe('ensureBtsPrefix / parseChainTimeSec', () => {
-  it('repairs a prefix that bitsharesjs-ws reset to CBA: BTS keys keep working', async () => {
+  it('a prefix bitsharesjs-ws reset to CBA changes nothing: BTS keys keep working, and the serializer gets BTS back', async () => {
     const { default: ws } = await import('bitsharesjs-ws');
     const pub = generateKeyPair('prefix').pub;
     ws.ChainConfig.setPrefix('CBA');
     expect(isValidPublicKey(pub)).toBe(true);
+    // A transfer with a memo that only bitsharesjs packs (an operation extension) still packs under BTS keys.
+    const memo = encryptMemo({ fromWif: generateKeyPair('prefix').wif, toPub: pub, text: 'm', nonce: '1' });
+    const tx = {
+      ref_block_num: 1,
+      ref_block_prefix: 2,
+      expiration: '2020-01-01T00:00:00',
+      operations: [
+        [
+          0,
+          {
+            fee: { amount: 0, asset_id: '1.3.0' },
+            from: '1.2.1',
+            to: '1.2.2',
+            amount: { amount: 1, asset_id: '1.3.0' },
+            memo,
+            extensions: [],
+          },
+        ],
+      ],
+      extensions: [],
+    };
+    expect(packBySerializer(tx)).not.toBeNull();
     expect(ws.ChainConfig.address_prefix).toBe('BTS');
     ensureBtsPrefix();
     ensureBtsPrefix();

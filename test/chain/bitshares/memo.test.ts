@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import { Aes, ops, PrivateKey, PublicKey } from 'bitsharesjs';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   decryptMemo,
   encryptMemo,
+  ensureBtsPrefix,
   generateKeyPair,
   NULL_PUBLIC_KEY,
   plainMemo,
@@ -39,6 +40,10 @@ const memoOf = (v: MemoVector, nonce: string | number = v.nonce) => ({
   nonce,
   message: v.message_hex,
 });
+
+// The cross-checks call bitsharesjs directly, which reads its address prefix from a global (CBA by default);
+// the daemon's own key and memo code no longer touches it (only its serializer loader does).
+beforeAll(() => ensureBtsPrefix());
 
 describe('memo vectors: decrypt', () => {
   it('covers every published vector', () => {
