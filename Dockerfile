@@ -35,5 +35,5 @@ USER stakebts
 VOLUME ["/data"]
 EXPOSE 9464
 # Files private by default (the database names clients); the password comes from the secret file, never the env.
-ENTRYPOINT ["sh", "-c", "umask 077 && exec node /app/bin/stakebts.js \"$@\"", "stakebts"]
+ENTRYPOINT ["sh", "-c", "umask 077 && exec node --max-semi-space-size=4 /app/bin/stakebts.js \"$@\"", "stakebts"]
 CMD ["start", "--password-file", "/run/secrets/stakebts_password", "--metrics-port", "9464", "--metrics-host", "0.0.0.0"]

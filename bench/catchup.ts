@@ -15,6 +15,7 @@ import { fork } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { DAEMON_NODE_FLAGS } from '../src/daemon/runtimeFlags.js';
 
 const { values } = parseArgs({
   options: {
@@ -22,12 +23,15 @@ const { values } = parseArgs({
     ops: { type: 'string', default: '200' },
     latency: { type: 'string', default: '20' },
     'seq-blocks': { type: 'string', default: '1000' },
+    /** The daemon process's node flags; default: the shipped ones (src/daemon/runtimeFlags.ts). `--node-flags ''` for none. */
+    'node-flags': { type: 'string' },
   },
 });
 const blocks = Number(values.blocks);
 const opsCount = Number(values.ops);
 const latencyMs = Number(values.latency);
 const seqBlocks = Math.min(blocks, Number(values['seq-blocks']));
+const nodeFlags = values['node-flags'] === undefined ? [...DAEMON_NODE_FLAGS] : values['node-flags'].split(' ').filter(Boolean);
 
 // Broker operations spread over the whole history (the first within the window-1 prefix too).
 const transfersToBroker = Array.from({ length: opsCount }, (_, i) => ({
@@ -73,7 +77,7 @@ type Row = {
 
 async function run(params: { mode: 'scan' | 'history'; window?: number; upTo?: number; blockApi?: boolean }): Promise<Row> {
   const sim = await startSimProcess(params.blockApi);
-  const child = fork(fileURLToPath(new URL('./catchupRun.mjs', import.meta.url)), [], { serialization: 'advanced', execArgv: [] });
+  const child = fork(fileURLToPath(new URL('./catchupRun.mjs', import.meta.url)), [], { serialization: 'advanced', execArgv: nodeFlags });
   child.send({ url: sim.facts.url, broker: sim.facts.broker, ...params });
   const [row] = (await once(child, 'message')) as [Row];
   sim.stop();
@@ -86,7 +90,7 @@ async function run(params: { mode: 'scan' | 'history'; window?: number; upTo?: n
 
 const fmt = (n: number, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
 console.log(
-  `synthetic history: ${fmt(blocks)} blocks (4 unrelated ops each), ${opsCount} broker transfers; ${latencyMs} ms injected latency per call`,
+  `synthetic history: ${fmt(blocks)} blocks (4 unrelated ops each), ${opsCount} broker transfers; ${latencyMs} ms injected latency per call; daemon node flags: ${nodeFlags.join(' ') || '(none)'}`,
 );
 const seq = await run({ mode: 'scan', window: 1, upTo: seqBlocks });
 const par = await run({ mode: 'scan' });

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { DAEMON_NODE_FLAGS } from '../../src/daemon/runtimeFlags.js';
 import { assertNoPasswordInArgvOrEnv } from '../../src/wallet/assertNoPasswordInArgvOrEnv.js';
 
 // Issue 13 §3: the shipped Dockerfile is node:20-slim, non-root, keeps the data directory in a volume and reads the
@@ -74,7 +75,11 @@ describe('Dockerfile', () => {
     const setup = final.filter((i) => i.op === 'RUN').map((i) => i.args);
     expect(setup.some((r) => r.includes(`chown ${user}:${user} /data`) && r.includes('chmod 0700 /data'))).toBe(true);
     // Files the daemon creates there (database, backups) are private too.
-    expect(execForm(last('ENTRYPOINT')).join(' ')).toMatch(/umask 077 && exec node \/app\/bin\/stakebts\.js/);
+    expect(execForm(last('ENTRYPOINT')).join(' ')).toMatch(/umask 077 && exec node .*\/app\/bin\/stakebts\.js/);
+  });
+
+  it('runs node with the daemon flags the catch-up was measured with (src/daemon/runtimeFlags.ts)', () => {
+    expect(execForm(last('ENTRYPOINT')).join(' ')).toContain(`exec node ${DAEMON_NODE_FLAGS.join(' ')} /app/bin/stakebts.js`);
   });
 
   it('reads the keystore password from a secret file, the path its header mounts the secret at', () => {

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { DAEMON_NODE_FLAGS } from '../../src/daemon/runtimeFlags.js';
 import { useTempDir } from '../helpers/tempDir.js';
 
 // Issue 13 §3: the shipped unit passes `systemd-analyze verify` with no warning at all, where systemd is installed.
@@ -25,6 +26,10 @@ describe('deploy/stakebts.service', () => {
       expect(UNIT.split('\n')).toContain(line);
     }
     expect(UNIT).toMatch(/^ExecStart=.* start --password-file \$\{CREDENTIALS_DIRECTORY\}\/password /m);
+  });
+
+  it('runs node with the daemon flags the catch-up was measured with (src/daemon/runtimeFlags.ts)', () => {
+    expect(UNIT).toMatch(new RegExp(`^ExecStart=/usr/bin/node ${DAEMON_NODE_FLAGS.join(' ')} /opt/stakebts/bin/stakebts\\.js start `, 'm'));
   });
 
   it.skipIf(!hasSystemd)('passes systemd-analyze verify without a warning', () => {
