@@ -102,7 +102,9 @@ describe('payout engine under injected faults (fault test)', () => {
     const total = k;
     for (let i = 0; i < 120 && payoutStates(x.db).paid !== total; i++) await x.step().catch(() => undefined);
     x.bittrex.clearFaults();
-    for (let i = 0; i < 3; i++) await x.step();
+    // Once the faults stop, whatever is still open (an attempt whose outcome a hang or a dropped reply left unknown)
+    // is reconciled: at least 3 clean cycles, more while anything is open (a loaded machine can leave a few), bounded.
+    for (let i = 0; i < 3 || (i < 30 && payoutStates(x.db).paid !== total); i++) await x.step();
 
     expect(payoutStates(x.db)).toEqual({ paid: total });
     for (const [name, amounts] of want) {
